@@ -1,0 +1,34 @@
+package io.github.skrl4j.adam;
+
+/**
+ * Hears every step of an {@link Optimizer}: the hook through which metrics, logs and health checks
+ * watch training, without the core depending on any of them.
+ *
+ * <p>A functional interface: {@code optimizer.addListener(e -> log(e.gradientNorm()))}. Listeners
+ * run on the stepping thread, after the step's writes, so keep them short. An exception thrown by a
+ * listener propagates to the caller of {@code step}, after the step has taken effect.
+ */
+@FunctionalInterface
+public interface StepListener {
+
+    /**
+     * A step finished: applied, or skipped for a non-finite gradient under
+     * {@link NonFinitePolicy#SKIP}.
+     *
+     * @param event valid only during this call (it is reused so that steps allocate nothing);
+     *              call {@link StepEvent#snapshot()} to keep it
+     */
+    void onStep(StepEvent event);
+
+    /**
+     * A step was refused with an exception (bad shapes, a non-finite gradient under
+     * {@link NonFinitePolicy#ERROR}, a bad learning rate, the wrong {@code step} overload...);
+     * nothing changed. Does nothing unless overridden.
+     *
+     * @param optimizerName the optimizer's {@link Adam#name()}
+     * @param count         the optimizer's count, unchanged by the refused step
+     * @param error         the exception that {@code step} is about to throw
+     */
+    default void onRejected(String optimizerName, long count, RuntimeException error) {
+    }
+}
