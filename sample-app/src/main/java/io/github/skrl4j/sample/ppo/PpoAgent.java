@@ -1,0 +1,271 @@
+package io.github.skrl4j.sample.ppo;
+
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.sample.env.CartPole;
+import io.github.skrl4j.sample.nn.Categorical;
+import io.github.skrl4j.sample.nn.Mlp;
+import io.github.skrl4j.sample.nn.MlpPass;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * skrl's PPO agent for a discrete action space with separate policy and value networks
+ * ({@code 4-64-64} tanh MLPs), each trained by its own optimizer.
+ *
+ * <p>An update does what skrl's {@code PPO._update} does: GAE over the rollout; then for each
+ * learning epoch, for each mini-batch, one policy step (clipped surrogate) and one value step; after
+ * each epoch the policy's learning rate moves with the epoch's mean KL divergence. The policy
+ * optimizer is stepped with that learning rate when its settings have {@code scale = false}; an
+ * optimizer with {@code scale = true} applies its own.
+ */
+public final class PpoAgent {
+
+    /** Name of the policy network and of its optimizer. */
+    public static final String POLICY = "policy";
+    /** Name of the value network and of its optimizer. */
+    public static final String VALUE = "value";
+    /** Hidden layer width. */
+    public static final int HIDDEN_UNITS = 64;
+
+    private static final int OBS = CartPole.OBSERVATION_SIZE;
+    private static final int ACTIONS = CartPole.ACTION_COUNT;
+
+    private final PpoSettings settings;
+    private final Mlp policy;
+    private final Mlp value;
+    private final Optimizer policyOptimizer;
+    private final Optimizer valueOptimizer;
+    private final LearningRateAdapter learningRateAdapter;
+    private double policyLearningRate;
+
+    private final MlpPass policyActPass;
+    private final MlpPass valueActPass;
+    private final MlpPass policyTrainPass;
+    private final MlpPass valueTrainPass;
+    private final int batch;
+    private final float[] batchStates;
+    private final int[] batchActions;
+    private final float[] batchLogProbs;
+    private final float[] batchValues;
+    private final float[] batchReturns;
+    private final float[] batchAdvantages;
+    private final double[] logitGradients;
+    private final double[] valueGradients;
+    private final int[] order;
+    private long updates;
+
+    /**
+     * An agent over existing networks and optimizers (fresh or restored from a checkpoint).
+     *
+     * @param policyLearningRate the policy learning rate to start from (the KL-adapted value when resuming)
+     */
+    public PpoAgent(PpoSettings settings, Mlp policy, Mlp value, Optimizer policyOptimizer, Optimizer valueOptimizer,
+            LearningRateAdapter learningRateAdapter, double policyLearningRate) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.policy = checkShape(policy, ACTIONS);
+        this.value = checkShape(value, 1);
+        this.policyOptimizer = checkBinding(policyOptimizer, policy);
+        this.valueOptimizer = checkBinding(valueOptimizer, value);
+        this.learningRateAdapter = Objects.requireNonNull(learningRateAdapter, "learningRateAdapter");
+        if (!(policyLearningRate >= 0) || Double.isInfinite(policyLearningRate)) {
+            throw new IllegalArgumentException("policy learning rate must be finite and >= 0, was " + policyLearningRate);
+        }
+        this.policyLearningRate = policyLearningRate;
+        this.batch = settings.miniBatchSize();
+        this.policyActPass = policy.newPass(1);
+        this.valueActPass = value.newPass(1);
+        this.policyTrainPass = policy.newPass(batch);
+        this.valueTrainPass = value.newPass(batch);
+        this.batchStates = new float[batch * OBS];
+        this.batchActions = new int[batch];
+        this.batchLogProbs = new float[batch];
+        this.batchValues = new float[batch];
+        this.batchReturns = new float[batch];
+        this.batchAdvantages = new float[batch];
+        this.logitGradients = new double[batch * ACTIONS];
+        this.valueGradients = new double[batch];
+        this.order = new int[settings.rollouts()];
+    }
+
+    /**
+     * A fresh agent: both networks initialised from {@code random}, the optimizers taken from
+     * {@code optimizers} under the names {@value #POLICY} and {@value #VALUE}; the policy starts at
+     * its optimizer's configured learning rate.
+     */
+    public static PpoAgent create(PpoSettings settings, SplittableRandom random, OptimizerSource optimizers,
+            LearningRateAdapter learningRateAdapter) {
+        Mlp policy = Mlp.initialize(POLICY, random, OBS, HIDDEN_UNITS, HIDDEN_UNITS, ACTIONS);
+        Mlp value = Mlp.initialize(VALUE, random, OBS, HIDDEN_UNITS, HIDDEN_UNITS, 1);
+        Optimizer policyOptimizer = optimizers.create(POLICY, policy);
+        Optimizer valueOptimizer = optimizers.create(VALUE, value);
+        return new PpoAgent(settings, policy, value, policyOptimizer, valueOptimizer, learningRateAdapter,
+                policyOptimizer.config().lr());
+    }
+
+    private static Mlp checkShape(Mlp mlp, int outputs) {
+        Objects.requireNonNull(mlp, "network");
+        int[] sizes = mlp.layerSizes();
+        if (sizes[0] != OBS || mlp.outputSize() != outputs) {
+            throw new IllegalArgumentException("network '" + mlp.name() + "' must map " + OBS + " inputs to "
+                    + outputs + " outputs, has layer sizes " + java.util.Arrays.toString(sizes));
+        }
+        return mlp;
+    }
+
+    private static Optimizer checkBinding(Optimizer optimizer, Mlp mlp) {
+        Objects.requireNonNull(optimizer, "optimizer");
+        if (!optimizer.parameterNames().equals(mlp.parameters().names())) {
+            throw new IllegalArgumentException("optimizer '" + optimizer.name() + "' was made for parameters "
+                    + optimizer.parameterNames() + ", not for network '" + mlp.name() + "' "
+                    + mlp.parameters().names());
+        }
+        return optimizer;
+    }
+
+    /** An action drawn from the policy and its log-probability. */
+    public record Decision(int action, double logProb) {
+    }
+
+    /** Samples an action for {@code observation} from the categorical policy. */
+    public Decision act(float[] observation, SplittableRandom random) {
+        double[] logits = policyActPass.forward(observation, 1);
+        int action = Categorical.sample(logits, 0, ACTIONS, random);
+        return new Decision(action, Categorical.logProb(logits, 0, ACTIONS, action));
+    }
+
+    /** The most probable action: the trained policy without exploration. */
+    public int greedyAction(float[] observation) {
+        return Categorical.mode(policyActPass.forward(observation, 1), 0, ACTIONS);
+    }
+
+    /** V(observation). */
+    public double value(float[] observation) {
+        return valueActPass.forward(observation, 1)[0];
+    }
+
+    /**
+     * One PPO update over a full rollout.
+     *
+     * @param rollout          the collected steps (their rewards already bootstrapped at time limits)
+     * @param nextObservation  the observation after the rollout's last step
+     * @param random           shuffles the mini-batches
+     */
+    public UpdateStats update(RolloutBuffer rollout, float[] nextObservation, SplittableRandom random) {
+        if (rollout.size() != settings.rollouts()) {
+            throw new IllegalArgumentException("update needs " + settings.rollouts() + " steps, rollout has "
+                    + rollout.size());
+        }
+        Gae.compute(rollout, value(nextObservation), settings.discountFactor(), settings.lambda());
+
+        double policyLossSum = 0;
+        double valueLossSum = 0;
+        double entropySum = 0;
+        double policyNormSum = 0;
+        double valueNormSum = 0;
+        double lastEpochKl = 0;
+        int steps = 0;
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int epoch = 0; epoch < settings.learningEpochs(); epoch++) {
+            shuffle(random);
+            double klSum = 0;
+            for (int mb = 0; mb < settings.miniBatches(); mb++) {
+                gather(rollout, mb * batch);
+
+                double[] logits = policyTrainPass.forward(batchStates, batch);
+                PpoLosses.PolicyLoss policyLoss = PpoLosses.policy(logits, batch, ACTIONS, batchActions,
+                        batchLogProbs, batchAdvantages, settings.ratioClip(), settings.entropyLossScale(),
+                        logitGradients);
+                Tensors policyGrad = policyTrainPass.backward(logitGradients);
+                if (policyOptimizer.config().scale()) {
+                    policyOptimizer.step(policyGrad, policy);
+                } else {
+                    policyOptimizer.step(policyGrad, policy, policyLearningRate);
+                }
+
+                double[] predicted = valueTrainPass.forward(batchStates, batch);
+                double valueLoss = PpoLosses.value(predicted, batch, batchValues, batchReturns,
+                        settings.valueLossScale(), settings.clipPredictedValues(), settings.valueClip(),
+                        valueGradients);
+                Tensors valueGrad = valueTrainPass.backward(valueGradients);
+                if (valueOptimizer.config().scale()) {
+                    valueOptimizer.step(valueGrad, value);
+                } else {
+                    valueOptimizer.step(valueGrad, value, valueOptimizer.config().lr());
+                }
+
+                klSum += policyLoss.kl();
+                policyLossSum += policyLoss.loss();
+                entropySum += policyLoss.entropy();
+                valueLossSum += valueLoss;
+                policyNormSum += policyOptimizer.lastGradientNorm();
+                valueNormSum += valueOptimizer.lastGradientNorm();
+                steps++;
+            }
+            lastEpochKl = klSum / settings.miniBatches();
+            policyLearningRate = learningRateAdapter.next(policyLearningRate, lastEpochKl);
+        }
+        updates++;
+        return new UpdateStats(updates, policyLossSum / steps, valueLossSum / steps, entropySum / steps,
+                lastEpochKl, policyLearningRate, valueOptimizer.lastLearningRate(), policyNormSum / steps,
+                valueNormSum / steps);
+    }
+
+    private void shuffle(SplittableRandom random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    private void gather(RolloutBuffer rollout, int start) {
+        for (int b = 0; b < batch; b++) {
+            int i = order[start + b];
+            System.arraycopy(rollout.states, i * OBS, batchStates, b * OBS, OBS);
+            batchActions[b] = rollout.actions[i];
+            batchLogProbs[b] = rollout.logProbs[i];
+            batchValues[b] = rollout.values[i];
+            batchReturns[b] = rollout.returns[i];
+            batchAdvantages[b] = rollout.advantages[i];
+        }
+    }
+
+    /** The settings. */
+    public PpoSettings settings() {
+        return settings;
+    }
+
+    /** The policy network. */
+    public Mlp policy() {
+        return policy;
+    }
+
+    /** The value network. */
+    public Mlp value() {
+        return value;
+    }
+
+    /** The policy's optimizer. */
+    public Optimizer policyOptimizer() {
+        return policyOptimizer;
+    }
+
+    /** The value network's optimizer. */
+    public Optimizer valueOptimizer() {
+        return valueOptimizer;
+    }
+
+    /** The learning rate the policy's next step uses (adapted by KL after every epoch). */
+    public double policyLearningRate() {
+        return policyLearningRate;
+    }
+
+    /** Updates done by this agent object (not counting those before a resume). */
+    public long updates() {
+        return updates;
+    }
+}

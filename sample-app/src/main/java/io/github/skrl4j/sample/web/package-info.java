@@ -1,0 +1,7 @@
+/**
+ * HTTP: the {@code /api/training} JSON endpoints read by the dashboard.
+ */
+@NullMarked
+package io.github.skrl4j.sample.web;
+
+import org.jspecify.annotations.NullMarked;
