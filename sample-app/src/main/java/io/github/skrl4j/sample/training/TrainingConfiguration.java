@@ -1,0 +1,89 @@
+package io.github.skrl4j.sample.training;
+
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
+import io.github.skrl4j.adam.spring.OptimizerFactory;
+import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import io.github.skrl4j.sample.ppo.LearningRateAdapter;
+import io.github.skrl4j.sample.ppo.OptimizerRestorer;
+import io.github.skrl4j.sample.ppo.OptimizerSource;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the training run: optimizers from the starter's {@link OptimizerFactory} (configured under
+ * {@code skrl.optim.adam.instances.policy} and {@code ...value}), the policy's KL-adaptive learning
+ * rate, checkpoints, and the run's health and info.
+ */
+@Configuration(proxyBeanMethods = false)
+public class TrainingConfiguration {
+
+    @Bean
+    OptimizerSource optimizerSource(OptimizerFactory factory) {
+        return factory::create;
+    }
+
+    /** Resumed optimizers get today's settings for their name, their saved state, and a place in the registry. */
+    @Bean
+    OptimizerRestorer optimizerRestorer(OptimizerFactory factory, OptimizerRegistry registry) {
+        return (name, model, state) -> registry.register(Optimizer.restore(factory.config(name), model, state));
+    }
+
+    @Bean
+    KLAdaptiveLR policyLearningRateRule(TrainingProperties properties) {
+        TrainingProperties.KlAdaptive kl = properties.getKlAdaptive();
+        return KLAdaptiveLR.builder().klThreshold(kl.getKlThreshold()).minLr(kl.getMinLr()).maxLr(kl.getMaxLr())
+                .klFactor(kl.getKlFactor()).lrFactor(kl.getLrFactor()).build();
+    }
+
+    @Bean
+    TrainingRecorder trainingRecorder() {
+        return new TrainingRecorder();
+    }
+
+    @Bean
+    CheckpointStore checkpointStore(TrainingProperties properties) {
+        return new DirectoryCheckpointStore(properties.getCheckpointDir());
+    }
+
+    @Bean
+    TrainingService trainingService(TrainingProperties properties, OptimizerSource optimizerSource,
+            OptimizerRestorer optimizerRestorer, KLAdaptiveLR policyLearningRateRule, TrainingRecorder recorder, CheckpointStore checkpointStore,
+            ConfigurableApplicationContext context) {
+        LearningRateAdapter adapter = policyLearningRateRule::next;
+        return new TrainingService(properties, optimizerSource, optimizerRestorer, adapter, recorder, checkpointStore,
+                code -> System.exit(SpringApplication.exit(context, () -> code)));
+    }
+
+    /** {@code training}: UP while running or when over without error, DOWN when training failed. */
+    @Bean
+    HealthIndicator trainingHealthIndicator(TrainingService service) {
+        return () -> {
+            TrainingSnapshot s = service.snapshot();
+            Health.Builder health = s.status() == TrainingStatus.FAILED ? Health.down() : Health.up();
+            health.withDetail("status", s.status()).withDetail("episodes", s.episodes())
+                    .withDetail("meanReturn100", s.meanReturn100());
+            if (s.error() != null) {
+                health.withDetail("error", s.error());
+            }
+            return health.build();
+        };
+    }
+
+    @Bean
+    InfoContributor trainingInfoContributor(TrainingProperties properties) {
+        return builder -> builder.withDetail("training", Map.of(
+                "environment", "CartPole-v1",
+                "algorithm", "PPO (skrl)",
+                "seed", properties.getSeed(),
+                "maxEnvironmentSteps", properties.getMaxEnvironmentSteps(),
+                "solvedThreshold", properties.getSolvedThreshold(),
+                "ppo", properties.getPpo().toSettings()));
+    }
+}

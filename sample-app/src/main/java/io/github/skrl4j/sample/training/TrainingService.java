@@ -1,0 +1,242 @@
+package io.github.skrl4j.sample.training;
+
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.sample.env.CartPole;
+import io.github.skrl4j.sample.ppo.LearningRateAdapter;
+import io.github.skrl4j.sample.ppo.OptimizerRestorer;
+import io.github.skrl4j.sample.ppo.OptimizerSource;
+import io.github.skrl4j.sample.ppo.PpoAgent;
+import io.github.skrl4j.sample.ppo.PpoSettings;
+import io.github.skrl4j.sample.ppo.PpoTrainer;
+import io.github.skrl4j.sample.ppo.TrainingListener;
+import io.github.skrl4j.sample.ppo.TrainingProgress;
+import io.github.skrl4j.sample.ppo.UpdateStats;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs one PPO training run on a background thread from the moment the application is up, and stops
+ * it cleanly on shutdown. The agent is built (or restored from a checkpoint) in {@link #start()}, on
+ * the starting thread, so a bad checkpoint stops the application's start with its message.
+ */
+public class TrainingService implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingService.class);
+
+    /** Exit code of batch mode when the budget ran out before solving. */
+    public static final int EXIT_BUDGET_EXHAUSTED = 2;
+    /** Exit code of batch mode when training failed. */
+    public static final int EXIT_FAILED = 1;
+
+    private final TrainingProperties properties;
+    private final OptimizerSource optimizers;
+    private final OptimizerRestorer restorer;
+    private final LearningRateAdapter learningRateAdapter;
+    private final TrainingRecorder recorder;
+    private final CheckpointStore checkpoints;
+    private final IntConsumer exit;
+
+    private volatile TrainingStatus status = TrainingStatus.IDLE;
+    private volatile @Nullable String error;
+    private volatile @Nullable PpoAgent agent;
+    private volatile TrainingProgress progress = new TrainingProgress();
+    private volatile long startNanos;
+    private volatile long endNanos;
+    private volatile boolean stopRequested;
+    private volatile @Nullable String resumedFrom;
+    private volatile @Nullable Thread thread;
+
+    /**
+     * @param optimizers creates fresh optimizers ({@code policy}, {@code value})
+     * @param restorer   re-creates them from a checkpoint's state
+     * @param exit called with the exit code when a batch-mode run ends (not called otherwise)
+     */
+    public TrainingService(TrainingProperties properties, OptimizerSource optimizers, OptimizerRestorer restorer,
+            LearningRateAdapter learningRateAdapter, TrainingRecorder recorder, CheckpointStore checkpoints,
+            IntConsumer exit) {
+        this.properties = properties;
+        this.optimizers = optimizers;
+        this.restorer = restorer;
+        this.learningRateAdapter = learningRateAdapter;
+        this.recorder = recorder;
+        this.checkpoints = checkpoints;
+        this.exit = exit;
+    }
+
+    @Override
+    public boolean isAutoStartup() {
+        return properties.isAutoStart();
+    }
+
+    /** Builds the agent (fresh or from {@code resume-from}) and starts training on a background thread. */
+    @Override
+    public synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        PpoSettings settings = properties.getPpo().toSettings();
+        long seed = properties.getSeed();
+        SplittableRandom master;
+        PpoAgent built;
+        if (properties.getResumeFrom() != null) {
+            CheckpointStore.Restored restored = checkpoints.load(properties.getResumeFrom(), settings, restorer,
+                    learningRateAdapter);
+            built = restored.agent();
+            progress = restored.progress();
+            resumedFrom = restored.location().toString();
+            // a resumed run draws from its own streams: reproducible for a given checkpoint and seed
+            master = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (progress.updates() + 1)));
+            master.split();
+            log.info("Resuming from {} at {} episodes, {} steps, {} updates (mean return {})", resumedFrom,
+                    progress.episodes(), progress.environmentSteps(), progress.updates(), progress.meanReturn100());
+        } else {
+            master = new SplittableRandom(seed);
+            built = PpoAgent.create(settings, master.split(), optimizers, learningRateAdapter);
+        }
+        agent = built;
+        CartPole env = new CartPole(master.nextLong());
+        PpoTrainer trainer = new PpoTrainer(built, env, master.split(), progress,
+                properties.getMaxEnvironmentSteps(), properties.getSolvedThreshold(), new CheckpointingListener(built));
+        startNanos = System.nanoTime();
+        status = TrainingStatus.RUNNING;
+        Thread t = new Thread(() -> run(trainer, built), "ppo-training");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    private void run(PpoTrainer trainer, PpoAgent built) {
+        log.info("Training PPO on CartPole-v1: seed {}, budget {} environment steps, solved at mean return {}",
+                properties.getSeed(), properties.getMaxEnvironmentSteps(), properties.getSolvedThreshold());
+        TrainingStatus outcome;
+        try {
+            PpoTrainer.Outcome result = trainer.run(() -> stopRequested);
+            outcome = switch (result) {
+                case SOLVED -> TrainingStatus.SOLVED;
+                case BUDGET_EXHAUSTED -> TrainingStatus.BUDGET_EXHAUSTED;
+                case STOPPED -> TrainingStatus.STOPPED;
+            };
+        } catch (RuntimeException | Error e) {
+            log.error("Training failed", e);
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            outcome = TrainingStatus.FAILED;
+        }
+        endNanos = System.nanoTime();
+        if (outcome != TrainingStatus.FAILED) {
+            try {
+                checkpoints.save(built, progress);
+            } catch (RuntimeException e) {
+                log.error("Final checkpoint failed", e);
+            }
+        }
+        status = outcome;
+        log.info("Training {} after {} episodes, {} environment steps, {} updates, {} s: mean return over the last"
+                + " 100 episodes {}", outcome, progress.episodes(), progress.environmentSteps(), progress.updates(),
+                String.format("%.1f", elapsedSeconds()), String.format("%.1f", progress.meanReturn100()));
+        if (properties.isExitWhenDone() && outcome != TrainingStatus.STOPPED) {
+            int code = switch (outcome) {
+                case SOLVED -> 0;
+                case BUDGET_EXHAUSTED -> EXIT_BUDGET_EXHAUSTED;
+                default -> EXIT_FAILED;
+            };
+            // exit from a thread of its own: closing the context stops this service, which joins this thread
+            Thread exiter = new Thread(() -> exit.accept(code), "ppo-training-exit");
+            exiter.start();
+        }
+    }
+
+    /** Asks the run to stop and waits for it (up to 30 s). */
+    @Override
+    public void stop() {
+        stopRequested = true;
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        Thread t = thread;
+        return t != null && t.isAlive();
+    }
+
+    /** The run's state now. */
+    public TrainingSnapshot snapshot() {
+        TrainingProgress p = progress;
+        PpoAgent a = agent;
+        List<TrainingSnapshot.OptimizerSnapshot> opts = a == null ? List.of()
+                : List.of(optimizerSnapshot(a.policyOptimizer(), a.policyLearningRate()),
+                        optimizerSnapshot(a.valueOptimizer(), Double.NaN));
+        double last = recorder.lastReturn();
+        return new TrainingSnapshot(status, p.episodes(), p.environmentSteps(), p.updates(), p.meanReturn100(),
+                Double.isNaN(last) ? null : last, elapsedSeconds(), properties.getSolvedThreshold(),
+                properties.getMaxEnvironmentSteps(), opts, resumedFrom, checkpoints.lastSaved(), error);
+    }
+
+    private static TrainingSnapshot.OptimizerSnapshot optimizerSnapshot(Optimizer optimizer, double givenLr) {
+        boolean scale = optimizer.config().scale();
+        double lr;
+        if (!scale) {
+            lr = givenLr;
+        } else if (optimizer.config().hasSchedule()) {
+            lr = optimizer.config().learningRateSchedule().at(optimizer.count());
+        } else {
+            lr = optimizer.config().lr();
+        }
+        double norm = optimizer.lastGradientNorm();
+        return new TrainingSnapshot.OptimizerSnapshot(optimizer.name(), optimizer.count(), lr,
+                Double.isNaN(norm) ? null : norm, scale, optimizer.config().gradNormClip());
+    }
+
+    /** Where the run is. */
+    public TrainingStatus status() {
+        return status;
+    }
+
+    /** The agent, once built. */
+    public @Nullable PpoAgent agent() {
+        return agent;
+    }
+
+    private double elapsedSeconds() {
+        if (startNanos == 0) {
+            return 0;
+        }
+        long end = status.isFinal() ? endNanos : System.nanoTime();
+        return (end - startNanos) / 1e9;
+    }
+
+    /** Records for the dashboard and writes checkpoints every {@code checkpoint-interval} updates. */
+    private final class CheckpointingListener implements TrainingListener {
+
+        private final PpoAgent built;
+
+        CheckpointingListener(PpoAgent built) {
+            this.built = built;
+        }
+
+        @Override
+        public void onEpisode(io.github.skrl4j.sample.ppo.EpisodeStats episode) {
+            recorder.onEpisode(episode);
+        }
+
+        @Override
+        public void onUpdate(UpdateStats update, TrainingProgress p) {
+            recorder.onUpdate(update, p);
+            int interval = properties.getCheckpointInterval();
+            if (interval > 0 && p.updates() % interval == 0) {
+                checkpoints.save(built, p);
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.skrl4j.sample.training;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A training run as {@code GET /api/training} shows it.
+ *
+ * @param status              where the run is
+ * @param episodes            episodes finished
+ * @param environmentSteps    environment steps taken
+ * @param updates             PPO updates done
+ * @param meanReturn100       mean return over the last 100 episodes (fewer at the start)
+ * @param lastReturn          the last episode's return (null before the first)
+ * @param elapsedSeconds      wall-clock time of the run so far (frozen when it ends)
+ * @param solvedThreshold     the mean return that counts as solved
+ * @param maxEnvironmentSteps the step budget
+ * @param optimizers          the two optimizers
+ * @param resumedFrom         the checkpoint the run continued from, if any
+ * @param lastCheckpoint      the newest checkpoint written by this run, if any
+ * @param error               what went wrong, when FAILED
+ */
+public record TrainingSnapshot(
+        TrainingStatus status,
+        long episodes,
+        long environmentSteps,
+        long updates,
+        double meanReturn100,
+        @Nullable Double lastReturn,
+        double elapsedSeconds,
+        double solvedThreshold,
+        long maxEnvironmentSteps,
+        List<OptimizerSnapshot> optimizers,
+        @Nullable String resumedFrom,
+        @Nullable String lastCheckpoint,
+        @Nullable String error) {
+
+    /**
+     * One optimizer.
+     *
+     * @param name               {@code policy} or {@code value}
+     * @param count              steps taken (Optax's {@code count})
+     * @param learningRate       the learning rate of its next step
+     * @param lastGradientNorm   global gradient norm of its last step, before clipping (null before the first)
+     * @param scale              true when it applies its own learning rate, false when the agent passes one
+     * @param gradNormClip       the global-norm clipping threshold (0 when it does not clip)
+     */
+    public record OptimizerSnapshot(String name, long count, double learningRate, @Nullable Double lastGradientNorm,
+            boolean scale, double gradNormClip) {
+    }
+}

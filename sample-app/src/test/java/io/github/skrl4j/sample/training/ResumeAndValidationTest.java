@@ -1,0 +1,106 @@
+package io.github.skrl4j.sample.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.skrl4j.adam.CheckpointException;
+import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import io.github.skrl4j.sample.SampleApplication;
+import io.github.skrl4j.sample.ppo.PpoAgent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Continuing a run from its checkpoints, refusing broken ones, and refusing bad properties at start. */
+class ResumeAndValidationTest {
+
+    @TempDir
+    Path dir;
+
+    /** Starts the application without a web server; properties as command-line arguments, over application.yml. */
+    private static ConfigurableApplicationContext start(String... properties) {
+        String[] args = java.util.Arrays.stream(properties).map(p -> "--" + p).toArray(String[]::new);
+        return new SpringApplicationBuilder(SampleApplication.class).web(WebApplicationType.NONE).run(args);
+    }
+
+    private static TrainingSnapshot awaitEnd(ConfigurableApplicationContext context) throws InterruptedException {
+        TrainingService service = context.getBean(TrainingService.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!service.status().isFinal()) {
+            assertThat(System.nanoTime()).as("training ends in time").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        return service.snapshot();
+    }
+
+    @Test
+    void aResumedRunContinuesCountersNetworksAndOptimizerState() throws Exception {
+        TrainingSnapshot first;
+        try (ConfigurableApplicationContext context = start("sample.training.max-environment-steps=2048",
+                "sample.training.checkpoint-dir=" + dir)) {
+            first = awaitEnd(context);
+        }
+        assertThat(first.updates()).isEqualTo(2);
+        Path saved = dir.resolve("update-000002");
+        assertThat(saved).isDirectory();
+
+        Path second = dir.resolve("second");
+        try (ConfigurableApplicationContext context = start("sample.training.max-environment-steps=4096",
+                "sample.training.checkpoint-dir=" + second, "sample.training.resume-from=" + dir)) {
+            TrainingService service = context.getBean(TrainingService.class);
+            TrainingSnapshot resumed = awaitEnd(context);
+            assertThat(resumed.status()).isEqualTo(TrainingStatus.BUDGET_EXHAUSTED);
+            assertThat(resumed.resumedFrom()).isEqualTo(saved.toString());
+            assertThat(resumed.environmentSteps()).isEqualTo(4096);
+            assertThat(resumed.updates()).isEqualTo(4);
+            assertThat(resumed.episodes()).isGreaterThan(first.episodes());
+            // Optax's count continues: 2 saved updates plus 2 new ones, 160 steps each
+            PpoAgent agent = service.agent();
+            assertThat(agent).isNotNull();
+            assertThat(agent.policyOptimizer().count()).isEqualTo(640);
+            assertThat(agent.valueOptimizer().count()).isEqualTo(640);
+            // the resumed optimizers are the registered ones that the meters and endpoint report
+            OptimizerRegistry registry = context.getBean(OptimizerRegistry.class);
+            assertThat(registry.get("policy")).isSameAs(agent.policyOptimizer());
+            assertThat(registry.get("value")).isSameAs(agent.valueOptimizer());
+            assertThat(second.resolve("update-000004")).isDirectory();
+        }
+    }
+
+    @Test
+    void aCorruptCheckpointStopsTheStartWithItsName() throws Exception {
+        try (ConfigurableApplicationContext context = start("sample.training.max-environment-steps=1024",
+                "sample.training.checkpoint-dir=" + dir)) {
+            awaitEnd(context);
+        }
+        Path policy = dir.resolve("update-000001").resolve("policy.safetensors");
+        byte[] bytes = Files.readAllBytes(policy);
+        Files.write(policy, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertThatThrownBy(() -> start("sample.training.resume-from=" + dir))
+                .hasRootCauseInstanceOf(CheckpointException.class)
+                .rootCause().hasMessageContaining("policy.safetensors");
+    }
+
+    @Test
+    void resumingFromNothingStopsTheStart() {
+        assertThatThrownBy(() -> start("sample.training.resume-from=" + dir.resolve("missing")))
+                .hasRootCauseInstanceOf(CheckpointException.class)
+                .rootCause().hasMessageContaining("no checkpoint at this path");
+    }
+
+    @Test
+    void badTrainingPropertiesStopTheStartNamingTheProperty() {
+        assertThatThrownBy(() -> start("sample.training.ppo.mini-batches=7"))
+                .hasStackTraceContaining("sample.training.ppo")
+                .hasStackTraceContaining("mini-batches must divide rollouts");
+        assertThatThrownBy(() -> start("sample.training.max-environment-steps=0"))
+                .hasStackTraceContaining("sample.training")
+                .hasStackTraceContaining("maxEnvironmentSteps");
+    }
+}
