@@ -40,7 +40,7 @@ public final class CartPole {
     public static final double X_THRESHOLD = 2.4;
     /** Gymnasium's {@code max_episode_steps} for CartPole-v1. */
     public static final int MAX_EPISODE_STEPS = 500;
-    /** Gymnasium's {@code reward_threshold} for CartPole-v1: the mean return over 100 episodes that counts as solved. */
+    /** Gymnasium's {@code reward_threshold} for CartPole-v1: the 100-episode mean return that counts as solved. */
     public static final double REWARD_THRESHOLD = 475.0;
     /** Size of the observation. */
     public static final int OBSERVATION_SIZE = 4;

@@ -54,7 +54,8 @@ public final class MlpPass {
     public double[] forward(float[] inputs, int rows) {
         int inSize = mlp.inputSize();
         if (rows < 1 || rows > capacity) {
-            throw new IllegalArgumentException("batch of " + rows + " rows does not fit a pass of capacity " + capacity);
+            throw new IllegalArgumentException("batch of " + rows + " rows does not fit a pass of capacity "
+                    + capacity);
         }
         if (inputs.length < rows * inSize) {
             throw new IllegalArgumentException("inputs hold " + inputs.length + " values, " + rows + " rows of "

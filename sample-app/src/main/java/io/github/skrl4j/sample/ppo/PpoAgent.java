@@ -37,7 +37,7 @@ public final class PpoAgent {
     private final Optimizer policyOptimizer;
     private final Optimizer valueOptimizer;
     private final LearningRateAdapter learningRateAdapter;
-    private double policyLearningRate;
+    private volatile double policyLearningRate;
 
     private final MlpPass policyActPass;
     private final MlpPass valueActPass;
@@ -69,7 +69,8 @@ public final class PpoAgent {
         this.valueOptimizer = checkBinding(valueOptimizer, value);
         this.learningRateAdapter = Objects.requireNonNull(learningRateAdapter, "learningRateAdapter");
         if (!(policyLearningRate >= 0) || Double.isInfinite(policyLearningRate)) {
-            throw new IllegalArgumentException("policy learning rate must be finite and >= 0, was " + policyLearningRate);
+            throw new IllegalArgumentException("policy learning rate must be finite and >= 0, was "
+                    + policyLearningRate);
         }
         this.policyLearningRate = policyLearningRate;
         this.batch = settings.miniBatchSize();

@@ -34,7 +34,8 @@ public interface CheckpointStore {
      * @param from a checkpoint folder, or a folder of checkpoints (the newest is taken)
      * @throws io.github.skrl4j.adam.CheckpointException if nothing complete is there or a file is corrupt
      */
-    Restored load(Path from, PpoSettings settings, OptimizerRestorer optimizers, LearningRateAdapter learningRateAdapter);
+    Restored load(Path from, PpoSettings settings, OptimizerRestorer optimizers,
+            LearningRateAdapter learningRateAdapter);
 
     /** The newest checkpoint this store wrote, or null. */
     @Nullable String lastSaved();

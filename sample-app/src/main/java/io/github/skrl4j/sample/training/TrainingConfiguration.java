@@ -54,8 +54,8 @@ public class TrainingConfiguration {
 
     @Bean
     TrainingService trainingService(TrainingProperties properties, OptimizerSource optimizerSource,
-            OptimizerRestorer optimizerRestorer, KLAdaptiveLR policyLearningRateRule, TrainingRecorder recorder, CheckpointStore checkpointStore,
-            ConfigurableApplicationContext context) {
+            OptimizerRestorer optimizerRestorer, KLAdaptiveLR policyLearningRateRule, TrainingRecorder recorder,
+            CheckpointStore checkpointStore, ConfigurableApplicationContext context) {
         LearningRateAdapter adapter = policyLearningRateRule::next;
         return new TrainingService(properties, optimizerSource, optimizerRestorer, adapter, recorder, checkpointStore,
                 code -> System.exit(SpringApplication.exit(context, () -> code)));

@@ -1,5 +1,6 @@
 /**
- * The training service: runs the PPO loop on a background thread, records what the dashboard draws, writes checkpoints, and maps {@code sample.training.*} properties.
+ * The training service: runs the PPO loop on a background thread, records what the dashboard draws,
+ * writes checkpoints, and maps {@code sample.training.*} properties.
  */
 @NullMarked
 package io.github.skrl4j.sample.training;

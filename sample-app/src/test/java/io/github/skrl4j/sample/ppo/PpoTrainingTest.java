@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
 import io.github.skrl4j.sample.env.CartPole;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Short seeded PPO runs: learning happens, runs repeat exactly, the optimizers are driven as skrl drives them. */
 class PpoTrainingTest {
 
-    private static final LearningRateAdapter KL_ADAPTIVE = (lr, kl) -> kl > 2 * 0.008 ? Math.max(lr / 1.5, 1e-6)
-            : kl < 0.008 / 2 ? Math.min(lr * 1.5, 1e-2) : lr;
+    private static final LearningRateAdapter KL_ADAPTIVE = KLAdaptiveLR.defaults()::next;
 
     private static PpoAgent agent(PpoSettings settings, long seed) {
         return PpoAgent.create(settings, new SplittableRandom(seed), (name, model) -> Adam.builder().name(name)
