@@ -16,8 +16,11 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Continuing a run from its checkpoints, refusing broken ones, and refusing bad properties at start. */
-class ResumeAndValidationTest {
+/**
+ * The application's lifecycle around a run: stopping on shutdown, continuing from checkpoints,
+ * refusing broken checkpoints and bad properties at start.
+ */
+class TrainingLifecycleTest {
 
     @TempDir
     Path dir;
@@ -70,6 +73,27 @@ class ResumeAndValidationTest {
             assertThat(registry.get("value")).isSameAs(agent.valueOptimizer());
             assertThat(second.resolve("update-000004")).isDirectory();
         }
+    }
+
+    @Test
+    void closingTheApplicationStopsTrainingMidRunAndSavesIt() throws Exception {
+        TrainingService service;
+        try (ConfigurableApplicationContext context = start("sample.training.checkpoint-dir=" + dir)) {
+            service = context.getBean(TrainingService.class);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (service.snapshot().environmentSteps() < 2048) {
+                assertThat(System.nanoTime()).as("training makes progress").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(service.status()).isEqualTo(TrainingStatus.RUNNING);
+        }
+        // close() returned: the training thread has ended, and the run was saved where it stopped
+        assertThat(service.isRunning()).isFalse();
+        assertThat(service.status()).isEqualTo(TrainingStatus.STOPPED);
+        TrainingSnapshot stopped = service.snapshot();
+        assertThat(stopped.environmentSteps()).isLessThan(500_000);
+        assertThat(stopped.lastCheckpoint()).isNotNull();
+        assertThat(Path.of(stopped.lastCheckpoint()).resolve("progress.properties")).isRegularFile();
     }
 
     @Test
