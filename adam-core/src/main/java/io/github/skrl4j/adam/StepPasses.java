@@ -169,9 +169,11 @@ final class StepPasses {
             } else {
                 continue;
             }
-            if (from < to) {
-                kernel.update(params[i], grads[i], mu[i], nu[i], maxMoments == null ? null : maxMoments[i],
-                        from, to, c);
+            // in chunks: many short calls let the JIT compile the kernel normally (a single call
+            // over millions of elements would run on-stack-replaced code, where the vector API boxes)
+            float[] maxMoment = maxMoments == null ? null : maxMoments[i];
+            for (int start = from; start < to; start += CHUNK) {
+                kernel.update(params[i], grads[i], mu[i], nu[i], maxMoment, start, Math.min(to, start + CHUNK), c);
             }
         }
     }
