@@ -2,7 +2,6 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.NonFinitePolicy;
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
@@ -10,8 +9,12 @@ import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * The {@code skrl.optim.adam.*} settings: the top-level values are the defaults of every optimizer,
@@ -19,10 +22,14 @@ import org.springframework.validation.annotation.Validated;
  *
  * <p>Unknown keys anywhere under {@code skrl.optim.adam} stop the start, so that a typo such as
  * {@code instances.policy.lrr} is not silently ignored.
+ *
+ * <p>Validated with Hibernate Validator against the Jakarta constraints on the fields, when Spring
+ * Boot binds the properties: this class is its own {@link Validator} (rather than
+ * {@code @Validated}) so that every failure names the property as written, e.g.
+ * {@code skrl.optim.adam.instances.policy.lr}, with the origin of the value.
  */
-@Validated
 @ConfigurationProperties(prefix = AdamProperties.PREFIX, ignoreUnknownFields = false)
-public class AdamProperties {
+public class AdamProperties implements Validator, EnvironmentAware {
 
     /** The property prefix. */
     public static final String PREFIX = "skrl.optim.adam";
@@ -100,12 +107,29 @@ public class AdamProperties {
      * Named optimizers, for example "policy" and "value": each key not set under
      * instances.&lt;name&gt; falls back to the top-level value.
      */
-    @Valid
     private final Map<String, AdamInstanceProperties> instances = new LinkedHashMap<>();
 
     /** Micrometer meters. */
-    @Valid
     private final Metrics metrics = new Metrics();
+
+    // where the values came from, for the failure report; set before binding
+    private @Nullable Environment environment;
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
+
+    /** Spring Boot validates a bound properties object that is a {@link Validator} with itself. */
+    @Override
+    public boolean supports(Class<?> type) {
+        return AdamProperties.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        PropertiesValidator.validate((AdamProperties) target, errors, environment);
+    }
 
     /** The top-level settings as a builder named {@code name}, to which an instance's overrides apply. */
     Adam.Builder toBuilder(String name) {
