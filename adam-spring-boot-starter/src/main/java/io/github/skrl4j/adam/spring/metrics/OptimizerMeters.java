@@ -28,17 +28,14 @@ final class OptimizerMeters implements StepListener {
         Tags tags = Tags.of(AdamMetrics.TAG_NAME, optimizer.name());
         steps = Counter.builder(AdamMetrics.STEPS)
                 .description("Optimizer steps applied")
-                .baseUnit("steps")
                 .tags(tags)
                 .register(registry);
         clipped = Counter.builder(AdamMetrics.GRADIENT_CLIPPED)
                 .description("Steps whose gradient global-norm clipping scaled down")
-                .baseUnit("steps")
                 .tags(tags)
                 .register(registry);
         skipped = Counter.builder(AdamMetrics.STEPS_SKIPPED)
                 .description("Steps skipped for a non-finite gradient (non-finite=skip)")
-                .baseUnit("steps")
                 .tags(tags)
                 .register(registry);
         gradientNorm = DistributionSummary.builder(AdamMetrics.GRADIENT_NORM)
