@@ -1,10 +1,12 @@
 package io.github.skrl4j.adam;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -415,6 +417,57 @@ public final class Optimizer {
             list.add(Tensor.of(names[i], arrays[i].clone(), shapes[i]));
         }
         return Tensors.of(list);
+    }
+
+    /**
+     * Writes this optimizer to a safetensors file: its settings, count, mu, nu (and AMSGrad's
+     * nu_max), with a checksum. The write is atomic: the file is written beside the target, forced to
+     * the disk and renamed over it, so a crash leaves the previous checkpoint intact. A learning-rate
+     * schedule and listeners are not written (they are code); skipped-step counts are not either.
+     *
+     * <p>The file holds tensors {@code mu/<name>}, {@code nu/<name>} and {@code nu_max/<name>}, which
+     * {@code safetensors.numpy.load_file} reads in Python.
+     *
+     * @throws CheckpointException      naming the file if it cannot be written
+     * @throws IllegalStateException    if another thread is stepping
+     */
+    public void save(Path file) {
+        Objects.requireNonNull(file, "file");
+        OptimizerCheckpoint.save(this, file);
+    }
+
+    /**
+     * Loads an optimizer saved by {@link #save(Path)}, for {@code model}: its next steps are bit for
+     * bit those the saved optimizer would have taken. The settings are the saved ones, without
+     * listeners; a file saved with a learning-rate schedule is refused here, use
+     * {@link #loadWith(Path, Model, UnaryOperator)} to supply the schedule.
+     *
+     * @throws CheckpointException naming the file and the problem if it is missing, unreadable,
+     *                             corrupt (the checksum covers settings, count and data), of a newer
+     *                             format version, or does not fit the model's parameters; nothing
+     *                             is loaded then
+     */
+    public static Optimizer load(Path file, Model model) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(model, "model");
+        return OptimizerCheckpoint.load(file, model, null);
+    }
+
+    /**
+     * Like {@link #load(Path, Model)}, with the saved settings passed through {@code settings} first:
+     * the way to give back what a file cannot hold, a learning-rate schedule and listeners
+     * ({@code b -> b.lr(schedule).listener(metrics)}). Changing the Adam settings themselves breaks
+     * the bit-for-bit continuation, and changing {@code amsgrad} makes the file not fit.
+     *
+     * @param settings receives a builder holding the saved settings and returns the builder to build
+     * @throws CheckpointException      as {@link #load(Path, Model)}
+     * @throws IllegalArgumentException if the customised settings are invalid
+     */
+    public static Optimizer loadWith(Path file, Model model, UnaryOperator<Adam.Builder> settings) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(settings, "settings");
+        return OptimizerCheckpoint.load(file, model, settings);
     }
 
     @Override

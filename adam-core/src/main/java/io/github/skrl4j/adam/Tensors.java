@@ -1,9 +1,11 @@
 package io.github.skrl4j.adam;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -172,6 +174,39 @@ public final class Tensors implements Iterable<Tensor>, Model {
             }
         }
         return true;
+    }
+
+    /**
+     * Writes these tensors, in this order, to a safetensors file with a checksum, atomically (see
+     * {@link Optimizer#save(Path)}). {@code safetensors.numpy.load_file} reads it in Python. The
+     * values written are those of the moment: do not step a model while saving it.
+     *
+     * @throws CheckpointException naming the file if it cannot be written
+     */
+    public void save(Path file) {
+        Objects.requireNonNull(file, "file");
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(OptimizerCheckpoint.FORMAT_KEY, OptimizerCheckpoint.TENSORS_FORMAT);
+        metadata.put(OptimizerCheckpoint.VERSION_KEY, Integer.toString(OptimizerCheckpoint.VERSION));
+        SafeTensors.write(file, tensors, metadata);
+    }
+
+    /**
+     * Reads a safetensors file of float32 tensors, in the order of their data: one written by
+     * {@link #save(Path)}, or by Python's {@code safetensors} (whose files carry no checksum; one that
+     * is present is verified).
+     *
+     * @throws CheckpointException naming the file and the problem if it is missing, unreadable,
+     *                             corrupt, holds other dtypes than F32, or is of a newer skrl4j
+     *                             format version
+     */
+    public static Tensors load(Path file) {
+        Objects.requireNonNull(file, "file");
+        SafeTensors.Contents contents = SafeTensors.read(file, false);
+        if (contents.metadata().containsKey(OptimizerCheckpoint.FORMAT_KEY)) {
+            OptimizerCheckpoint.checkVersion(file, contents.metadata());
+        }
+        return of(contents.tensors());
     }
 
     @Override
