@@ -1,7 +1,9 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.LearningRateSchedule;
 import io.github.skrl4j.adam.NonFinitePolicy;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Positive;
@@ -65,8 +67,16 @@ public class AdamInstanceProperties {
     /** "error" or "skip" for a non-finite gradient; falls back to skrl.optim.adam.non-finite. */
     private @Nullable NonFinitePolicy nonFinite;
 
-    /** Overwrites, in {@code builder}, the settings this instance sets. */
-    Adam.Builder applyTo(Adam.Builder builder) {
+    /** A learning-rate schedule replacing the fixed lr (needs scale=true). */
+    @Valid
+    private final ScheduleProperties schedule = new ScheduleProperties();
+
+    /**
+     * Overwrites, in {@code builder}, the settings this instance sets, and sets its schedule.
+     *
+     * @param topLevelLr the top-level lr, which an unset lr falls back to (and a schedule's init-value)
+     */
+    Adam.Builder applyTo(Adam.Builder builder, double topLevelLr) {
         if (lr != null) {
             builder.lr(lr);
         }
@@ -99,6 +109,10 @@ public class AdamInstanceProperties {
         }
         if (nonFinite != null) {
             builder.nonFinitePolicy(nonFinite);
+        }
+        LearningRateSchedule learningRate = schedule.toSchedule(lr != null ? lr : topLevelLr);
+        if (learningRate != null) {
+            builder.lr(learningRate);
         }
         return builder;
     }
@@ -181,6 +195,10 @@ public class AdamInstanceProperties {
 
     public void setNesterov(@Nullable Boolean nesterov) {
         this.nesterov = nesterov;
+    }
+
+    public ScheduleProperties getSchedule() {
+        return schedule;
     }
 
     public @Nullable NonFinitePolicy getNonFinite() {

@@ -41,7 +41,7 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
         Map<String, Adam> configs = new LinkedHashMap<>();
         properties.getInstances().forEach((name, instance) -> configs.put(name,
                 build(AdamProperties.PREFIX + ".instances." + name,
-                        instance.applyTo(properties.toBuilder(name)), listeners)));
+                        instance.applyTo(properties.toBuilder(name), properties.getLr()), listeners)));
         this.instances = Collections.unmodifiableMap(configs);
     }
 

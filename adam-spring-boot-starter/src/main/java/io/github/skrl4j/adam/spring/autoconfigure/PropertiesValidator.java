@@ -45,10 +45,26 @@ final class PropertiesValidator {
             addError(errors, dashed(v), v, environment);
         }
         properties.getInstances().forEach((name, instance) -> {
+            String prefix = "instances." + mapKey(name) + ".";
             for (ConstraintViolation<AdamInstanceProperties> v : validator.validate(instance)) {
-                addError(errors, "instances." + mapKey(name) + "." + dashed(v), v, environment);
+                addError(errors, prefix + dashed(v), v, environment);
             }
+            validateSchedule(properties, instance, prefix, errors, environment);
         });
+    }
+
+    /** What the constraints cannot say: the keys a schedule type needs, and that it needs scale=true. */
+    private static void validateSchedule(AdamProperties properties, AdamInstanceProperties instance, String prefix,
+            Errors errors, @Nullable Environment environment) {
+        ScheduleProperties schedule = instance.getSchedule();
+        schedule.problems().forEach((key, reason) -> addError(errors, prefix + "schedule." + key, null,
+                "ScheduleParameter", reason, environment));
+        boolean scale = instance.getScale() != null ? instance.getScale() : properties.isScale();
+        ScheduleProperties.Type type = schedule.getType();
+        if (type != null && !scale) {
+            addError(errors, prefix + "schedule.type", ScheduleProperties.typeName(type), "ScheduleNeedsScale",
+                    "needs scale=true; with scale=false every step is given its learning rate", environment);
+        }
     }
 
     private static String dashed(ConstraintViolation<?> v) {
@@ -62,14 +78,20 @@ final class PropertiesValidator {
 
     private static void addError(Errors errors, String field, ConstraintViolation<?> v,
             @Nullable Environment environment) {
-        String code = v.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName();
+        addError(errors, field, v.getInvalidValue(),
+                v.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName(), v.getMessage(),
+                environment);
+    }
+
+    private static void addError(Errors errors, String field, @Nullable Object value, String code, String message,
+            @Nullable Environment environment) {
         if (!(errors instanceof BindingResult result)) {
-            errors.reject(code, field + " " + v.getMessage());
+            errors.reject(code, field + " " + message);
             return;
         }
         String property = errors.getObjectName() + "." + field;
-        result.addError(new PropertyFieldError(errors.getObjectName(), field, v.getInvalidValue(), code,
-                v.getMessage(), origin(environment, property)));
+        result.addError(new PropertyFieldError(errors.getObjectName(), field, value, code, message,
+                origin(environment, property)));
     }
 
     private static @Nullable Origin origin(@Nullable Environment environment, String property) {
