@@ -41,6 +41,8 @@ public final class Adam {
     private final boolean nesterov;
     private final NonFinitePolicy nonFinitePolicy;
     private final List<StepListener> listeners;
+    private final int parallelism;
+    private final int parallelThreshold;
 
     private Adam(Builder b) {
         this.name = b.name;
@@ -57,6 +59,8 @@ public final class Adam {
         this.nesterov = b.nesterov;
         this.nonFinitePolicy = b.nonFinitePolicy;
         this.listeners = List.copyOf(b.listeners);
+        this.parallelism = b.parallelism;
+        this.parallelThreshold = b.parallelThreshold;
     }
 
     /** skrl's {@code Adam(model=model, lr=lr, grad_norm_clip=gradNormClip, scale=scale)}. */
@@ -166,6 +170,23 @@ public final class Adam {
         return listeners;
     }
 
+    /**
+     * Threads that share the work on a large tensor, the stepping thread included (1: the stepping
+     * thread alone). Default: the available processors. Results are bit-for-bit the same for any value.
+     */
+    public int parallelism() {
+        return parallelism;
+    }
+
+    /**
+     * Elements from which a tensor is split across {@link #parallelism()} threads; smaller tensors
+     * stay on the stepping thread, where handing them over would cost more than it saves. Default
+     * {@value Builder#DEFAULT_PARALLEL_THRESHOLD}.
+     */
+    public int parallelThreshold() {
+        return parallelThreshold;
+    }
+
     /** True when the learning rate comes from a {@link LearningRateSchedule}. */
     public boolean hasSchedule() {
         return learningRateSchedule != null;
@@ -192,13 +213,14 @@ public final class Adam {
                 && Double.compare(eps, a.eps) == 0 && Double.compare(epsRoot, a.epsRoot) == 0
                 && Double.compare(weightDecay, a.weightDecay) == 0 && amsgrad == a.amsgrad
                 && nesterov == a.nesterov && nonFinitePolicy == a.nonFinitePolicy
-                && listeners.equals(a.listeners);
+                && listeners.equals(a.listeners) && parallelism == a.parallelism
+                && parallelThreshold == a.parallelThreshold;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, lr, learningRateSchedule, gradNormClip, scale, b1, b2, eps, epsRoot,
-                weightDecay, amsgrad, nesterov, nonFinitePolicy, listeners);
+                weightDecay, amsgrad, nesterov, nonFinitePolicy, listeners, parallelism, parallelThreshold);
     }
 
     @Override
@@ -206,11 +228,15 @@ public final class Adam {
         return "Adam[name=" + name + ", lr=" + (learningRateSchedule != null ? learningRateSchedule : lr)
                 + ", gradNormClip=" + gradNormClip + ", scale=" + scale + ", b1=" + b1 + ", b2=" + b2
                 + ", eps=" + eps + ", epsRoot=" + epsRoot + ", weightDecay=" + weightDecay
-                + ", amsgrad=" + amsgrad + ", nesterov=" + nesterov + ", nonFinite=" + nonFinitePolicy + "]";
+                + ", amsgrad=" + amsgrad + ", nesterov=" + nesterov + ", nonFinite=" + nonFinitePolicy
+                + ", parallelism=" + parallelism + ", parallelThreshold=" + parallelThreshold + "]";
     }
 
     /** Collects settings; {@link #build()} checks them all at once. Not thread-safe. */
     public static final class Builder {
+
+        /** The default {@link Adam#parallelThreshold()}: 64 Ki elements (256 KiB of floats). */
+        public static final int DEFAULT_PARALLEL_THRESHOLD = 65_536;
 
         private String name = DEFAULT_NAME;
         private double lr = 1e-3;
@@ -226,6 +252,8 @@ public final class Adam {
         private boolean nesterov = false;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.ERROR;
         private final List<StepListener> listeners = new ArrayList<>();
+        private int parallelism = Runtime.getRuntime().availableProcessors();
+        private int parallelThreshold = DEFAULT_PARALLEL_THRESHOLD;
 
         private Builder() {
         }
@@ -245,6 +273,8 @@ public final class Adam {
             nesterov = a.nesterov;
             nonFinitePolicy = a.nonFinitePolicy;
             listeners.addAll(a.listeners);
+            parallelism = a.parallelism;
+            parallelThreshold = a.parallelThreshold;
         }
 
         /** See {@link Adam#name()}. */
@@ -335,6 +365,18 @@ public final class Adam {
             return this;
         }
 
+        /** See {@link Adam#parallelism()}; {@code >= 1}. */
+        public Builder parallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        /** See {@link Adam#parallelThreshold()}; {@code >= 1}. */
+        public Builder parallelThreshold(int parallelThreshold) {
+            this.parallelThreshold = parallelThreshold;
+            return this;
+        }
+
         /**
          * The settings.
          *
@@ -359,6 +401,12 @@ public final class Adam {
             checkNonNegative("eps", eps);
             checkNonNegative("epsRoot", epsRoot);
             checkNonNegative("weightDecay", weightDecay);
+            if (parallelism < 1) {
+                throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
+            }
+            if (parallelThreshold < 1) {
+                throw new IllegalArgumentException("parallelThreshold must be >= 1, was " + parallelThreshold);
+            }
             return new Adam(this);
         }
 

@@ -28,7 +28,7 @@ public final class Optimizer {
     private final float[][] mu;
     private final float[][] nu;
     private final float @Nullable [][] nuMax;
-    private final AdamKernel kernel;
+    private final StepPasses passes;
     private final StepCoefficients coefficients = new StepCoefficients();
     private final StepEvent event;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -74,7 +74,12 @@ public final class Optimizer {
         }
         this.paramData = new float[n][];
         this.gradData = new float[n][];
-        this.kernel = ScalarAdamKernel.INSTANCE;
+        int[] sizes = new int[n];
+        for (int i = 0; i < n; i++) {
+            sizes[i] = mu[i].length;
+        }
+        this.passes = new StepPasses(this, name, AdamKernels.DEFAULT, sizes, config.parallelism(),
+                config.parallelThreshold());
         this.event = new StepEvent(name);
         this.listeners = config.listeners().toArray(new StepListener[0]);
     }
@@ -198,10 +203,8 @@ public final class Optimizer {
         bind(model.parameters(), grad);
 
         // clip_by_global_norm: the norm over all tensors, in double (float32 overflows near 1e19)
-        double sumOfSquares = 0;
-        for (int i = 0; i < names.length; i++) {
-            sumOfSquares += kernel.sumOfSquares(gradData[i], 0, gradData[i].length);
-        }
+        // (chunked, so that the sum is the same for any parallelism)
+        double sumOfSquares = passes.sumOfSquares(gradData);
         double norm = Math.sqrt(sumOfSquares);
         if (!Double.isFinite(norm)) {
             NonFiniteGradientException error = firstNonFinite();
@@ -219,10 +222,7 @@ public final class Optimizer {
         // scale_by_adam (+ add_decayed_weights, scale_by_learning_rate), fused per tensor
         long newCount = count + 1;
         coefficients.set(config, newCount, clipFactor, lr);
-        for (int i = 0; i < names.length; i++) {
-            kernel.update(paramData[i], gradData[i], mu[i], nu[i], nuMax == null ? null : nuMax[i],
-                    0, paramData[i].length, coefficients);
-        }
+        passes.update(paramData, gradData, mu, nu, nuMax, coefficients);
         count = newCount;
         lastGradientNorm = norm;
         lastLearningRate = lr;

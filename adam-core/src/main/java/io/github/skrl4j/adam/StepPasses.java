@@ -1,0 +1,189 @@
+package io.github.skrl4j.adam;
+
+import java.lang.ref.Cleaner;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The two passes of a step over all of an optimizer's tensors: the read-only global-norm pass and
+ * the fused update pass. Tensors of at least {@code parallelThreshold} elements are split across a
+ * {@link WorkerGroup} of {@code parallelism} threads (the calling thread is one of them); smaller
+ * tensors stay on the calling thread, which does them while the workers run their share.
+ *
+ * <p>The norm is a chunked sum: every tensor is cut into chunks of {@value #CHUNK} elements at fixed
+ * positions, each chunk's sum of squares goes to its own slot, and the slots are added in order. So
+ * the norm, the clip factor and every updated value are bit-for-bit the same for any parallelism.
+ *
+ * <p>No allocation per step: the jobs, the chunk slots and the array slots are made once.
+ */
+final class StepPasses {
+
+    /** Elements per norm chunk: 64 KiB of floats, far above the per-call cost of the kernel. */
+    static final int CHUNK = 16_384;
+
+    /** Update ranges start at multiples of this, so that no cache line is written by two threads. */
+    private static final int ALIGN = 64;
+
+    private static final class CleanerHolder {
+        static final Cleaner CLEANER = Cleaner.create();
+    }
+
+    private final AdamKernel kernel;
+    private final int[] sizes;
+    private final int[] chunkOffset;
+    private final double[] chunkSums;
+    private final boolean[] large;
+    private final @Nullable WorkerGroup workers;
+
+    // the current pass's arrays; set by the calling thread before a run, cleared after it
+    private float[][] params = new float[0][];
+    private float[][] grads = new float[0][];
+    private float[][] mu = new float[0][];
+    private float[][] nu = new float[0][];
+    private float @Nullable [][] nuMax;
+    private @Nullable StepCoefficients coefficients;
+
+    private final WorkerGroup.Job normJob = this::normPart;
+    private final WorkerGroup.Job updateJob = this::updatePart;
+
+    /**
+     * @param owner the optimizer whose unreachability stops the worker threads
+     */
+    StepPasses(Object owner, String name, AdamKernel kernel, int[] sizes, int parallelism, int parallelThreshold) {
+        this.kernel = kernel;
+        this.sizes = sizes.clone();
+        this.chunkOffset = new int[sizes.length + 1];
+        this.large = new boolean[sizes.length];
+        boolean anyLargeTensor = false;
+        for (int i = 0; i < sizes.length; i++) {
+            chunkOffset[i + 1] = chunkOffset[i] + Math.max(1, (sizes[i] + CHUNK - 1) / CHUNK);
+            large[i] = parallelism > 1 && sizes[i] >= parallelThreshold;
+            anyLargeTensor |= large[i];
+        }
+        this.chunkSums = new double[chunkOffset[sizes.length]];
+        if (anyLargeTensor) {
+            WorkerGroup group = new WorkerGroup(name, parallelism);
+            CleanerHolder.CLEANER.register(owner, group::shutdown);
+            this.workers = group;
+        } else {
+            this.workers = null;
+        }
+    }
+
+    /** The kernel in use. */
+    AdamKernel kernel() {
+        return kernel;
+    }
+
+    /** True when some tensor is split across worker threads. */
+    boolean parallel() {
+        return workers != null;
+    }
+
+    /** Sum of squares of all gradients, in double, reproducible for any parallelism. */
+    double sumOfSquares(float[][] gradients) {
+        grads = gradients;
+        try {
+            run(normJob);
+        } finally {
+            grads = EMPTY;
+        }
+        double total = 0;
+        for (double s : chunkSums) {
+            total += s;
+        }
+        return total;
+    }
+
+    /** The fused update of every tensor with the step's coefficients. */
+    void update(float[][] parameters, float[][] gradients, float[][] firstMoments, float[][] secondMoments,
+                float @Nullable [][] maxSecondMoments, StepCoefficients c) {
+        params = parameters;
+        grads = gradients;
+        mu = firstMoments;
+        nu = secondMoments;
+        nuMax = maxSecondMoments;
+        coefficients = c;
+        try {
+            run(updateJob);
+        } finally {
+            params = EMPTY;
+            grads = EMPTY;
+            mu = EMPTY;
+            nu = EMPTY;
+            nuMax = null;
+            coefficients = null;
+        }
+    }
+
+    private static final float[][] EMPTY = new float[0][];
+
+    private void run(WorkerGroup.Job job) {
+        WorkerGroup group = workers;
+        if (group == null) {
+            job.run(0, 1);
+        } else {
+            group.run(job);
+        }
+    }
+
+    /** Part {@code part} of the norm pass: its share of the large tensors' chunks; part 0 adds the small tensors. */
+    private void normPart(int part, int parts) {
+        for (int i = 0; i < sizes.length; i++) {
+            if (!large[i] && part != 0) {
+                continue;
+            }
+            int first = chunkOffset[i];
+            int chunks = chunkOffset[i + 1] - first;
+            int from;
+            int to;
+            if (large[i]) {
+                from = (int) ((long) chunks * part / parts);
+                to = (int) ((long) chunks * (part + 1) / parts);
+            } else {
+                from = 0;
+                to = chunks;
+            }
+            float[] g = grads[i];
+            int n = sizes[i];
+            for (int k = from; k < to; k++) {
+                int start = k * CHUNK;
+                chunkSums[first + k] = kernel.sumOfSquares(g, start, Math.min(n, start + CHUNK));
+            }
+        }
+    }
+
+    /** Part {@code part} of the update pass: its aligned share of the large tensors; part 0 also the small ones. */
+    private void updatePart(int part, int parts) {
+        StepCoefficients c = coefficients;
+        float[][] maxMoments = nuMax;
+        for (int i = 0; i < sizes.length; i++) {
+            int n = sizes[i];
+            int from;
+            int to;
+            if (large[i]) {
+                from = split(n, part, parts);
+                to = split(n, part + 1, parts);
+            } else if (part == 0) {
+                from = 0;
+                to = n;
+            } else {
+                continue;
+            }
+            // in chunks: many short calls let the JIT compile the kernel normally (a single call
+            // over millions of elements would run on-stack-replaced code, where the vector API boxes)
+            float[] maxMoment = maxMoments == null ? null : maxMoments[i];
+            for (int start = from; start < to; start += CHUNK) {
+                kernel.update(params[i], grads[i], mu[i], nu[i], maxMoment, start, Math.min(to, start + CHUNK), c);
+            }
+        }
+    }
+
+    /** Start of part {@code part} of {@code n} elements, at a multiple of {@link #ALIGN} (the last ends at n). */
+    private static int split(int n, int part, int parts) {
+        if (part >= parts) {
+            return n;
+        }
+        long start = (long) n * part / parts;
+        return (int) (start - start % ALIGN);
+    }
+}

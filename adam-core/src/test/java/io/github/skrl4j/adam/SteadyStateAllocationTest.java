@@ -1,0 +1,48 @@
+package io.github.skrl4j.adam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A step allocates nothing once warmed up, with and without a listener and on the parallel path. It
+ * counts the stepping thread's allocated bytes (HotSpot's ThreadMXBean), it does not time anything.
+ */
+class SteadyStateAllocationTest {
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @ParameterizedTest(name = "size {0}, listener {1}, parallelism {2}")
+    @CsvSource({"4610, false, 1", "4610, true, 1", "200000, false, 2", "200000, true, 2"})
+    void stepsAllocateNothingInSteadyState(int size, boolean withListener, int parallelism) {
+        float[] w = new float[size];
+        float[] gw = new float[size];
+        Arrays.fill(gw, 0.01f);
+        Tensors model = Tensors.of(Tensor.of("w", w, size), Tensor.of("b", new float[64], 64));
+        Tensors grad = Tensors.of(Tensor.of("w", gw, size), Tensor.of("b", new float[64], 64));
+        long[] heard = new long[1];
+        Adam.Builder settings = Adam.builder().name("alloc").gradNormClip(0.5).parallelism(parallelism)
+                .parallelThreshold(65_536);
+        if (withListener) {
+            settings.listener(e -> heard[0] += e.count());
+        }
+        Optimizer opt = settings.build().init(model);
+        for (int i = 0; i < 3_000; i++) {
+            opt.step(grad, model);
+        }
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1_000; i++) {
+            opt.step(grad, model);
+        }
+        long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+
+        // a single allocation per step would be >= 16,000 bytes; allow the MXBean call's own few bytes
+        assertThat(allocated).as("bytes allocated by 1,000 steps").isLessThan(1_000);
+        assertThat(opt.count()).isEqualTo(4_000);
+        assertThat(heard[0]).isEqualTo(withListener ? 4_000L * 4_001 / 2 : 0);
+    }
+}

@@ -1,0 +1,87 @@
+package io.github.skrl4j.adam.spring.autoconfigure;
+
+import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.Model;
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.StepListener;
+import io.github.skrl4j.adam.spring.OptimizerFactory;
+import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The auto-configured {@link OptimizerFactory}: maps {@link AdamProperties} onto {@link Adam}
+ * settings and registers every optimizer it creates in the {@link OptimizerRegistry}.
+ *
+ * <p>All settings are built once, at construction, so that a combination Adam refuses (beyond what
+ * the property constraints catch) stops the start rather than the first {@code create}.
+ * {@code create(name, model)} accepts only configured instance names: a name typed wrong in code
+ * fails loudly, listing the configured ones, instead of silently training with the defaults.
+ */
+public final class PropertiesOptimizerFactory implements OptimizerFactory {
+
+    private final OptimizerRegistry registry;
+    private final Adam defaults;
+    private final Map<String, Adam> instances;
+
+    /**
+     * @param properties the bound and validated properties
+     * @param registry   where created optimizers are registered
+     * @param listeners  listeners every created optimizer starts with (for example the application's
+     *                   {@link StepListener} beans)
+     * @throws IllegalStateException naming the property prefix, if Adam refuses a combination of settings
+     */
+    public PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry,
+            List<StepListener> listeners) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.defaults = build(AdamProperties.PREFIX, properties.toBuilder(Adam.DEFAULT_NAME), listeners);
+        Map<String, Adam> configs = new LinkedHashMap<>();
+        properties.getInstances().forEach((name, instance) -> configs.put(name,
+                build(AdamProperties.PREFIX + ".instances." + name,
+                        instance.applyTo(properties.toBuilder(name), properties.getLr()), listeners)));
+        this.instances = Collections.unmodifiableMap(configs);
+    }
+
+    private static Adam build(String prefix, Adam.Builder builder, List<StepListener> listeners) {
+        listeners.forEach(builder::listener);
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Invalid optimizer settings under '" + prefix + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optimizer create(Model model) {
+        return registry.register(defaults.init(model));
+    }
+
+    @Override
+    public Optimizer create(String name, Model model) {
+        return registry.register(config(name).init(model));
+    }
+
+    @Override
+    public Adam config(String name) {
+        Adam config = instances.get(name);
+        if (config == null) {
+            throw new IllegalArgumentException("no optimizer instance '" + name + "' is configured: set at least one"
+                    + " " + AdamProperties.PREFIX + ".instances." + name + ".* property, or use create(model) for the"
+                    + " top-level settings; configured instances: " + instances.keySet());
+        }
+        return config;
+    }
+
+    /** The top-level settings, named {@value Adam#DEFAULT_NAME}, that {@link #create(Model)} uses. */
+    public Adam defaultConfig() {
+        return defaults;
+    }
+
+    /** Names of the configured instances, in configuration order. */
+    public List<String> instanceNames() {
+        return List.copyOf(instances.keySet());
+    }
+}

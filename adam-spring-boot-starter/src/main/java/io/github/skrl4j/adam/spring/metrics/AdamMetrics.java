@@ -1,0 +1,68 @@
+package io.github.skrl4j.adam.spring.metrics;
+
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Binds every optimizer of an {@link OptimizerRegistry} to a {@link MeterRegistry}: meters are
+ * registered when an optimizer is registered and removed when it is removed or replaced, all tagged
+ * {@value #TAG_NAME} with the optimizer's name.
+ *
+ * <p>{@link #bindTo(OptimizerRegistry)} once; optimizers already registered are bound at once.
+ */
+public final class AdamMetrics implements OptimizerRegistry.Listener {
+
+    /** Counter of applied steps. */
+    public static final String STEPS = "skrl.optim.adam.steps";
+    /** Counter of steps skipped for a non-finite gradient. */
+    public static final String STEPS_SKIPPED = "skrl.optim.adam.steps.skipped";
+    /** Distribution summary of the global gradient norm before clipping. */
+    public static final String GRADIENT_NORM = "skrl.optim.adam.gradient.norm";
+    /** Counter of steps whose gradient clipping scaled down. */
+    public static final String GRADIENT_CLIPPED = "skrl.optim.adam.gradient.clipped";
+    /** Gauge of the last applied learning rate. */
+    public static final String LEARNING_RATE = "skrl.optim.adam.learning.rate";
+    /** The tag holding the optimizer's name. */
+    public static final String TAG_NAME = "name";
+
+    private final MeterRegistry meterRegistry;
+    private final Map<Optimizer, OptimizerMeters> bound = new IdentityHashMap<>();
+
+    /** Meters go to {@code meterRegistry}. */
+    public AdamMetrics(MeterRegistry meterRegistry) {
+        this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+    }
+
+    /** Starts following {@code registry}; returns this. */
+    public AdamMetrics bindTo(OptimizerRegistry registry) {
+        registry.addListener(this);
+        return this;
+    }
+
+    @Override
+    public synchronized void onRegistered(Optimizer optimizer) {
+        if (bound.containsKey(optimizer)) {
+            return;
+        }
+        OptimizerMeters meters = new OptimizerMeters(optimizer, meterRegistry);
+        bound.put(optimizer, meters);
+        optimizer.addListener(meters);
+    }
+
+    @Override
+    public synchronized void onRemoved(Optimizer optimizer) {
+        OptimizerMeters meters = bound.remove(optimizer);
+        if (meters == null) {
+            return;
+        }
+        optimizer.removeListener(meters);
+        for (Meter meter : meters.meters()) {
+            meterRegistry.remove(meter);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.github.skrl4j.adam.spring;
+
+import static io.github.skrl4j.adam.spring.TestModels.gradient;
+import static io.github.skrl4j.adam.spring.TestModels.model;
+import static io.github.skrl4j.adam.spring.TestModels.nanGradient;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.NonFinitePolicy;
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.Tensors;
+import java.util.NoSuchElementException;
+import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
+
+class OptimizerRegistryTests {
+
+    private final OptimizerRegistry registry = new OptimizerRegistry();
+
+    private static Optimizer optimizer(String name, NonFinitePolicy policy) {
+        return Adam.builder().name(name).nonFinitePolicy(policy).build().init(model());
+    }
+
+    @Test
+    void registersByNameAndListsSorted() {
+        Optimizer value = registry.register(optimizer("value", NonFinitePolicy.ERROR));
+        Optimizer policy = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+
+        assertThat(registry.names()).containsExactly("policy", "value");
+        assertThat(registry.optimizers()).containsExactly(policy, value);
+        assertThat(registry.get("value")).isSameAs(value);
+        assertThat(registry.find("critic")).isNull();
+        assertThatThrownBy(() -> registry.get("critic")).isInstanceOf(NoSuchElementException.class)
+                .hasMessageContaining("'critic'").hasMessageContaining("[policy, value]");
+    }
+
+    @Test
+    void sameNameReplacesAndDetachesTheEarlierOptimizer() {
+        OptimizerRegistry.Listener listener = mock(OptimizerRegistry.Listener.class);
+        registry.addListener(listener);
+        Optimizer first = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+        Optimizer second = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+
+        assertThat(registry.get("policy")).isSameAs(second);
+        InOrder order = inOrder(listener);
+        order.verify(listener).onRegistered(first);
+        order.verify(listener).onRemoved(first);
+        order.verify(listener).onRegistered(second);
+
+        // the detached optimizer keeps working but its steps no longer reach the registry
+        Tensors params = model();
+        first.step(gradient(), params);
+        assertThat(registry.lastStep("policy").status()).isEqualTo(StepOutcome.Status.NONE);
+    }
+
+    @Test
+    void registeringTheSameInstanceTwiceIsANoOp() {
+        OptimizerRegistry.Listener listener = mock(OptimizerRegistry.Listener.class);
+        Optimizer policy = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+        registry.addListener(listener);
+        registry.register(policy);
+
+        verify(listener).onRegistered(policy); // once, from addListener's replay
+        verify(listener, never()).onRemoved(policy);
+    }
+
+    @Test
+    void aListenerAddedLateHearsOfEveryRegisteredOptimizer() {
+        Optimizer policy = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+        Optimizer value = registry.register(optimizer("value", NonFinitePolicy.ERROR));
+        OptimizerRegistry.Listener listener = mock(OptimizerRegistry.Listener.class);
+        registry.addListener(listener);
+
+        verify(listener).onRegistered(policy);
+        verify(listener).onRegistered(value);
+    }
+
+    @Test
+    void removeDetaches() {
+        OptimizerRegistry.Listener listener = mock(OptimizerRegistry.Listener.class);
+        registry.addListener(listener);
+        Optimizer policy = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+
+        assertThat(registry.remove("policy")).isSameAs(policy);
+        assertThat(registry.remove("policy")).isNull();
+        assertThat(registry.names()).isEmpty();
+        assertThat(registry.lastStep("policy")).isNull();
+        verify(listener).onRemoved(policy);
+    }
+
+    @Test
+    void lastStepFollowsAppliedSkippedAndRejectedSteps() {
+        Optimizer skipping = registry.register(optimizer("skipping", NonFinitePolicy.SKIP));
+        Optimizer strict = registry.register(optimizer("strict", NonFinitePolicy.ERROR));
+        Tensors params = model();
+        assertThat(registry.lastStep("strict")).isEqualTo(new StepOutcome(StepOutcome.Status.NONE, 0, null));
+
+        strict.step(gradient(), params);
+        assertThat(registry.lastStep("strict")).isEqualTo(new StepOutcome(StepOutcome.Status.APPLIED, 1, null));
+
+        assertThatThrownBy(() -> strict.step(nanGradient(), params));
+        StepOutcome rejected = registry.lastStep("strict");
+        assertThat(rejected.status()).isEqualTo(StepOutcome.Status.REJECTED);
+        assertThat(rejected.count()).isEqualTo(1);
+        assertThat(rejected.healthy()).isFalse();
+        assertThat(rejected.reason()).startsWith("NonFiniteGradientException: ").contains("gradient 'w'");
+
+        skipping.step(nanGradient(), params);
+        StepOutcome skipped = registry.lastStep("skipping");
+        assertThat(skipped.status()).isEqualTo(StepOutcome.Status.SKIPPED);
+        assertThat(skipped.count()).isZero();
+        assertThat(skipped.reason()).contains("non-finite gradient").contains("NaN");
+
+        skipping.step(gradient(), params);
+        assertThat(registry.lastStep("skipping").healthy()).isTrue();
+        assertThat(registry.lastStep("skipping").reason()).isNull();
+    }
+}

@@ -1,0 +1,112 @@
+package io.github.skrl4j.adam.spring.autoconfigure;
+
+import static io.github.skrl4j.adam.spring.TestModels.gradient;
+import static io.github.skrl4j.adam.spring.TestModels.model;
+import static io.github.skrl4j.adam.spring.TestModels.nanGradient;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.spring.OptimizerFactory;
+import io.github.skrl4j.adam.spring.actuate.OptimizerDescriptor;
+import io.github.skrl4j.adam.spring.actuate.OptimizersEndpoint;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class AdamEndpointAutoConfigurationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(AdamAutoConfiguration.class, AdamEndpointAutoConfiguration.class))
+            .withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=optimizers",
+                    "skrl.optim.adam.instances.policy.lr=0.003", "skrl.optim.adam.instances.policy.grad-norm-clip=0.5",
+                    "skrl.optim.adam.instances.value.non-finite=skip", "skrl.optim.adam.instances.value.amsgrad=true");
+
+    @Test
+    void endpointReportsEveryOptimizerAsJson() {
+        runner.run(context -> {
+            assertThat(context).hasSingleBean(OptimizersEndpoint.class);
+            OptimizerFactory factory = context.getBean(OptimizerFactory.class);
+            Tensors policyParams = model();
+            Tensors valueParams = model();
+            Optimizer policy = factory.create("policy", policyParams);
+            Optimizer value = factory.create("value", valueParams);
+            policy.step(gradient(), policyParams);
+            policy.step(gradient(), policyParams);
+            value.step(nanGradient(), valueParams);
+
+            JsonNode json = JsonMapper.builder().build()
+                    .valueToTree(context.getBean(OptimizersEndpoint.class).optimizers());
+            JsonNode p = json.get("optimizers").get("policy");
+            assertThat(p.get("name").asString()).isEqualTo("policy");
+            assertThat(p.get("count").asLong()).isEqualTo(2);
+            assertThat(p.get("lastGradientNorm").asDouble()).isCloseTo(1.3, org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(p.get("lastLearningRate").asDouble()).isEqualTo(0.003);
+            assertThat(p.get("skippedSteps").asLong()).isZero();
+            assertThat(p.get("lastStep").get("status").asString()).isEqualTo("APPLIED");
+            JsonNode settings = p.get("settings");
+            assertThat(settings.get("lr").asDouble()).isEqualTo(0.003);
+            assertThat(settings.get("gradNormClip").asDouble()).isEqualTo(0.5);
+            assertThat(settings.get("b1").asDouble()).isEqualTo(0.9);
+            assertThat(settings.get("b2").asDouble()).isEqualTo(0.999);
+            assertThat(settings.get("eps").asDouble()).isEqualTo(1e-8);
+            assertThat(settings.get("scale").asBoolean()).isTrue();
+            assertThat(settings.get("nonFinite").asString()).isEqualTo("ERROR");
+            assertThat(settings.get("learningRateSchedule").isNull()).isTrue();
+
+            JsonNode v = json.get("optimizers").get("value");
+            assertThat(v.get("count").asLong()).isZero();
+            assertThat(v.get("skippedSteps").asLong()).isEqualTo(1);
+            assertThat(v.get("lastGradientNorm").isNull()).isTrue(); // NaN is not a JSON number
+            assertThat(v.get("lastLearningRate").isNull()).isTrue();
+            assertThat(v.get("lastStep").get("status").asString()).isEqualTo("SKIPPED");
+            assertThat(v.get("settings").get("amsgrad").asBoolean()).isTrue();
+            assertThat(v.get("settings").get("nonFinite").asString()).isEqualTo("SKIP");
+        });
+    }
+
+    @Test
+    void selectorReturnsOneOptimizerOrNullForAnUnknownName() {
+        runner.run(context -> {
+            Tensors params = model();
+            context.getBean(OptimizerFactory.class).create("policy", params).step(gradient(), params);
+            OptimizersEndpoint endpoint = context.getBean(OptimizersEndpoint.class);
+            OptimizerDescriptor policy = endpoint.optimizer("policy");
+            assertThat(policy).isNotNull();
+            assertThat(policy.count()).isEqualTo(1);
+            assertThat(policy.settings().lr()).isEqualTo(0.003);
+            assertThat(endpoint.optimizer("critic")).isNull();
+        });
+    }
+
+    @Test
+    void aRejectedStepShowsItsReason() {
+        runner.run(context -> {
+            Tensors params = model();
+            Optimizer policy = context.getBean(OptimizerFactory.class).create("policy", params);
+            assertThatThrownBy(() -> policy.step(nanGradient(), params));
+            OptimizerDescriptor descriptor = context.getBean(OptimizersEndpoint.class).optimizer("policy");
+            assertThat(descriptor.lastStep().status()).isEqualTo("REJECTED");
+            assertThat(descriptor.lastStep().reason()).contains("NonFiniteGradientException").contains("'w'");
+            assertThat(descriptor.lastGradientNorm()).isNull();
+        });
+    }
+
+    @Test
+    void noEndpointWhenItIsNotExposed() {
+        runner.withPropertyValues("management.endpoints.jmx.exposure.include=health")
+                .run(context -> assertThat(context).doesNotHaveBean(OptimizersEndpoint.class));
+    }
+
+    @Test
+    void noEndpointWithoutActuatorOnTheClassPath() {
+        runner.withClassLoader(new FilteredClassLoader(Endpoint.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OptimizersEndpoint.class)
+                        .hasSingleBean(OptimizerFactory.class));
+    }
+}

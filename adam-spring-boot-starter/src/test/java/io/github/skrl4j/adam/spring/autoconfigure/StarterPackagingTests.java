@@ -1,0 +1,47 @@
+package io.github.skrl4j.adam.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.annotation.ImportCandidates;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** What the jar carries for Spring Boot and for IDEs. */
+class StarterPackagingTests {
+
+    @Test
+    void everyAutoConfigurationIsListedInTheImportsFile() {
+        List<String> candidates = new ArrayList<>();
+        ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).forEach(candidates::add);
+        assertThat(candidates).contains(AdamAutoConfiguration.class.getName(),
+                AdamMetricsAutoConfiguration.class.getName(), AdamEndpointAutoConfiguration.class.getName(),
+                AdamHealthAutoConfiguration.class.getName());
+    }
+
+    @Test
+    void everyPropertyHasADescriptionInTheIdeMetadata() throws Exception {
+        // written by spring-boot-configuration-processor from the fields' Javadoc
+        JsonNode metadata = JsonMapper.builder().build()
+                .readTree(Files.readString(Path.of("target/classes/META-INF/spring-configuration-metadata.json")));
+        List<String> names = new ArrayList<>();
+        for (JsonNode property : metadata.get("properties")) {
+            String name = property.get("name").asString();
+            names.add(name);
+            if (name.startsWith("skrl.") || name.startsWith("management.health.optimizers")) {
+                assertThat(property.has("description")).as(name).isTrue();
+                assertThat(property.get("description").asString()).as(name).hasSizeGreaterThan(20);
+            }
+        }
+        assertThat(names).contains("skrl.optim.adam.lr", "skrl.optim.adam.grad-norm-clip", "skrl.optim.adam.scale",
+                "skrl.optim.adam.b1", "skrl.optim.adam.b2", "skrl.optim.adam.eps", "skrl.optim.adam.eps-root",
+                "skrl.optim.adam.weight-decay", "skrl.optim.adam.amsgrad", "skrl.optim.adam.nesterov",
+                "skrl.optim.adam.non-finite", "skrl.optim.adam.instances", "skrl.optim.adam.metrics.enabled",
+                "management.health.optimizers.enabled");
+    }
+}

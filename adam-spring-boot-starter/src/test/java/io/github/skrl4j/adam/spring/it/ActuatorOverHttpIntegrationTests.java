@@ -1,0 +1,110 @@
+package io.github.skrl4j.adam.spring.it;
+
+import static io.github.skrl4j.adam.spring.TestModels.gradient;
+import static io.github.skrl4j.adam.spring.TestModels.model;
+import static io.github.skrl4j.adam.spring.TestModels.nanGradient;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.spring.OptimizerFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A real application on a real web server, read over HTTP the way Prometheus and an operator would. */
+@SpringBootTest(classes = TrainingTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "management.endpoints.web.exposure.include=health,metrics,prometheus,optimizers",
+            "management.endpoint.health.show-details=always",
+            "management.metrics.distribution.percentiles-histogram.skrl.optim.adam.gradient.norm=true",
+            "skrl.optim.adam.lr=0.002",
+            "skrl.optim.adam.instances.policy.lr=0.003",
+            "skrl.optim.adam.instances.policy.grad-norm-clip=1.0",
+            "skrl.optim.adam.instances.value.non-finite=error"
+        })
+@AutoConfigureMetrics
+class ActuatorOverHttpIntegrationTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @LocalServerPort
+    private int port;
+
+    @Autowired
+    private OptimizerFactory factory;
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void stepsShowInTheMetricsEndpointPrometheusAndTheOptimizersEndpoint() throws Exception {
+        Tensors params = model();
+        Optimizer policy = factory.create("policy", params);
+        for (int i = 0; i < 3; i++) {
+            policy.step(gradient(), params); // norm 1.3 > 1.0: clipped every time
+        }
+
+        HttpResponse<String> metric = get("/actuator/metrics/skrl.optim.adam.steps?tag=name:policy");
+        assertThat(metric.statusCode()).isEqualTo(200);
+        JsonNode measurement = JSON.readTree(metric.body()).get("measurements").get(0);
+        assertThat(measurement.get("statistic").asString()).isEqualTo("COUNT");
+        assertThat(measurement.get("value").asDouble()).isEqualTo(3.0);
+
+        HttpResponse<String> prometheus = get("/actuator/prometheus");
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        assertThat(prometheus.body())
+                .contains("skrl_optim_adam_steps_total{name=\"policy\"} 3.0")
+                .contains("skrl_optim_adam_gradient_clipped_total{name=\"policy\"} 3.0")
+                .contains("skrl_optim_adam_steps_skipped_total{name=\"policy\"} 0.0")
+                .contains("skrl_optim_adam_gradient_norm_count{name=\"policy\"} 3")
+                .contains("skrl_optim_adam_gradient_norm_bucket{name=\"policy\",le=")
+                .contains("skrl_optim_adam_learning_rate{name=\"policy\"} 0.003");
+
+        HttpResponse<String> optimizer = get("/actuator/optimizers/policy");
+        assertThat(optimizer.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(optimizer.body());
+        assertThat(body.get("count").asLong()).isEqualTo(3);
+        assertThat(body.get("settings").get("lr").asDouble()).isEqualTo(0.003);
+        assertThat(body.get("settings").get("gradNormClip").asDouble()).isEqualTo(1.0);
+
+        assertThat(JSON.readTree(get("/actuator/optimizers").body()).get("optimizers").has("policy")).isTrue();
+        assertThat(get("/actuator/optimizers/critic").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void healthTurnsDownOverHttpAfterARejectedStep() throws Exception {
+        Tensors params = model();
+        Optimizer value = factory.create("value", params);
+        value.step(gradient(), params);
+        assertThat(get("/actuator/health/optimizers").statusCode()).isEqualTo(200);
+
+        assertThatThrownBy(() -> value.step(nanGradient(), params)).isInstanceOf(IllegalArgumentException.class);
+
+        HttpResponse<String> health = get("/actuator/health/optimizers");
+        assertThat(health.statusCode()).isEqualTo(503);
+        JsonNode body = JSON.readTree(health.body());
+        assertThat(body.get("status").asString()).isEqualTo("DOWN");
+        assertThat(body.get("details").get("value").get("lastStep").asString()).isEqualTo("REJECTED");
+        assertThat(body.get("details").get("value").get("reason").asString()).contains("NaN");
+
+        value.step(gradient(), params);
+        assertThat(get("/actuator/health/optimizers").statusCode()).isEqualTo(200);
+    }
+}

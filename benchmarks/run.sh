@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs the C speed anchor (adam_ref.c) and the JMH cases on this machine in one go and prints one
+# markdown table: case, ns/step, params/s, speed relative to the C kernel, bytes allocated per step.
+#
+#   benchmarks/run.sh            # skrl4j vs C (builds with ./mvnw -pl benchmarks -am package; no install)
+#   benchmarks/run.sh --peers    # also ND4J, DJL (PyTorch) and Tribuo (builds with -Ppeers; downloads ~300 MB once)
+#   benchmarks/run.sh --quick    # short JMH runs, to check that everything works
+#   benchmarks/run.sh --no-build # reuse benchmarks/target/benchmarks.jar
+#
+# Needs JDK 17+, gcc with OpenMP, python3. Timings are only comparable within one run: check that the
+# machine is otherwise idle (`uptime`); the load average before and after is printed with the table.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+peers=0 quick=0 build=1
+for arg in "$@"; do
+  case "$arg" in
+    --peers) peers=1 ;;
+    --quick) quick=1 ;;
+    --no-build) build=0 ;;
+    *) echo "unknown option $arg (use --peers, --quick, --no-build)" >&2; exit 2 ;;
+  esac
+done
+out="$here/target/run"
+mkdir -p "$out"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [[ $build == 1 ]]; then
+  profile=()
+  [[ $peers == 1 ]] && profile=(-Ppeers)
+  echo "building benchmarks.jar ..." >&2
+  (cd "$root" && ./mvnw -B -q -pl benchmarks -am package -DskipTests "${profile[@]}")
+fi
+jar="$here/target/benchmarks.jar"
+
+echo "compiling and running the C anchor ..." >&2
+gcc -O3 -march=native -fno-math-errno -fopenmp "$here/adam_ref.c" -o "$out/adam_ref" -lm
+c_run() { # key threads elements-per-tensor tensors steps
+  local line
+  line="$(OMP_NUM_THREADS="$2" OMP_PROC_BIND=true "$out/adam_ref" "$3" "$4" "$5")"
+  echo "$1 $(sed -E 's/.*median_ns_per_step=([0-9.]+).*/\1/' <<<"$line")"
+}
+{
+  c_run large-1x-t1 1 16777216 1 20
+  c_run large-1x-t2 2 16777216 1 20
+  c_run large-64x-t1 1 262144 64 20
+  c_run large-64x-t2 2 262144 64 20
+  c_run policy-t1 1 4610 1 200000
+} >"$out/c.txt"
+
+if [[ $quick == 1 ]]; then
+  jmh_opts=(-f 1 -wi 1 -w 1 -i 2 -r 1)
+else
+  jmh_opts=(-f 1 -wi 3 -w 1 -i 5 -r 1)
+fi
+pattern='io.github.skrl4j.benchmarks.AdamStepBenchmark'
+[[ $peers == 1 ]] && pattern='io.github.skrl4j.benchmarks.*'
+echo "running JMH ($pattern) ..." >&2
+java -jar "$jar" "$pattern" "${jmh_opts[@]}" -prof gc -rf csv -rff "$out/jmh.csv" >"$out/jmh.log" 2>&1 \
+  || { tail -40 "$out/jmh.log" >&2; exit 1; }
+
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+python3 "$here/table.py" "$out/c.txt" "$out/jmh.csv"
+cpu="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+echo
+echo "Machine: $cpu, $(nproc) cores; $(java -version 2>&1 | head -1); gcc $(gcc -dumpfullversion);" \
+  "$(date -u +%Y-%m-%d). Load average (1/5/15 min) before: $load_before, after: $load_after."

@@ -1,0 +1,134 @@
+package io.github.skrl4j.benchmarks;
+
+import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.StepEvent;
+import io.github.skrl4j.adam.Tensors;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One skrl4j Adam step per operation, the cases of issue 3. The forks run with the vector module
+ * ({@code --add-modules jdk.incubator.vector}), as a service that wants the fastest kernel would;
+ * run.sh can run them without it too ({@code -jvmArgsAppend -Dskrl4j.adam.kernel=scalar}).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class AdamStepBenchmark {
+
+    /** 16,777,216 parameters as 1 tensor or 64 tensors of 262,144, clip 1.0, 1 or 2 threads. */
+    @State(Scope.Benchmark)
+    public static class Large {
+        @Param({"1", "64"})
+        public int tensors;
+
+        @Param({"1", "2"})
+        public int threads;
+
+        Tensors params;
+        Tensors grads;
+        Optimizer optimizer;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            params = Workloads.equalTensors(tensors, Workloads.LARGE / tensors, false);
+            grads = Workloads.equalTensors(tensors, Workloads.LARGE / tensors, true);
+            optimizer = Adam.builder().lr(1e-3).gradNormClip(1.0).parallelism(threads).build().init(params);
+        }
+    }
+
+    /** skrl's PPO policy MLP (4,610 parameters in 6 tensors), clip 0.5, the calling thread only. */
+    @State(Scope.Benchmark)
+    public static class Policy {
+        @Param({"false", "true"})
+        public boolean listener;
+
+        Tensors params;
+        Tensors grads;
+        Optimizer optimizer;
+        long heard;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            params = Workloads.policy(false);
+            grads = Workloads.policy(true);
+            optimizer = Adam.builder().lr(1e-3).gradNormClip(0.5).parallelism(1).build().init(params);
+            if (listener) {
+                // what a metrics binding does: read the event's numbers, keep nothing
+                optimizer.addListener(this::record);
+            }
+        }
+
+        private void record(StepEvent e) {
+            heard += e.count() + (e.clipped() ? 1 : 0) + (long) e.gradientNorm();
+        }
+    }
+
+    /**
+     * A policy-sized tensor whose gradient is zero after 1,000 nonzero steps. Every iteration starts
+     * where the moments are about to decay into the subnormal range (without the kernel's flush to
+     * zero, nu would stay subnormal for ~16,000 steps at b2 = 0.999, ~2.5x slower per step on Zen).
+     */
+    @State(Scope.Benchmark)
+    public static class ZeroAfter1000 {
+        Tensors params;
+        Tensors zeros;
+        Optimizer optimizer;
+
+        @Setup(Level.Iteration)
+        public void setUp() {
+            params = Workloads.equalTensors(1, Workloads.POLICY_SIZE, false);
+            Tensors grads = Workloads.equalTensors(1, Workloads.POLICY_SIZE, true);
+            zeros = grads.zerosLike();
+            optimizer = Adam.builder().lr(1e-3).gradNormClip(0.5).parallelism(1).build().init(params);
+            for (int s = 0; s < 1_000; s++) {
+                optimizer.step(grads, params);
+            }
+            // decay until the largest second moment is just above the smallest normal float
+            while (maxNu() > 1e-37f) {
+                for (int s = 0; s < 500; s++) {
+                    optimizer.step(zeros, params);
+                }
+            }
+        }
+
+        private float maxNu() {
+            float max = 0;
+            for (float v : optimizer.state().nu().get(0).data()) {
+                max = Math.max(max, v);
+            }
+            return max;
+        }
+    }
+
+    @Benchmark
+    public Optimizer large(Large s) {
+        return s.optimizer.step(s.grads, s.params);
+    }
+
+    @Benchmark
+    public Optimizer policy(Policy s) {
+        return s.optimizer.step(s.grads, s.params);
+    }
+
+    @Benchmark
+    @Measurement(iterations = 5, time = 20, timeUnit = TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 3, time = 20, timeUnit = TimeUnit.MILLISECONDS)
+    public Optimizer zeroAfter1000(ZeroAfter1000 s) {
+        return s.optimizer.step(s.zeros, s.params);
+    }
+}
