@@ -146,6 +146,9 @@ public class TrainingService implements SmartLifecycle {
             };
             // exit from a thread of its own: closing the context stops this service, which joins this thread
             Thread exiter = new Thread(() -> exit.accept(code), "ppo-training-exit");
+            // not a daemon (it would inherit that from this thread): the JVM must not end, with status 0,
+            // when the web server's threads stop before System.exit is reached
+            exiter.setDaemon(false);
             exiter.start();
         }
     }
