@@ -32,9 +32,6 @@ public class TrainingProperties {
     @DecimalMax("500")
     private double solvedThreshold = 475;
 
-    /** Start training as soon as the application is up. */
-    private boolean autoStart = true;
-
     /**
      * Batch mode: when the run ends, exit the application; exit code 0 when solved, 2 when the budget ran
      * out, 1 when training failed.
@@ -84,14 +81,6 @@ public class TrainingProperties {
 
     public void setSolvedThreshold(double solvedThreshold) {
         this.solvedThreshold = solvedThreshold;
-    }
-
-    public boolean isAutoStart() {
-        return autoStart;
-    }
-
-    public void setAutoStart(boolean autoStart) {
-        this.autoStart = autoStart;
     }
 
     public boolean isExitWhenDone() {

@@ -68,11 +68,6 @@ public class TrainingService implements SmartLifecycle {
         this.exit = exit;
     }
 
-    @Override
-    public boolean isAutoStartup() {
-        return properties.isAutoStart();
-    }
-
     /** Builds the agent (fresh or from {@code resume-from}) and starts training on a background thread. */
     @Override
     public synchronized void start() {

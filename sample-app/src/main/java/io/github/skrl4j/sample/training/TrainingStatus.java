@@ -2,7 +2,7 @@ package io.github.skrl4j.sample.training;
 
 /** Where a training run is. */
 public enum TrainingStatus {
-    /** Created, not started yet (auto-start off, or the application is still starting). */
+    /** Created, not started yet: the application is still starting. */
     IDLE,
     /** Collecting steps and updating. */
     RUNNING,
