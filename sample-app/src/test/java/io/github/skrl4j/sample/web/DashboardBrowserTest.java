@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,8 @@ class DashboardBrowserTest {
         JsonSnapshot training = JsonSnapshot.of(new Http(port));
         assertThat(chartPoints("returns")).isEqualTo(training.episodes());
         assertThat(chartPoints("learningRates")).isEqualTo(12);
-        assertThat(driver.findElement(By.id("episodes")).getText()).isEqualTo(String.format("%,d", training.episodes()));
+        assertThat(driver.findElement(By.id("episodes")).getText())
+                .isEqualTo(String.format(Locale.ENGLISH, "%,d", training.episodes()));
         List<String> optimizerRows = driver.findElements(By.cssSelector("#optimizers tbody tr")).stream()
                 .map(r -> r.getAttribute("data-optimizer")).toList();
         assertThat(optimizerRows).containsExactly("policy", "value");
