@@ -1,5 +1,8 @@
 package io.github.skrl4j.adam;
 
+import io.github.skrl4j.adam.internal.checkpoint.OptimizerCheckpoint;
+import io.github.skrl4j.adam.internal.kernel.StepCoefficients;
+import io.github.skrl4j.adam.internal.kernel.StepPasses;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,8 +81,7 @@ public final class Optimizer {
         for (int i = 0; i < n; i++) {
             sizes[i] = mu[i].length;
         }
-        this.passes = new StepPasses(this, name, AdamKernels.DEFAULT, sizes, config.parallelism(),
-                config.parallelThreshold());
+        this.passes = new StepPasses(this, name, sizes, config.parallelism(), config.parallelThreshold());
         this.event = new StepEvent(name);
         this.listeners = config.listeners().toArray(new StepListener[0]);
     }

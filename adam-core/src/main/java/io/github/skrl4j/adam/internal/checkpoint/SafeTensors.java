@@ -1,5 +1,7 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.internal.checkpoint;
 
+import io.github.skrl4j.adam.CheckpointException;
+import io.github.skrl4j.adam.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
