@@ -1,5 +1,8 @@
 package io.github.skrl4j.adam;
 
+import io.github.skrl4j.adam.internal.checkpoint.OptimizerCheckpoint;
+import io.github.skrl4j.adam.internal.kernel.StepCoefficients;
+import io.github.skrl4j.adam.internal.kernel.StepPasses;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,8 +81,7 @@ public final class Optimizer {
         for (int i = 0; i < n; i++) {
             sizes[i] = mu[i].length;
         }
-        this.passes = new StepPasses(this, name, AdamKernels.DEFAULT, sizes, config.parallelism(),
-                config.parallelThreshold());
+        this.passes = new StepPasses(this, name, sizes, config.parallelism(), config.parallelThreshold());
         this.event = new StepEvent(name);
         this.listeners = config.listeners().toArray(new StepListener[0]);
     }
@@ -439,8 +441,9 @@ public final class Optimizer {
     /**
      * Loads an optimizer saved by {@link #save(Path)}, for {@code model}: its next steps are bit for
      * bit those the saved optimizer would have taken. The settings are the saved ones, without
-     * listeners; a file saved with a learning-rate schedule is refused here, use
-     * {@link #loadWith(Path, Model, UnaryOperator)} to supply the schedule.
+     * listeners, and settings that do not change results (how a step is run, not what it computes)
+     * take their defaults on this machine. A file saved with a learning-rate schedule is refused
+     * here: use {@link #loadWith(Path, Model, UnaryOperator)} to supply the schedule.
      *
      * @throws CheckpointException naming the file and the problem if it is missing, unreadable,
      *                             corrupt (the checksum covers settings, count and data), of a newer
@@ -456,8 +459,9 @@ public final class Optimizer {
     /**
      * Like {@link #load(Path, Model)}, with the saved settings passed through {@code settings} first:
      * the way to give back what a file cannot hold, a learning-rate schedule and listeners
-     * ({@code b -> b.lr(schedule).listener(metrics)}). Changing the Adam settings themselves breaks
-     * the bit-for-bit continuation, and changing {@code amsgrad} makes the file not fit.
+     * ({@code b -> b.lr(schedule).listener(metrics)}), and to tune how steps run on this machine.
+     * Changing the Adam settings themselves breaks the bit-for-bit continuation, and changing
+     * {@code amsgrad} makes the file not fit.
      *
      * @param settings receives a builder holding the saved settings and returns the builder to build
      * @throws CheckpointException      as {@link #load(Path, Model)}

@@ -1,11 +1,11 @@
 package io.github.skrl4j.adam;
 
+import io.github.skrl4j.adam.internal.checkpoint.TensorsCheckpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -185,10 +185,7 @@ public final class Tensors implements Iterable<Tensor>, Model {
      */
     public void save(Path file) {
         Objects.requireNonNull(file, "file");
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put(OptimizerCheckpoint.FORMAT_KEY, OptimizerCheckpoint.TENSORS_FORMAT);
-        metadata.put(OptimizerCheckpoint.VERSION_KEY, Integer.toString(OptimizerCheckpoint.VERSION));
-        SafeTensors.write(file, tensors, metadata);
+        TensorsCheckpoint.save(file, this);
     }
 
     /**
@@ -202,11 +199,7 @@ public final class Tensors implements Iterable<Tensor>, Model {
      */
     public static Tensors load(Path file) {
         Objects.requireNonNull(file, "file");
-        SafeTensors.Contents contents = SafeTensors.read(file, false);
-        if (contents.metadata().containsKey(OptimizerCheckpoint.FORMAT_KEY)) {
-            OptimizerCheckpoint.checkVersion(file, contents.metadata());
-        }
-        return of(contents.tensors());
+        return TensorsCheckpoint.load(file);
     }
 
     @Override

@@ -11,8 +11,10 @@ import java.util.Arrays;
  *   optax.chain(clip_by_global_norm(clip), scale_by_adam(b1, b2, eps, eps_root, nesterov) | scale_by_amsgrad,
  *               add_decayed_weights(weight_decay), scale_by_learning_rate(lr))
  * </pre>
+ *
+ * <p>Public for the kernel's own tests (package internal.kernel).
  */
-final class ReferenceAdam {
+public final class ReferenceAdam {
 
     final double lr;
     final double clip;
@@ -26,13 +28,13 @@ final class ReferenceAdam {
     final boolean nesterov;
 
     long count;
-    final double[][] params;
+    public final double[][] params;
     final double[][] mu;
-    final double[][] nu;
+    public final double[][] nu;
     final double[][] nuMax;
     double lastNorm;
 
-    ReferenceAdam(Adam config, float[][] initialParams) {
+    public ReferenceAdam(Adam config, float[][] initialParams) {
         lr = config.lr();
         clip = config.gradNormClip();
         scale = config.scale();
@@ -57,7 +59,7 @@ final class ReferenceAdam {
     }
 
     /** One step; {@code stepLr} is used when {@code scale} is false. */
-    void step(float[][] grads, double stepLr) {
+    public void step(float[][] grads, double stepLr) {
         double[][] updates = new double[grads.length][];
         for (int t = 0; t < grads.length; t++) {
             updates[t] = toDouble(grads[t]);

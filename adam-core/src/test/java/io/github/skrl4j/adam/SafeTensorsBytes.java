@@ -5,14 +5,17 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** Assembles safetensors files byte by byte, as Python's {@code safetensors} lays them out. */
-final class SafeTensorsBytes {
+/**
+ * Assembles safetensors files byte by byte, as Python's {@code safetensors} lays them out. Public
+ * for the checkpoint codec's own tests (package internal.checkpoint).
+ */
+public final class SafeTensorsBytes {
 
     private SafeTensorsBytes() {
     }
 
     /** 8-byte little-endian length, the header padded with spaces to a multiple of 8, the data. */
-    static byte[] file(String headerJson, byte[] data) {
+    public static byte[] file(String headerJson, byte[] data) {
         byte[] header = headerJson.getBytes(StandardCharsets.UTF_8);
         int padded = (header.length + 7) / 8 * 8;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -26,19 +29,19 @@ final class SafeTensorsBytes {
     }
 
     /** A file whose header length field says {@code declaredLength}, whatever follows. */
-    static byte[] rawFile(long declaredLength, byte[] rest) {
+    public static byte[] rawFile(long declaredLength, byte[] rest) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(littleEndianLong(declaredLength));
         out.writeBytes(rest);
         return out.toByteArray();
     }
 
-    static byte[] littleEndianLong(long v) {
+    public static byte[] littleEndianLong(long v) {
         return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
     }
 
     /** float32 values as little-endian bytes. */
-    static byte[] f32(float... values) {
+    public static byte[] f32(float... values) {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             b.putFloat(v);
@@ -55,7 +58,7 @@ final class SafeTensorsBytes {
     }
 
     /** The header's JSON text of a file (without padding). */
-    static String header(byte[] file) {
+    public static String header(byte[] file) {
         long n = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         return new String(file, 8, (int) n, StandardCharsets.UTF_8).stripTrailing();
     }

@@ -2,14 +2,17 @@ package io.github.skrl4j.adam;
 
 import java.util.SplittableRandom;
 
-/** A deterministic little training loop: a model, and a gradient for every step number. */
-final class TrainingRun {
+/**
+ * A deterministic little training loop: a model, and a gradient for every step number. Public for
+ * the checkpoint codec's own tests (package internal.checkpoint).
+ */
+public final class TrainingRun {
 
     private TrainingRun() {
     }
 
     /** Parameters of a small model with a matrix, a vector and a scalar; the same values every call. */
-    static Tensors model() {
+    public static Tensors model() {
         SplittableRandom random = new SplittableRandom(7);
         return Tensors.of(
                 Tensor.of("policy/l0/kernel", values(random, 12, 1.0), 3, 4),
@@ -34,7 +37,7 @@ final class TrainingRun {
     }
 
     /** Takes steps {@code from} to {@code to - 1}; with {@code scale = false} each gets lr 1e-2 / (step + 1). */
-    static void steps(Optimizer optimizer, Tensors params, int from, int to) {
+    public static void steps(Optimizer optimizer, Tensors params, int from, int to) {
         for (int step = from; step < to; step++) {
             Tensors grad = gradient(params, step);
             if (optimizer.config().scale()) {

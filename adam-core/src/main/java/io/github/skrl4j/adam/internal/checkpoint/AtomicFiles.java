@@ -1,5 +1,6 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.internal.checkpoint;
 
+import io.github.skrl4j.adam.CheckpointException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;

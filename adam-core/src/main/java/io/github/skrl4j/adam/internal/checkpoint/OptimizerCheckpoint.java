@@ -1,5 +1,14 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.internal.checkpoint;
 
+import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.CheckpointException;
+import io.github.skrl4j.adam.LearningRateSchedule;
+import io.github.skrl4j.adam.Model;
+import io.github.skrl4j.adam.NonFinitePolicy;
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.OptimizerState;
+import io.github.skrl4j.adam.Tensor;
+import io.github.skrl4j.adam.Tensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * covered by the file's CRC-32C (see {@link SafeTensors}). Doubles are written with
  * {@link Double#toString(double)}, which reads back to the same bits (in Java and in Python).
  */
-final class OptimizerCheckpoint {
+public final class OptimizerCheckpoint {
 
     static final String FORMAT_KEY = "skrl4j.format";
     static final String VERSION_KEY = "skrl4j.formatVersion";
@@ -33,7 +42,8 @@ final class OptimizerCheckpoint {
     private OptimizerCheckpoint() {
     }
 
-    static void save(Optimizer optimizer, Path file) {
+    /** The implementation of {@link Optimizer#save(Path)}. */
+    public static void save(Optimizer optimizer, Path file) {
         Adam config = optimizer.config();
         OptimizerState state = optimizer.state();
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -71,7 +81,11 @@ final class OptimizerCheckpoint {
         SafeTensors.write(file, tensors, metadata);
     }
 
-    static Optimizer load(Path file, Model model, @Nullable UnaryOperator<Adam.Builder> customizer) {
+    /**
+     * The implementation of {@link Optimizer#load(Path, Model)} ({@code customizer} null) and
+     * {@link Optimizer#loadWith(Path, Model, UnaryOperator)}.
+     */
+    public static Optimizer load(Path file, Model model, @Nullable UnaryOperator<Adam.Builder> customizer) {
         Tensors params = model.parameters();
         SafeTensors.Contents contents = SafeTensors.read(file, true);
         Map<String, String> metadata = contents.metadata();

@@ -1,4 +1,4 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.internal.checkpoint;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,6 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.internal.kernel;
+
+import io.github.skrl4j.adam.Adam;
 
 /**
  * The per-step scalars of the fused update, computed once per step in double and rounded to float
@@ -32,7 +34,7 @@ package io.github.skrl4j.adam;
  * and Optax there, runs with flush-to-zero and denormals-are-zero set, so the flushed moments are
  * what the Python side computes as well.
  */
-final class StepCoefficients {
+public final class StepCoefficients {
 
     float clip;
     float b1;
@@ -54,7 +56,7 @@ final class StepCoefficients {
     boolean plain;
 
     /** Fills the scalars for the step that takes the count to {@code newCount}. */
-    void set(Adam config, long newCount, double clipFactor, double learningRate) {
+    public void set(Adam config, long newCount, double clipFactor, double learningRate) {
         double b1d = config.b1();
         double b2d = config.b2();
         double bc1 = 1 - Math.pow(b1d, newCount);

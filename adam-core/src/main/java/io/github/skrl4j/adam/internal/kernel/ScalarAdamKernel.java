@@ -1,4 +1,4 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.internal.kernel;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,8 +1,13 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.internal.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.OptimizerState;
+import io.github.skrl4j.adam.Tensor;
+import io.github.skrl4j.adam.Tensors;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;

@@ -1,9 +1,10 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.internal.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.skrl4j.adam.Adam;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,7 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.internal.checkpoint;
 
+import io.github.skrl4j.adam.CheckpointException;
+import io.github.skrl4j.adam.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -49,7 +51,9 @@ final class SafeTensors {
 
     static final String DTYPE = "F32";
     static final String METADATA_KEY = "__metadata__";
-    static final String CHECKSUM_KEY = "skrl4j.crc32c";
+    /** The prefix of the metadata keys that this library writes. */
+    static final String OWN_PREFIX = "skrl4j.";
+    static final String CHECKSUM_KEY = OWN_PREFIX + "crc32c";
     /** The reference implementation's limit on the header (100 MB); larger is garbage. */
     static final long MAX_HEADER_BYTES = 100_000_000L;
     private static final int CHUNK_BYTES = 1 << 16;
@@ -165,8 +169,9 @@ final class SafeTensors {
     /**
      * Reads a file completely and checks it.
      *
-     * @param checksumRequired true to refuse a file without {@value #CHECKSUM_KEY}; a present
-     *                         checksum is always verified
+     * @param checksumRequired true to refuse a file without {@value #CHECKSUM_KEY}; a file with
+     *                         metadata keys starting {@value #OWN_PREFIX} needs one anyway, and a
+     *                         present checksum is always verified
      * @throws CheckpointException naming the file and the first problem found
      */
     static Contents read(Path file, boolean checksumRequired) {
@@ -210,7 +215,10 @@ final class SafeTensors {
         checkLayout(file, entries, dataSize);
 
         String expectedChecksum = metadata.remove(CHECKSUM_KEY);
-        if (expectedChecksum == null && checksumRequired) {
+        // a file of ours always has a checksum: without this, damage to the checksum's key would
+        // turn verification off (only files by other writers, such as Python's, go unchecked)
+        boolean ours = metadata.keySet().stream().anyMatch(key -> key.startsWith(OWN_PREFIX));
+        if (expectedChecksum == null && (checksumRequired || ours)) {
             throw new CheckpointException(file, "missing metadata '" + CHECKSUM_KEY + "'");
         }
         if (expectedChecksum != null && !expectedChecksum.matches("[0-9a-f]{8}")) {

@@ -1,4 +1,4 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.internal.kernel;
 
 import java.lang.System.Logger.Level;
 import java.util.Locale;
@@ -19,7 +19,7 @@ final class AdamKernels {
 
     static final String PROPERTY = "skrl4j.adam.kernel";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
-    private static final String VECTOR_KERNEL = "io.github.skrl4j.adam.VectorAdamKernel";
+    private static final String VECTOR_KERNEL = "io.github.skrl4j.adam.internal.kernel.VectorAdamKernel";
 
     /** The kernel of this JVM. */
     static final AdamKernel DEFAULT = choose(System.getProperty(PROPERTY, "auto"));

@@ -1,4 +1,4 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.internal.kernel;
 
 import java.lang.ref.Cleaner;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>No allocation per step: the jobs, the chunk slots and the array slots are made once.
  */
-final class StepPasses {
+public final class StepPasses {
 
     /** Elements per norm chunk: 64 KiB of floats, far above the per-call cost of the kernel. */
     static final int CHUNK = 16_384;
@@ -46,10 +46,12 @@ final class StepPasses {
     private final WorkerGroup.Job updateJob = this::updatePart;
 
     /**
+     * Passes with this JVM's kernel ({@link AdamKernels#DEFAULT}).
+     *
      * @param owner the optimizer whose unreachability stops the worker threads
      */
-    StepPasses(Object owner, String name, AdamKernel kernel, int[] sizes, int parallelism, int parallelThreshold) {
-        this.kernel = kernel;
+    public StepPasses(Object owner, String name, int[] sizes, int parallelism, int parallelThreshold) {
+        this.kernel = AdamKernels.DEFAULT;
         this.sizes = sizes.clone();
         this.chunkOffset = new int[sizes.length + 1];
         this.large = new boolean[sizes.length];
@@ -80,7 +82,7 @@ final class StepPasses {
     }
 
     /** Sum of squares of all gradients, in double, reproducible for any parallelism. */
-    double sumOfSquares(float[][] gradients) {
+    public double sumOfSquares(float[][] gradients) {
         grads = gradients;
         try {
             run(normJob);
@@ -95,7 +97,7 @@ final class StepPasses {
     }
 
     /** The fused update of every tensor with the step's coefficients. */
-    void update(float[][] parameters, float[][] gradients, float[][] firstMoments, float[][] secondMoments,
+    public void update(float[][] parameters, float[][] gradients, float[][] firstMoments, float[][] secondMoments,
                 float @Nullable [][] maxSecondMoments, StepCoefficients c) {
         params = parameters;
         grads = gradients;
