@@ -247,6 +247,12 @@ public final class Optimizer {
 
     /** Resolves this step's arrays by name, checking that model and gradient match the layout. */
     private void bind(Tensors params, Tensors grad) {
+        if (params == boundParams && grad == boundGrads) {
+            // the same (immutable) collections as last step: same tensors, shapes and arrays
+            return;
+        }
+        boundParams = null;
+        boundGrads = null;
         if (params.size() != names.length) {
             throw new IllegalArgumentException(layoutMismatch("model parameters", params));
         }
@@ -273,7 +279,13 @@ public final class Optimizer {
             paramData[i] = p.data();
             gradData[i] = g.data();
         }
+        boundParams = params;
+        boundGrads = grad;
     }
+
+    // what paramData and gradData were last resolved from (a training loop usually passes the same)
+    private @Nullable Tensors boundParams;
+    private @Nullable Tensors boundGrads;
 
     /** The tensor named like slot {@code i}: by position when the order matches (the usual case), else by name. */
     private @Nullable Tensor lookup(Tensors tensors, int i) {

@@ -44,6 +44,29 @@ class OptimizerBehaviourTest {
     }
 
     @Test
+    void newCollectionsAreCheckedAndBoundAfterStepsWithTheSameOnes() {
+        // the optimizer resolves arrays again only when the collections change: it must notice that
+        Tensors grads = grad(1, 2, 3, 1);
+        Tensors copied = params.copy();
+        Optimizer optimizer = Adam.create(params, 0.1);
+        Optimizer reference = Adam.create(copied, 0.1); // new collections every step: never the shortcut
+        optimizer.step(grads, params).step(grads, params);
+        reference.step(grads.copy(), Tensors.of(copied.asList())).step(grads.copy(), Tensors.of(copied.asList()));
+        Tensors otherParams = params.copy();
+        Tensors otherCopied = copied.copy();
+        float[] before = params.get("w").data().clone();
+        optimizer.step(grad(0, -5, 0, -1), otherParams);
+        reference.step(grad(0, -5, 0, -1), otherCopied);
+        assertThat(params.get("w").data()).containsExactly(before); // the old arrays are not written
+        assertThat(otherParams.contentEquals(otherCopied)).isTrue();
+        assertThat(otherParams.contentEquals(params)).isFalse();
+        Tensors wrongShape = Tensors.of(Tensor.of("w", new float[] {1, 2, 3}, 1, 3), Tensor.of("b", new float[] {1}));
+        assertThatThrownBy(() -> optimizer.step(wrongShape, otherParams))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gradient 'w' has shape");
+        assertThat(optimizer.count()).isEqualTo(3);
+    }
+
+    @Test
     void listenersHearEveryStepInOrderWithItsFacts() {
         // the event is reused between steps, so the listeners record snapshots, not the event
         List<String> heard = new ArrayList<>();

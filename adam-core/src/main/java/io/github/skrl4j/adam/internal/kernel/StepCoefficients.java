@@ -55,12 +55,41 @@ public final class StepCoefficients {
     /** True for the settings the fast loop covers: no AMSGrad, no Nesterov, epsRoot 0, weightDecay 0. */
     boolean plain;
 
+    private final BiasCorrection firstCorrection = new BiasCorrection();
+    private final BiasCorrection secondCorrection = new BiasCorrection();
+
+    /**
+     * {@code 1 - b^count} in double, without the power once it is exactly 1: {@link Math#pow} is
+     * semi-monotonic, so when {@code 1 - b^n} rounds to 1.0 it does for every larger count too (b^n
+     * only gets smaller). The same value as the power every time, so restored optimizers stay
+     * bit-identical; it saves two power calls per step (a tenth of a policy-sized step) after ~350
+     * steps for b1 = 0.9 and ~37,000 for b2 = 0.999.
+     */
+    private static final class BiasCorrection {
+        private double base = Double.NaN;
+        private long exactlyOneFrom = Long.MAX_VALUE;
+
+        double at(double b, long count) {
+            if (b != base) { // also true for the first call (NaN): a new base forgets what was learned
+                base = b;
+                exactlyOneFrom = Long.MAX_VALUE;
+            } else if (count >= exactlyOneFrom) {
+                return 1.0;
+            }
+            double correction = 1 - Math.pow(b, count);
+            if (correction == 1.0 && b >= 0 && count < exactlyOneFrom) {
+                exactlyOneFrom = count;
+            }
+            return correction;
+        }
+    }
+
     /** Fills the scalars for the step that takes the count to {@code newCount}. */
     public void set(Adam config, long newCount, double clipFactor, double learningRate) {
         double b1d = config.b1();
         double b2d = config.b2();
-        double bc1 = 1 - Math.pow(b1d, newCount);
-        double bc2 = 1 - Math.pow(b2d, newCount);
+        double bc1 = firstCorrection.at(b1d, newCount);
+        double bc2 = secondCorrection.at(b2d, newCount);
         clip = (float) clipFactor;
         b1 = (float) b1d;
         oneMinusB1 = (float) (1 - b1d);
@@ -68,7 +97,7 @@ public final class StepCoefficients {
         oneMinusB2 = (float) (1 - b2d);
         if (config.nesterov()) {
             // Optax: b1 * mu / (1 - b1^(count+1)) + (1 - b1) * g / (1 - b1^count)
-            muScale = (float) (b1d / (1 - Math.pow(b1d, newCount + 1)));
+            muScale = (float) (b1d / firstCorrection.at(b1d, newCount + 1));
             gradScale = (float) ((1 - b1d) / bc1);
         } else {
             muScale = (float) (1 / bc1);

@@ -23,6 +23,13 @@ public final class StepPasses {
     /** Update ranges start at multiples of this, so that no cache line is written by two threads. */
     private static final int ALIGN = 64;
 
+    /** Bytes from a float[]'s start to its first element (HotSpot, 64-bit, compressed class pointers). */
+    static final int ARRAY_BASE = 16;
+    private static final int LINE = 64;
+    private static final int FLOATS_PER_LINE = LINE / Float.BYTES;
+    /** Index (mod {@link #FLOATS_PER_LINE}) of the elements that start a cache line. */
+    private static final int LINE_RESIDUE = (LINE - ARRAY_BASE % LINE) % LINE / Float.BYTES;
+
     private static final class CleanerHolder {
         static final Cleaner CLEANER = Cleaner.create();
     }
@@ -174,10 +181,29 @@ public final class StepPasses {
             // in chunks: many short calls let the JIT compile the kernel normally (a single call
             // over millions of elements would run on-stack-replaced code, where the vector API boxes)
             float[] maxMoment = maxMoments == null ? null : maxMoments[i];
-            for (int start = from; start < to; start += CHUNK) {
+            // in a large range, the first call ends where the arrays' cache lines start, so that every
+            // later call's vectors are line-aligned (line-split loads and stores cost about a third of
+            // the step at memory speed); small arrays have no known alignment and stay in cache anyway
+            int start = from;
+            int head = to - from >= CHUNK ? lineStart(from) : from;
+            if (head > from) {
+                kernel.update(params[i], grads[i], mu[i], nu[i], maxMoment, from, head, c);
+                start = head;
+            }
+            for (; start < to; start += CHUNK) {
                 kernel.update(params[i], grads[i], mu[i], nu[i], maxMoment, start, Math.min(to, start + CHUNK), c);
             }
         }
+    }
+
+    /**
+     * The first index {@code >= i} whose element starts a cache line in a large array. HotSpot puts
+     * a large array at the start of a heap region and its first element {@value #ARRAY_BASE} bytes
+     * after that, so element {@code k} starts a line when {@code (ARRAY_BASE + 4k) % 64 == 0}; only
+     * the speed depends on this, never the result (elements are independent).
+     */
+    static int lineStart(int i) {
+        return i + Math.floorMod(LINE_RESIDUE - i, FLOATS_PER_LINE);
     }
 
     /** Start of part {@code part} of {@code n} elements, at a multiple of {@link #ALIGN} (the last ends at n). */
