@@ -39,6 +39,9 @@ public final class Optimizer {
     // the current step's arrays, resolved by name; reused so that a step allocates nothing
     private final float[][] paramData;
     private final float[][] gradData;
+    // what paramData and gradData were last resolved from (a training loop usually passes the same)
+    private @Nullable Tensors boundParams;
+    private @Nullable Tensors boundGrads;
 
     private volatile long count;
     private volatile double lastGradientNorm = Double.NaN;
@@ -181,26 +184,22 @@ public final class Optimizer {
             throw new IllegalStateException("optimizer '" + name + "' is being stepped by another thread;"
                     + " an optimizer is for one thread at a time");
         }
-        boolean skipped;
         try {
-            skipped = stepChecked(grad, model, givenLr, lrGiven);
+            stepChecked(grad, model, givenLr, lrGiven);
         } catch (RuntimeException e) {
             throw rejected(e);
         } finally {
             busy.set(false);
         }
         // listeners run after the step took effect: an exception of theirs is not a rejected step
-        event.set(count, lastGradientNorm, !skipped && lastClipped, skipped ? 0 : lastLearningRate, skipped);
         for (StepListener l : listeners) {
             l.onStep(event);
         }
         return this;
     }
 
-    private boolean lastClipped;
-
-    /** The step itself; returns true when it was skipped. Every check precedes the first write. */
-    private boolean stepChecked(Tensors grad, Model model, double givenLr, boolean lrGiven) {
+    /** The step itself, recorded in {@link #event}. Every check precedes the first write. */
+    private void stepChecked(Tensors grad, Model model, double givenLr, boolean lrGiven) {
         double lr = lrGiven ? givenLr : scheduledLearningRate();
         bind(model.parameters(), grad);
 
@@ -213,7 +212,8 @@ public final class Optimizer {
             if (config.nonFinitePolicy() == NonFinitePolicy.SKIP) {
                 lastGradientNorm = norm;
                 skippedSteps++;
-                return true;
+                event.set(count, norm, false, 0, true);
+                return;
             }
             throw error;
         }
@@ -228,8 +228,7 @@ public final class Optimizer {
         count = newCount;
         lastGradientNorm = norm;
         lastLearningRate = lr;
-        lastClipped = clipped;
-        return false;
+        event.set(newCount, norm, clipped, lr, false);
     }
 
     private double scheduledLearningRate() {
@@ -282,10 +281,6 @@ public final class Optimizer {
         boundParams = params;
         boundGrads = grad;
     }
-
-    // what paramData and gradData were last resolved from (a training loop usually passes the same)
-    private @Nullable Tensors boundParams;
-    private @Nullable Tensors boundGrads;
 
     /** The tensor named like slot {@code i}: by position when the order matches (the usual case), else by name. */
     private @Nullable Tensor lookup(Tensors tensors, int i) {
