@@ -1,36 +1,19 @@
-"""Turns the C anchor's timings and JMH's CSV into one markdown table (used by run.sh)."""
+"""Turns run.sh's results into one markdown table.
+
+Reads a run directory: c-<r>.txt (the C anchor, "key ns" per line) and jmh-<r>.csv (JMH) for every
+round r, and peers.csv when the peers ran. Each round's ratio to C uses that round's own C timing
+(taken right before its JMH fork); the table shows the median ns/step over the rounds, the median
+ratio and, with more than one round, the range of the ratios.
+"""
 import csv
+import glob
+import os
+import re
+import statistics
 import sys
 
 LARGE = 16_777_216
 POLICY = 4_610
-
-c_ns = {}
-with open(sys.argv[1]) as f:
-    for line in f:
-        key, ns = line.split()
-        c_ns[key] = float(ns)
-
-rows = {}   # (impl, case) -> ns
-alloc = {}  # (impl, case) -> B/op
-with open(sys.argv[2]) as f:
-    for r in csv.DictReader(f):
-        name, _, secondary = r["Benchmark"].partition(":")
-        secondary = secondary or None
-        cls, bench = name.rsplit(".", 2)[-2:]
-        impl = {"AdamStepBenchmark": "skrl4j"}.get(cls, cls.replace("AdamBenchmark", "").replace("Benchmark", ""))
-        p = {k[len("Param: "):]: v for k, v in r.items() if k.startswith("Param: ") and v}
-        if bench == "large":
-            case = "large-%sx-t%s" % (p["tensors"], p.get("threads", "1"))
-        elif bench == "policy":
-            case = "policy-t1" + ("+listener" if p.get("listener") == "true" else "")
-        else:
-            case = bench
-        score = float(r["Score"])
-        if secondary is None:
-            rows[(impl, case)] = score
-        elif secondary == "gc.alloc.rate.norm":
-            alloc[(impl, case)] = score
 
 LABELS = {
     "large-1x-t1": ("16,777,216 params, 1 tensor, clip 1.0, 1 thread", LARGE, "large-1x-t1"),
@@ -41,22 +24,101 @@ LABELS = {
     "policy-t1+listener": ("same + StepListener", POLICY, "policy-t1"),
     "zeroAfter1000": ("4,610 params, gradient zero after 1,000 steps", POLICY, "policy-t1"),
 }
-order = ["skrl4j"] + sorted({i for i, _ in rows} - {"skrl4j"})
+C_LABEL = "C (adam_ref.c, gcc -O3 -march=native)"
 
-print("| case | implementation | ns/step | params/s | speed vs C | alloc B/step |")
-print("|---|---|---:|---:|---:|---:|")
-for key, (label, params, c_key) in LABELS.items():
-    c = c_ns.get(c_key)
-    if key == c_key and c is not None:
-        print("| %s | C (adam_ref.c, gcc -O3 -march=native) | %.0f | %.3g | 1.00 | - |" % (label, c, params / c * 1e9))
-    for impl in order:
-        ns = rows.get((impl, key))
-        if ns is None:
-            continue
-        a = alloc.get((impl, key))
-        speed = "%.2f" % (c / ns) if c else "-"
-        print("| %s | %s | %.0f | %.3g | %s | %s |" % (
-            label, impl, ns, params / ns * 1e9, speed, "-" if a is None else "%.2f" % a))
-print()
-print("speed vs C = C ns/step / ns/step (1.00 = as fast as the C kernel; the zero-gradient case is compared"
-      " with the C kernel on 4,610 nonzero gradients). alloc = JMH gc.alloc.rate.norm.")
+
+def read_c(path):
+    result = {}
+    with open(path) as f:
+        for line in f:
+            key, ns = line.split()
+            result[key] = float(ns)
+    return result
+
+
+def read_jmh(path):
+    """(impl, case) -> ns/op and (impl, case) -> B/op from one JMH CSV file."""
+    rows, alloc = {}, {}
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            name, _, secondary = r["Benchmark"].partition(":")
+            cls, bench = name.rsplit(".", 2)[-2:]
+            impl = "skrl4j" if cls == "AdamStepBenchmark" else cls.replace("AdamBenchmark", "")
+            p = {k[len("Param: "):]: v for k, v in r.items() if k.startswith("Param: ") and v}
+            if bench == "large":
+                case = "large-%sx-t%s" % (p["tensors"], p.get("threads", "1"))
+            elif bench == "policy":
+                case = "policy-t1" + ("+listener" if p.get("listener") == "true" else "")
+            else:
+                case = bench
+            score = float(r["Score"])
+            if not secondary:
+                rows[(impl, case)] = score
+            elif secondary == "gc.alloc.rate.norm":
+                alloc[(impl, case)] = score
+    return rows, alloc
+
+
+def round_number(path):
+    return int(re.search(r"-(\d+)\.", os.path.basename(path)).group(1))
+
+
+def main(run_dir):
+    rounds = sorted(round_number(p) for p in glob.glob(os.path.join(run_dir, "c-*.txt")))
+    c_ns = {}      # case -> [ns per round]
+    ns = {}        # (impl, case) -> [ns per round]
+    ratios = {}    # (impl, case) -> [C ns / ns per round]
+    alloc = {}     # (impl, case) -> [B/op per round]
+    for r in rounds:
+        c = read_c(os.path.join(run_dir, "c-%d.txt" % r))
+        for key, value in c.items():
+            c_ns.setdefault(key, []).append(value)
+        files = [os.path.join(run_dir, "jmh-%d.csv" % r)]
+        if r == rounds[-1] and os.path.exists(os.path.join(run_dir, "peers.csv")):
+            files.append(os.path.join(run_dir, "peers.csv"))  # the peers run once, after the last round
+        for path in files:
+            rows, allocs = read_jmh(path)
+            for key, value in rows.items():
+                ns.setdefault(key, []).append(value)
+                c_key = LABELS.get(key[1], (None, None, None))[2]
+                if c_key in c:
+                    ratios.setdefault(key, []).append(c[c_key] / value)
+            for key, value in allocs.items():
+                alloc.setdefault(key, []).append(value)
+
+    several = len(rounds) > 1
+    impls = ["skrl4j"] + sorted({i for i, _ in ns} - {"skrl4j"})
+    header = "| case | implementation | ns/step | params/s | speed vs C |"
+    rule = "|---|---|---:|---:|---:|"
+    if several:
+        header += " range over rounds |"
+        rule += "---:|"
+    print(header + " alloc B/step |")
+    print(rule + "---:|")
+    for key, (label, params, c_key) in LABELS.items():
+        if key == c_key and key in c_ns:
+            c = statistics.median(c_ns[key])
+            spread = " %.0f-%.0f ns |" % (min(c_ns[key]), max(c_ns[key])) if several else ""
+            print("| %s | %s | %.0f | %.3g | 1.00 |%s - |" % (label, C_LABEL, c, params / c * 1e9, spread))
+        for impl in impls:
+            values = ns.get((impl, key))
+            if not values:
+                continue
+            t = statistics.median(values)
+            rs = ratios.get((impl, key), [])
+            speed = "%.2f" % statistics.median(rs) if rs else "-"
+            spread = ""
+            if several:
+                spread = " %.2f-%.2f |" % (min(rs), max(rs)) if len(rs) > 1 else " (1 round) |"
+            a = alloc.get((impl, key))
+            print("| %s | %s | %.0f | %.3g | %s |%s %s |" % (
+                label, impl, t, params / t * 1e9, speed, spread,
+                "-" if not a else "%.2f" % statistics.median(a)))
+    print()
+    print("ns/step = median over %d round(s); speed vs C = median over the rounds of (that round's C ns/step /"
+          " ns/step), 1.00 = as fast as the C kernel; the zero-gradient case is compared with the C kernel on"
+          " 4,610 nonzero gradients. alloc = JMH gc.alloc.rate.norm." % len(rounds))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

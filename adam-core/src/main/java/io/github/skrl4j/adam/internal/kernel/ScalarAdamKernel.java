@@ -81,11 +81,15 @@ final class ScalarAdamKernel implements AdamKernel {
         }
     }
 
-    /** Sets the subnormal values of {@code [from, to)} to zero; a branch that is almost never taken. */
+    /**
+     * Sets the values of {@code [from, to)} whose exponent bits are all zero (subnormals, and -0.0,
+     * which only a restored state can hold) to +0.0, as the vector kernel does; a branch that is
+     * almost never taken, and no store for the +0.0 elements.
+     */
     static void flushSubnormals(float[] a, int from, int to) {
         for (int i = from; i < to; i++) {
-            float x = Math.abs(a[i]);
-            if (x < Float.MIN_NORMAL && x > 0) {
+            int bits = Float.floatToRawIntBits(a[i]);
+            if ((bits & 0x7fff_ffff) < 0x0080_0000 && bits != 0) {
                 a[i] = 0f;
             }
         }

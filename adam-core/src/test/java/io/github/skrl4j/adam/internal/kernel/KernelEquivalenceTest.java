@@ -35,12 +35,17 @@ class KernelEquivalenceTest {
                 .withMessageContaining(AdamKernels.PROPERTY);
     }
 
-    /** Values from the whole float range that matters: normal, tiny, zero, near the flush boundary. */
+    /**
+     * Values from the whole float range that matters: normal, tiny, zero, near the flush boundary,
+     * and what only a restored state can hold: -0.0 and subnormals of either sign.
+     */
     private static float[] values(Random r, int n, double scale) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
-            switch (r.nextInt(8)) {
+            switch (r.nextInt(10)) {
                 case 0 -> a[i] = 0f;
+                case 8 -> a[i] = -0f;
+                case 9 -> a[i] = (r.nextBoolean() ? 1 : -1) * Float.MIN_VALUE * (1 + r.nextInt(1 << 22));
                 case 1 -> a[i] = (float) (r.nextGaussian() * 1e-36); // a step away from subnormal
                 case 2 -> a[i] = (float) (r.nextGaussian() * 1e-20);
                 default -> a[i] = (float) (r.nextGaussian() * scale);
