@@ -40,6 +40,7 @@ public final class StepPasses {
     private final double[] chunkSums;
     private final boolean[] large;
     private final @Nullable WorkerGroup workers;
+    private final Cleaner.@Nullable Cleanable stopWorkers;
 
     // the current pass's arrays; set by the calling thread before a run, cleared after it
     private float[][] params = new float[0][];
@@ -55,7 +56,7 @@ public final class StepPasses {
     /**
      * Passes with this JVM's kernel ({@link AdamKernels#DEFAULT}).
      *
-     * @param owner the optimizer whose unreachability stops the worker threads
+     * @param owner the optimizer whose unreachability stops the worker threads (unless {@link #close()} did)
      */
     public StepPasses(Object owner, String name, int[] sizes, int parallelism, int parallelThreshold) {
         this.kernel = AdamKernels.DEFAULT;
@@ -71,10 +72,19 @@ public final class StepPasses {
         this.chunkSums = new double[chunkOffset[sizes.length]];
         if (anyLargeTensor) {
             WorkerGroup group = new WorkerGroup(name, parallelism);
-            CleanerHolder.CLEANER.register(owner, group::shutdown);
+            this.stopWorkers = CleanerHolder.CLEANER.register(owner, group::shutdown);
             this.workers = group;
         } else {
             this.workers = null;
+            this.stopWorkers = null;
+        }
+    }
+
+    /** Stops the worker threads now (instead of when the owner becomes unreachable); later passes fail. */
+    public void close() {
+        Cleaner.Cleanable cleanable = stopWorkers;
+        if (cleanable != null) {
+            cleanable.clean();
         }
     }
 
@@ -156,7 +166,10 @@ public final class StepPasses {
             int n = sizes[i];
             for (int k = from; k < to; k++) {
                 int start = k * CHUNK;
-                chunkSums[first + k] = kernel.sumOfSquares(g, start, Math.min(n, start + CHUNK));
+                int end = Math.min(n, start + CHUNK);
+                // as in the update pass: a full chunk's vector loads run line-aligned after a short head
+                int head = end - start == CHUNK ? lineStart(start) : start;
+                chunkSums[first + k] = kernel.sumOfSquares(g, start, head) + kernel.sumOfSquares(g, head, end);
             }
         }
     }
