@@ -21,8 +21,13 @@ import org.jspecify.annotations.Nullable;
  * learning rate, the call matching {@link Adam#scale()}) runs before the first write. An optimizer
  * is for one thread at a time; a second thread entering {@code step} while one is inside gets an
  * {@link IllegalStateException}.
+ *
+ * <p>With {@code parallelism > 1} and a tensor above the parallel threshold, the optimizer owns
+ * worker threads. {@link #close()} stops them at once; an optimizer that is dropped without closing
+ * stops them when it is garbage-collected. A closed optimizer refuses further steps but still
+ * reports its state and can be saved.
  */
-public final class Optimizer {
+public final class Optimizer implements AutoCloseable {
 
     private final Adam config;
     private final String name;
@@ -35,6 +40,7 @@ public final class Optimizer {
     private final StepCoefficients coefficients = new StepCoefficients();
     private final StepEvent event;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private volatile boolean closed;
 
     // the current step's arrays, resolved by name; reused so that a step allocates nothing
     private final float[][] paramData;
@@ -185,6 +191,9 @@ public final class Optimizer {
                     + " an optimizer is for one thread at a time");
         }
         try {
+            if (closed) {
+                throw new IllegalStateException("optimizer '" + name + "' is closed");
+            }
             stepChecked(grad, model, givenLr, lrGiven);
         } catch (RuntimeException e) {
             throw rejected(e);
@@ -332,6 +341,30 @@ public final class Optimizer {
         }
         // finite floats whose squares overflow a double cannot exist (max float^2 ~ 1.2e77)
         throw new AssertionError("non-finite gradient norm without a non-finite gradient value");
+    }
+
+    /**
+     * Stops the worker threads, after a step in progress on another thread has finished; later
+     * steps are refused with an {@link IllegalStateException}. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        while (!busy.compareAndSet(false, true)) {
+            Thread.onSpinWait();
+        }
+        try {
+            if (!closed) {
+                closed = true;
+                passes.close();
+            }
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    /** True after {@link #close()}. */
+    public boolean isClosed() {
+        return closed;
     }
 
     private RuntimeException rejected(RuntimeException error) {

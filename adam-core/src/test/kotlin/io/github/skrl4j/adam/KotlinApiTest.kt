@@ -30,6 +30,18 @@ class KotlinApiTest {
     }
 
     @Test
+    fun `an optimizer is closed by use`() {
+        val policy = policy()
+        val opt = Adam.builder().lr(5e-4).build().init(policy)
+        val count = opt.use { it.step(gradFor(policy), policy).count() }
+        assertThat(count).isEqualTo(1L)
+        assertThat(opt.isClosed).isTrue()
+        assertThatThrownBy { opt.step(gradFor(policy), policy) }
+            .isInstanceOf(IllegalStateException::class.java)
+            .hasMessageContaining("is closed")
+    }
+
+    @Test
     fun `a lambda is a Model and a StepListener`() {
         val params = policy()
         val model = Model { params }
