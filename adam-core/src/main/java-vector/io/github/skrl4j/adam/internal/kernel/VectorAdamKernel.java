@@ -89,18 +89,6 @@ final class VectorAdamKernel implements AdamKernel {
         }
     }
 
-    /**
-     * {@code x} with every lane whose exponent bits are all zero (subnormal or zero) set to +0. In
-     * integer arithmetic, {@code x & ((LARGEST_SUBNORMAL_BITS - |x|) >> 31)}: three cheap lane
-     * operations, where a compare and blend on JDK 17 (whose AVX-512 masks are not yet opmask
-     * registers) cost about a quarter of the policy-sized update.
-     */
-    private static FloatVector flushed(FloatVector x, IntVector magnitude, IntVector largestSubnormal) {
-        IntVector bits = x.reinterpretAsInts();
-        IntVector keep = largestSubnormal.sub(bits.and(magnitude)).lanewise(VectorOperators.ASHR, 31);
-        return bits.and(keep).reinterpretAsFloats();
-    }
-
     private static void updatePlain(float[] param, float[] grad, float[] mu, float[] nu, int from, int to,
                                     StepCoefficients c) {
         FloatVector clip = FloatVector.broadcast(F, c.clip);
@@ -118,8 +106,17 @@ final class VectorAdamKernel implements AdamKernel {
             FloatVector g = FloatVector.fromArray(F, grad, i).mul(clip);
             FloatVector m = oneMinusB1.mul(g).add(b1.mul(FloatVector.fromArray(F, mu, i)));
             FloatVector v = oneMinusB2.mul(g).mul(g).add(b2.mul(FloatVector.fromArray(F, nu, i)));
-            flushed(m, magnitude, largestSubnormal).intoArray(mu, i);
-            flushed(v, magnitude, largestSubnormal).intoArray(nu, i);
+            // flush to +0 every lane whose exponent bits are all zero (subnormal or zero), in integer
+            // arithmetic: x & ((LARGEST_SUBNORMAL_BITS - |x|) >> 31). A compare and blend costs about a
+            // quarter of the policy-sized update on JDK 17 (its AVX-512 masks are not opmask registers
+            // yet). Written out here, not in a helper: a Vector API value that crosses a call C2 did
+            // not inline is boxed, which makes the loop a hundred times slower.
+            IntVector mb = m.reinterpretAsInts();
+            mb.and(largestSubnormal.sub(mb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(mu, i);
+            IntVector vb = v.reinterpretAsInts();
+            vb.and(largestSubnormal.sub(vb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(nu, i);
             FloatVector p = FloatVector.fromArray(F, param, i);
             p.sub(step.mul(m).div(v.sqrt().mul(rbc2).add(eps))).intoArray(param, i);
         }
