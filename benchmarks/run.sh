@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the C speed anchor (adam_ref.c) and the JMH cases on this machine in one go and prints one
 # markdown table: case, ns/step, params/s, speed relative to the C kernel (with its range over the
-# rounds), bytes allocated per step.
+# rounds), bytes allocated per step, and the listener's cost from paired iterations.
 #
 #   benchmarks/run.sh             # skrl4j vs C (builds with ./mvnw -pl benchmarks -am package; no install)
 #   benchmarks/run.sh --peers     # also ND4J, DJL (PyTorch) and Tribuo (builds with -Ppeers; downloads ~300 MB once)
@@ -61,22 +61,28 @@ c_cases() {
 }
 
 if [[ $quick == 1 ]]; then
-  jmh_opts=(-f 1 -wi 1 -w 1 -i 2 -r 1)
+  jmh_opts=(-f 1 -wi 1 -w 1 -r 1)
+  iterations=2 paired_iterations=4
 else
-  jmh_opts=(-f 1 -wi 3 -w 1 -i 5 -r 1)
+  jmh_opts=(-f 1 -wi 3 -w 1 -r 1)
+  iterations=5 paired_iterations=10
 fi
-jmh() { # pattern csv log
-  java -jar "$jar" "$1" "${jmh_opts[@]}" -prof gc -rf csv -rff "$2" >"$3" 2>&1 \
+jmh() { # pattern json log measurement-iterations
+  java -jar "$jar" "$1" "${jmh_opts[@]}" -i "$4" -prof gc -rf json -rff "$2" >"$3" 2>&1 \
     || { tail -40 "$3" >&2; exit 1; }
 }
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r of $rounds: C anchor, then JMH (skrl4j) ..." >&2
   c_cases >"$out/c-$r.txt"
-  jmh 'io.github.skrl4j.benchmarks.AdamStepBenchmark' "$out/jmh-$r.csv" "$out/jmh-$r.log"
+  jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.(large|policy|zeroAfter1000)$' \
+    "$out/jmh-$r.json" "$out/jmh-$r.log" "$iterations"
+  # the listener's cost: one fork whose iterations alternate without and with it (an even count)
+  jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.policyListenerPaired$' \
+    "$out/paired-$r.json" "$out/paired-$r.log" "$paired_iterations"
 done
 if [[ $peers == 1 ]]; then
   echo "peers: JMH (ND4J, DJL, Tribuo) ..." >&2
-  jmh 'io\.github\.skrl4j\.benchmarks\.(Nd4j|Djl|Tribuo)AdamBenchmark' "$out/peers.csv" "$out/peers.log"
+  jmh 'io\.github\.skrl4j\.benchmarks\.(Nd4j|Djl|Tribuo)AdamBenchmark' "$out/peers.json" "$out/peers.log" "$iterations"
 fi
 
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,12 +1,15 @@
 """Turns run.sh's results into one markdown table.
 
-Reads a run directory: c-<r>.txt (the C anchor, "key ns" per line) and jmh-<r>.csv (JMH) for every
-round r, and peers.csv when the peers ran. Each round's ratio to C uses that round's own C timing
-(taken right before its JMH fork); the table shows the median ns/step over the rounds, the median
-ratio and, with more than one round, the range of the ratios.
+Reads a run directory: c-<r>.txt (the C anchor, "key ns" per line), jmh-<r>.json and paired-<r>.json
+(JMH) for every round r, and peers.json when the peers ran. Each round's ratio to C uses that round's
+own C timing (taken right before its JMH fork); the table shows the median ns/step over the rounds,
+the median ratio and, with more than one round, the range of the ratios. The listener row comes from
+the paired benchmark, whose iterations alternate without (even index, warm-ups counted) and with
+(odd index) the listener in one JVM: its cost is the median over the rounds of each round's median of
+(iteration with / mean of the neighbouring iterations without) - 1.
 """
-import csv
 import glob
+import json
 import os
 import re
 import statistics
@@ -36,27 +39,52 @@ def read_c(path):
     return result
 
 
+def case_of(bench, params):
+    if bench == "large":
+        return "large-%sx-t%s" % (params["tensors"], params.get("threads", "1"))
+    if bench == "policy":
+        return "policy-t1"
+    return bench
+
+
 def read_jmh(path):
-    """(impl, case) -> ns/op and (impl, case) -> B/op from one JMH CSV file."""
+    """(impl, case) -> ns/op and (impl, case) -> B/op from one JMH JSON file."""
     rows, alloc = {}, {}
     with open(path) as f:
-        for r in csv.DictReader(f):
-            name, _, secondary = r["Benchmark"].partition(":")
-            cls, bench = name.rsplit(".", 2)[-2:]
+        for r in json.load(f):
+            cls, bench = r["benchmark"].rsplit(".", 2)[-2:]
             impl = "skrl4j" if cls == "AdamStepBenchmark" else cls.replace("AdamBenchmark", "")
-            p = {k[len("Param: "):]: v for k, v in r.items() if k.startswith("Param: ") and v}
-            if bench == "large":
-                case = "large-%sx-t%s" % (p["tensors"], p.get("threads", "1"))
-            elif bench == "policy":
-                case = "policy-t1" + ("+listener" if p.get("listener") == "true" else "")
-            else:
-                case = bench
-            score = float(r["Score"])
-            if not secondary:
-                rows[(impl, case)] = score
-            elif secondary == "gc.alloc.rate.norm":
-                alloc[(impl, case)] = score
+            key = (impl, case_of(bench, r.get("params", {})))
+            rows[key] = r["primaryMetric"]["score"]
+            norm = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+            if norm is not None:
+                alloc[key] = norm["score"]
     return rows, alloc
+
+
+def read_paired(path):
+    """(ns/op without, ns/op with the listener, cost, B/op) from the paired benchmark's JSON file.
+
+    The cost compares each iteration with the listener to the mean of its neighbours without it, so
+    that a drift of the step time during the fork (it happens, listener or not) cancels out.
+    """
+    with open(path) as f:
+        r = json.load(f)[0]
+    warmups = r["warmupIterations"]
+    without, with_listener, costs = [], [], []
+    for fork in r["primaryMetric"]["rawData"]:
+        listening = [(warmups + j) % 2 == 1 for j in range(len(fork))]
+        for j, score in enumerate(fork):
+            if not listening[j]:
+                without.append(score)
+                continue
+            with_listener.append(score)
+            neighbours = [fork[k] for k in (j - 1, j + 1) if 0 <= k < len(fork) and not listening[k]]
+            if neighbours:
+                costs.append(score / statistics.mean(neighbours) - 1)
+    norm = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+    return (statistics.median(without), statistics.median(with_listener), statistics.median(costs),
+            None if norm is None else norm["score"])
 
 
 def round_number(path):
@@ -65,6 +93,7 @@ def round_number(path):
 
 def main(run_dir):
     rounds = sorted(round_number(p) for p in glob.glob(os.path.join(run_dir, "c-*.txt")))
+    listener_cost = []  # per round: with / without - 1
     c_ns = {}      # case -> [ns per round]
     ns = {}        # (impl, case) -> [ns per round]
     ratios = {}    # (impl, case) -> [C ns / ns per round]
@@ -73,9 +102,19 @@ def main(run_dir):
         c = read_c(os.path.join(run_dir, "c-%d.txt" % r))
         for key, value in c.items():
             c_ns.setdefault(key, []).append(value)
-        files = [os.path.join(run_dir, "jmh-%d.csv" % r)]
-        if r == rounds[-1] and os.path.exists(os.path.join(run_dir, "peers.csv")):
-            files.append(os.path.join(run_dir, "peers.csv"))  # the peers run once, after the last round
+        paired = os.path.join(run_dir, "paired-%d.json" % r)
+        if os.path.exists(paired):
+            without, with_listener, cost, paired_alloc = read_paired(paired)
+            listener_cost.append(cost)
+            key = ("skrl4j", "policy-t1+listener")
+            ns.setdefault(key, []).append(with_listener)
+            if "policy-t1" in c:
+                ratios.setdefault(key, []).append(c["policy-t1"] / with_listener)
+            if paired_alloc is not None:
+                alloc.setdefault(key, []).append(paired_alloc)
+        files = [os.path.join(run_dir, "jmh-%d.json" % r)]
+        if r == rounds[-1] and os.path.exists(os.path.join(run_dir, "peers.json")):
+            files.append(os.path.join(run_dir, "peers.json"))  # the peers run once, after the last round
         for path in files:
             rows, allocs = read_jmh(path)
             for key, value in rows.items():
@@ -115,9 +154,15 @@ def main(run_dir):
                 label, impl, t, params / t * 1e9, speed, spread,
                 "-" if not a else "%.2f" % statistics.median(a)))
     print()
+    if listener_cost:
+        print("Listener cost at policy size, paired iterations in one JVM: %+.1f%% (median over %d round(s)%s)." % (
+            100 * statistics.median(listener_cost), len(listener_cost),
+            "; per round " + ", ".join("%+.1f%%" % (100 * x) for x in listener_cost) if several else ""))
+        print()
     print("ns/step = median over %d round(s); speed vs C = median over the rounds of (that round's C ns/step /"
           " ns/step), 1.00 = as fast as the C kernel; the zero-gradient case is compared with the C kernel on"
-          " 4,610 nonzero gradients. alloc = JMH gc.alloc.rate.norm." % len(rounds))
+          " 4,610 nonzero gradients. The listener row is the paired benchmark's iterations with the listener."
+          " alloc = JMH gc.alloc.rate.norm." % len(rounds))
 
 
 if __name__ == "__main__":

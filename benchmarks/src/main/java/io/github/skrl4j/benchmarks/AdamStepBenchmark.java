@@ -3,6 +3,7 @@ package io.github.skrl4j.benchmarks;
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.StepEvent;
+import io.github.skrl4j.adam.StepListener;
 import io.github.skrl4j.adam.Tensors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -54,25 +55,42 @@ public class AdamStepBenchmark {
     /** skrl's PPO policy MLP (4,610 parameters in 6 tensors), clip 0.5, the calling thread only. */
     @State(Scope.Benchmark)
     public static class Policy {
-        @Param({"false", "true"})
-        public boolean listener;
-
         Tensors params;
         Tensors grads;
         Optimizer optimizer;
-        long heard;
 
         @Setup(Level.Trial)
         public void setUp() {
             params = Workloads.policy(false);
             grads = Workloads.policy(true);
             optimizer = Adam.builder().lr(1e-3).gradNormClip(0.5).parallelism(1).build().init(params);
-            if (listener) {
-                // what a metrics binding does: read the event's numbers, keep nothing
-                optimizer.addListener(this::record);
+        }
+    }
+
+    /**
+     * The policy with a {@link StepListener}, measured paired: the listener is attached in every odd
+     * iteration (warm-up iterations counted) and removed in every even one, so that one JVM, with one
+     * placement of the arrays and one compilation of the step, gives the time with and without it.
+     * Between forks the policy's step time moves by up to a third (JIT code and array placement), far
+     * more than a listener can cost, so two separate forks could not tell its cost. run.sh reads the
+     * iterations apart from JMH's JSON ({@code table.py}); JMH's own average mixes both halves.
+     */
+    @State(Scope.Benchmark)
+    public static class PolicyListenerPaired extends Policy {
+        final StepListener listener = this::record;
+        int iteration;
+        long heard;
+
+        @Setup(Level.Iteration)
+        public void toggle() {
+            if (iteration++ % 2 == 1) {
+                optimizer.addListener(listener);
+            } else {
+                optimizer.removeListener(listener);
             }
         }
 
+        // what a metrics binding does: read the event's numbers, keep nothing
         private void record(StepEvent e) {
             heard += e.count() + (e.clipped() ? 1 : 0) + (long) e.gradientNorm();
         }
@@ -122,6 +140,11 @@ public class AdamStepBenchmark {
 
     @Benchmark
     public Optimizer policy(Policy s) {
+        return s.optimizer.step(s.grads, s.params);
+    }
+
+    @Benchmark
+    public Optimizer policyListenerPaired(PolicyListenerPaired s) {
         return s.optimizer.step(s.grads, s.params);
     }
 
