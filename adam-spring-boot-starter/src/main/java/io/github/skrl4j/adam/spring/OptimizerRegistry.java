@@ -21,9 +21,12 @@ import org.jspecify.annotations.Nullable;
  * earlier one: it is detached (its meters removed, its health no longer reported) but keeps working
  * for whoever holds it. This suits services that train one run after another under the same name.
  *
+ * <p>{@link #close()} closes every registered optimizer (stopping its worker threads); as a bean,
+ * the registry is closed with the application context, after the beans that use it.
+ *
  * <p>Thread-safe: registration is serialized, lookups are lock-free.
  */
-public final class OptimizerRegistry {
+public final class OptimizerRegistry implements AutoCloseable {
 
     /** Hears optimizers come and go, for example to bind their meters. */
     public interface Listener {
@@ -154,6 +157,20 @@ public final class OptimizerRegistry {
     public boolean removeListener(Listener listener) {
         synchronized (lock) {
             return listeners.remove(listener);
+        }
+    }
+
+    /**
+     * Removes and {@linkplain Optimizer#close() closes} every registered optimizer: their worker
+     * threads stop and later steps are refused. Listeners hear each removal.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            for (Entry entry : new TreeMap<>(entries).values()) {
+                detach(entry);
+                entry.optimizer().close();
+            }
         }
     }
 

@@ -40,6 +40,24 @@ class OptimizerRegistryTests {
     }
 
     @Test
+    void closeClosesAndRemovesEveryRegisteredOptimizer() {
+        OptimizerRegistry.Listener listener = mock(OptimizerRegistry.Listener.class);
+        registry.addListener(listener);
+        Optimizer value = registry.register(optimizer("value", NonFinitePolicy.ERROR));
+        Optimizer policy = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+
+        registry.close();
+
+        assertThat(registry.names()).isEmpty();
+        assertThat(value.isClosed()).isTrue();
+        assertThat(policy.isClosed()).isTrue();
+        verify(listener).onRemoved(value);
+        verify(listener).onRemoved(policy);
+        assertThatThrownBy(() -> policy.step(gradient(), model())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
     void sameNameReplacesAndDetachesTheEarlierOptimizer() {
         OptimizerRegistry.Listener listener = mock(OptimizerRegistry.Listener.class);
         registry.addListener(listener);

@@ -20,6 +20,8 @@ import io.github.skrl4j.adam.StepListener;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -88,6 +90,19 @@ class AdamAutoConfigurationTests {
             assertThat(registry.get("policy")).isSameAs(second);
             assertThat(registry.names()).containsExactly("policy");
         });
+    }
+
+    @Test
+    void optimizersFromTheFactoryAreClosedWithTheContext() {
+        List<Optimizer> created = new ArrayList<>();
+        runner.withPropertyValues("skrl.optim.adam.instances.policy.lr=0.003").run(context -> {
+            OptimizerFactory factory = context.getBean(OptimizerFactory.class);
+            created.add(factory.create("policy", model()));
+            created.add(factory.create(model()));
+            assertThat(created).noneMatch(Optimizer::isClosed);
+        });
+        // run(...) closed the context: the registry bean closed what it held
+        assertThat(created).hasSize(2).allMatch(Optimizer::isClosed);
     }
 
     @Test
