@@ -25,24 +25,52 @@ class SteadyStateAllocationTest {
         Tensors model = Tensors.of(Tensor.of("w", w, size), Tensor.of("b", new float[64], 64));
         Tensors grad = Tensors.of(Tensor.of("w", gw, size), Tensor.of("b", new float[64], 64));
         long[] heard = new long[1];
-        Adam.Builder settings = Adam.builder().name("alloc").gradNormClip(0.5).parallelism(parallelism)
+        String name = "alloc-" + size + "-" + withListener + "-" + parallelism;
+        Adam.Builder settings = Adam.builder().name(name).gradNormClip(0.5).parallelism(parallelism)
                 .parallelThreshold(65_536);
         if (withListener) {
             settings.listener(e -> heard[0] += e.count());
         }
-        Optimizer opt = settings.build().init(model);
+        try (Optimizer opt = settings.build().init(model)) {
+            assertAllocatesNothing(opt, model, grad, name, parallelism);
+            assertThat(heard[0]).isEqualTo(withListener ? 4_000L * 4_001 / 2 : 0);
+        }
+    }
+
+    private static void assertAllocatesNothing(Optimizer opt, Tensors model, Tensors grad, String name,
+                                               int parallelism) {
         for (int i = 0; i < 3_000; i++) {
             opt.step(grad, model);
         }
+        long[] workers = workerThreadIds(name);
+        assertThat(workers).hasSize(parallelism - 1);
         long before = THREADS.getCurrentThreadAllocatedBytes();
+        long workersBefore = allocatedBy(workers);
         for (int i = 0; i < 1_000; i++) {
             opt.step(grad, model);
         }
         long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+        long workersAllocated = allocatedBy(workers) - workersBefore;
 
-        // a single allocation per step would be >= 16,000 bytes; allow the MXBean call's own few bytes
-        assertThat(allocated).as("bytes allocated by 1,000 steps").isLessThan(1_000);
+        // a single allocation per step would be >= 16,000 bytes; allow the MXBean calls' own few bytes
+        assertThat(allocated).as("bytes allocated by 1,000 steps on the stepping thread").isLessThan(1_000);
+        assertThat(workersAllocated).as("bytes allocated by 1,000 steps on the worker threads").isLessThan(1_000);
         assertThat(opt.count()).isEqualTo(4_000);
-        assertThat(heard[0]).isEqualTo(withListener ? 4_000L * 4_001 / 2 : 0);
+    }
+
+    /** The ids of the worker threads of the optimizer named {@code name} ({@code skrl4j-adam-<name>-<part>}). */
+    private static long[] workerThreadIds(String name) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("skrl4j-adam-" + name + "-"))
+                .mapToLong(Thread::getId)
+                .toArray();
+    }
+
+    private static long allocatedBy(long[] threadIds) {
+        long total = 0;
+        for (long bytes : THREADS.getThreadAllocatedBytes(threadIds)) {
+            total += bytes;
+        }
+        return total;
     }
 }
