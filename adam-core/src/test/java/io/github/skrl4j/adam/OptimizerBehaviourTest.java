@@ -11,7 +11,6 @@ import static org.mockito.Mockito.verify;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -207,21 +206,11 @@ class OptimizerBehaviourTest {
     @Test
     void secondThreadSteppingAtOnceGetsIllegalStateExceptionAndChangesNothing() throws Exception {
         Optimizer optimizer = Adam.create(params);
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Model slowModel = () -> {
-            inside.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return params;
-        };
+        BlockingModel slowModel = new BlockingModel(params);
         ExecutorService other = Executors.newSingleThreadExecutor();
         try {
             Future<Optimizer> first = other.submit(() -> optimizer.step(grad(1, 1, 1, 1), slowModel));
-            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(slowModel.awaitStepInside()).isTrue();
             Tensors before = params.copy();
 
             assertThatThrownBy(() -> optimizer.step(grad(5, 5, 5, 5), params))
@@ -230,7 +219,7 @@ class OptimizerBehaviourTest {
             assertThatThrownBy(optimizer::state).isInstanceOf(IllegalStateException.class);
             assertThat(params.contentEquals(before)).isTrue();
 
-            release.countDown();
+            slowModel.release();
             assertThat(first.get(10, TimeUnit.SECONDS)).isSameAs(optimizer);
         } finally {
             other.shutdownNow();

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -98,22 +97,12 @@ class OptimizerCloseTest {
     void closeWaitsForAStepInProgressOnAnotherThread() throws Exception {
         Tensors model = Tensors.of(Tensor.of("w", new float[] {1, 2, 3}, 3));
         Optimizer optimizer = Adam.builder().name("in-progress").build().init(model);
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Model slowModel = () -> {
-            inside.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return model;
-        };
+        BlockingModel slowModel = new BlockingModel(model);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             Future<Optimizer> step = threads.submit(
                     () -> optimizer.step(Tensors.of(Tensor.of("w", new float[] {1, 1, 1}, 3)), slowModel));
-            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(slowModel.awaitStepInside()).isTrue();
             Future<?> close = threads.submit(optimizer::close);
 
             // the step holds the optimizer: close cannot finish before it (it would, were close not waiting)
@@ -121,7 +110,7 @@ class OptimizerCloseTest {
             assertThat(close.isDone()).isFalse();
             assertThat(optimizer.isClosed()).isFalse();
 
-            release.countDown();
+            slowModel.release();
             assertThat(step.get(10, TimeUnit.SECONDS)).isSameAs(optimizer);
             close.get(10, TimeUnit.SECONDS);
         } finally {
