@@ -99,8 +99,9 @@ public final class Optimizer implements AutoCloseable {
      * An optimizer that continues from {@code state}, as if it had taken the steps that led there.
      *
      * @throws IllegalArgumentException if the state's tensors do not match the model's parameters
-     *                                  by name and shape, or it lacks (or has) AMSGrad's nuMax
-     *                                  where the settings need it (or not)
+     *                                  by name and shape, it lacks (or has) AMSGrad's nuMax where the
+     *                                  settings need it (or not), or it holds a NaN moment or a
+     *                                  negative second moment
      */
     public static Optimizer restore(Adam config, Model model, OptimizerState state) {
         Objects.requireNonNull(model, "model");
@@ -119,7 +120,31 @@ public final class Optimizer implements AutoCloseable {
         } else if (!state.nuMax().isEmpty()) {
             throw new IllegalArgumentException("optimizer '" + name + "' does not use AMSGrad but the state has nuMax");
         }
+        // checked on the copies, which nobody else can change meanwhile
+        requireMoments("mu", mu, false);
+        requireMoments("nu", nu, true);
+        if (nuMax != null) {
+            requireMoments("nuMax", nuMax, true);
+        }
         count = state.count();
+    }
+
+    /**
+     * Refuses moments no run of Adam can produce: NaN anywhere, and a negative second moment. (An
+     * infinite one can arise, from a gradient whose square overflows a float, and is kept.)
+     */
+    private void requireMoments(String what, float[][] moments, boolean nonNegative) {
+        for (int i = 0; i < moments.length; i++) {
+            float[] m = moments[i];
+            for (int j = 0; j < m.length; j++) {
+                float x = m[j];
+                if (Float.isNaN(x) || (nonNegative && x < 0)) {
+                    throw new IllegalArgumentException("optimizer '" + name + "': state " + what + " '" + names[i]
+                            + "' holds " + x + " at index " + j + "; " + what + " values are "
+                            + (nonNegative ? ">= 0 and never NaN" : "never NaN"));
+                }
+            }
+        }
     }
 
     private void copyInto(String what, Tensors source, float[][] target) {

@@ -16,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The optimizer's contract around the arithmetic: listeners, state copies, restore, threads. */
 class OptimizerBehaviourTest {
@@ -170,6 +172,42 @@ class OptimizerBehaviourTest {
         }
         assertThat(resumed.contentEquals(uninterrupted)).isTrue();
         assertThat(c.state().nuMax().contentEquals(a.state().nuMax())).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"mu, NaN", "nu, NaN", "nu, -1.0", "nu, -Infinity", "nuMax, -0.5"})
+    void restoreRefusesMomentsNoRunCanProduce(String which, float bad) {
+        Adam config = Adam.builder().amsgrad(true).build();
+        Optimizer trained = config.init(params);
+        trained.step(grad(1, 1, 1, 1), params);
+        OptimizerState good = trained.state();
+        Tensors mu = good.mu().copy();
+        Tensors nu = good.nu().copy();
+        Tensors nuMax = good.nuMax().copy();
+        Tensors target = switch (which) {
+            case "mu" -> mu;
+            case "nu" -> nu;
+            default -> nuMax;
+        };
+        target.get("w").data()[2] = bad;
+        OptimizerState state = OptimizerState.of(1, mu, nu, nuMax);
+
+        assertThatThrownBy(() -> Optimizer.restore(config, params, state))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("state " + which + " 'w' holds " + bad + " at index 2");
+    }
+
+    @Test
+    void restoreKeepsAnInfiniteSecondMomentAsAnOverflowingGradientLeavesIt() {
+        Adam config = Adam.builder().build();
+        Optimizer trained = config.init(params);
+        trained.step(grad(3e38f, 1, 1, 1), params); // (1-b2) g^2 overflows float: nu = +Infinity, as in Optax
+        OptimizerState state = trained.state();
+        assertThat(state.nu().get("w").data()[0]).isEqualTo(Float.POSITIVE_INFINITY);
+
+        Optimizer restored = Optimizer.restore(config, params, state);
+        restored.step(grad(1, 1, 1, 1), params);
+        assertThat(restored.count()).isEqualTo(2);
     }
 
     @Test

@@ -118,7 +118,8 @@ public final class OptimizerCheckpoint {
         try {
             return Optimizer.restore(config, model, state);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file, "does not fit the model: " + e.getMessage(), e);
+            // the layout against the model, or moment values no run can produce
+            throw new CheckpointException(file, "cannot be restored: " + e.getMessage(), e);
         }
     }
 

@@ -18,6 +18,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -401,6 +402,29 @@ class CheckpointCorruptionTest {
             Path file = write(optimizerFile);
             assertThatThrownBy(() -> Optimizer.load(file, smaller)).isExactlyInstanceOf(CheckpointException.class)
                     .hasMessageContaining("holds tensors [mu/log_std, nu/log_std, nu_max/log_std]");
+        }
+
+        @Test
+        void aWellFormedFileWithANegativeSecondMomentIsRefused() throws IOException {
+            // checksum and layout are right (written by the codec itself): only the values are impossible
+            Path valid = dir.resolve("valid-optimizer.safetensors");
+            SafeTensors.Contents contents = SafeTensors.read(valid, true);
+            List<Tensor> tensors = new ArrayList<>();
+            for (Tensor t : contents.tensors()) {
+                float[] data = t.data().clone();
+                if (t.name().equals("nu/log_std")) {
+                    data[0] = -1f;
+                }
+                tensors.add(Tensor.of(t.name(), data, t.shape()));
+            }
+            Path file = dir.resolve("negative-nu.safetensors");
+            SafeTensors.write(file, tensors, contents.metadata());
+            Tensors before = params.copy();
+
+            assertThatThrownBy(() -> Optimizer.load(file, params)).isExactlyInstanceOf(CheckpointException.class)
+                    .hasMessage(file + ": cannot be restored: optimizer 'adam': state nu 'log_std' holds -1.0 at"
+                            + " index 0; nu values are >= 0 and never NaN");
+            assertThat(params.contentEquals(before)).isTrue();
         }
 
         @Test
