@@ -65,7 +65,7 @@ def read_jmh(path):
 
 
 def read_paired(path):
-    """(ns/op without, ns/op with the listener, cost, B/op) from the paired benchmark's JSON file.
+    """(ns/op with the listener, its cost, B/op) from the paired benchmark's JSON file.
 
     The cost compares each iteration with the listener to the mean of its neighbours without it, so
     that a drift of the step time during the fork (it happens, listener or not) cancels out.
@@ -73,20 +73,18 @@ def read_paired(path):
     with open(path) as f:
         r = json.load(f)[0]
     warmups = r["warmupIterations"]
-    without, with_listener, costs = [], [], []
+    with_listener, costs = [], []
     for fork in r["primaryMetric"]["rawData"]:
         listening = [(warmups + j) % 2 == 1 for j in range(len(fork))]
         for j, score in enumerate(fork):
             if not listening[j]:
-                without.append(score)
                 continue
             with_listener.append(score)
             neighbours = [fork[k] for k in (j - 1, j + 1) if 0 <= k < len(fork) and not listening[k]]
             if neighbours:
                 costs.append(score / statistics.mean(neighbours) - 1)
     norm = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
-    return (statistics.median(without), statistics.median(with_listener), statistics.median(costs),
-            None if norm is None else norm["score"])
+    return statistics.median(with_listener), statistics.median(costs), None if norm is None else norm["score"]
 
 
 def round_number(path):
@@ -100,32 +98,32 @@ def main(run_dir):
     ns = {}        # (impl, case) -> [ns per round]
     ratios = {}    # (impl, case) -> [C ns / ns per round]
     alloc = {}     # (impl, case) -> [B/op per round]
+
+    def add(key, value, bytes_per_op, c):
+        """One round's ns/op of (impl, case), its ratio to that round's C timing, its B/op."""
+        ns.setdefault(key, []).append(value)
+        c_key = LABELS.get(key[1], (None, None, None))[2]
+        if c_key in c:
+            ratios.setdefault(key, []).append(c[c_key] / value)
+        if bytes_per_op is not None:
+            alloc.setdefault(key, []).append(bytes_per_op)
+
     for r in rounds:
         c = read_c(os.path.join(run_dir, "c-%d.txt" % r))
         for key, value in c.items():
             c_ns.setdefault(key, []).append(value)
         paired = os.path.join(run_dir, "paired-%d.json" % r)
         if os.path.exists(paired):
-            without, with_listener, cost, paired_alloc = read_paired(paired)
+            with_listener, cost, paired_alloc = read_paired(paired)
             listener_cost.append(cost)
-            key = ("skrl4j", "policy-t1+listener")
-            ns.setdefault(key, []).append(with_listener)
-            if "policy-t1" in c:
-                ratios.setdefault(key, []).append(c["policy-t1"] / with_listener)
-            if paired_alloc is not None:
-                alloc.setdefault(key, []).append(paired_alloc)
+            add(("skrl4j", "policy-t1+listener"), with_listener, paired_alloc, c)
         files = [os.path.join(run_dir, "jmh-%d.json" % r)]
         if r == rounds[-1] and os.path.exists(os.path.join(run_dir, "peers.json")):
             files.append(os.path.join(run_dir, "peers.json"))  # the peers run once, after the last round
         for path in files:
             rows, allocs = read_jmh(path)
             for key, value in rows.items():
-                ns.setdefault(key, []).append(value)
-                c_key = LABELS.get(key[1], (None, None, None))[2]
-                if c_key in c:
-                    ratios.setdefault(key, []).append(c[c_key] / value)
-            for key, value in allocs.items():
-                alloc.setdefault(key, []).append(value)
+                add(key, value, allocs.get(key), c)
 
     several = len(rounds) > 1
     impls = ["skrl4j"] + sorted({i for i, _ in ns} - {"skrl4j"})
