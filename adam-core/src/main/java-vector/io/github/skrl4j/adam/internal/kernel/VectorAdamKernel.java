@@ -33,7 +33,7 @@ final class VectorAdamKernel implements AdamKernel {
     private static final VectorSpecies<Integer> I =
             VectorSpecies.of(int.class, VectorShape.forBitSize(F.vectorBitSize()));
     /** Bits of the largest subnormal float: |x| at or below it (as int) means an all-zero exponent. */
-    private static final int LARGEST_SUBNORMAL_BITS = Float.floatToRawIntBits(Float.MIN_NORMAL) - 1;
+    private static final int LARGEST_SUBNORMAL_BITS = StepCoefficients.MIN_NORMAL_BITS - 1;
 
     /** Public no-arg constructor for the reflective lookup; throws when vectors would not pay off. */
     public VectorAdamKernel() {
@@ -99,7 +99,7 @@ final class VectorAdamKernel implements AdamKernel {
         FloatVector step = FloatVector.broadcast(F, c.step);
         FloatVector rbc2 = FloatVector.broadcast(F, c.rbc2);
         FloatVector eps = FloatVector.broadcast(F, c.eps);
-        IntVector magnitude = IntVector.broadcast(I, 0x7fff_ffff);
+        IntVector magnitude = IntVector.broadcast(I, StepCoefficients.MAGNITUDE_BITS);
         IntVector largestSubnormal = IntVector.broadcast(I, LARGEST_SUBNORMAL_BITS);
         int i = from;
         for (int bound = to - LANES; i <= bound; i += LANES) {

@@ -89,7 +89,7 @@ final class ScalarAdamKernel implements AdamKernel {
     static void flushSubnormals(float[] a, int from, int to) {
         for (int i = from; i < to; i++) {
             int bits = Float.floatToRawIntBits(a[i]);
-            if ((bits & 0x7fff_ffff) < 0x0080_0000 && bits != 0) {
+            if ((bits & StepCoefficients.MAGNITUDE_BITS) < StepCoefficients.MIN_NORMAL_BITS && bits != 0) {
                 a[i] = 0f;
             }
         }

@@ -36,6 +36,14 @@ import io.github.skrl4j.adam.Adam;
  */
 public final class StepCoefficients {
 
+    /** A float's bits without the sign. */
+    static final int MAGNITUDE_BITS = 0x7fff_ffff;
+    /**
+     * Bits of {@link Float#MIN_NORMAL}: a value whose magnitude bits are below it has an all-zero
+     * exponent (a subnormal or a zero), and both kernels store it as +0.0.
+     */
+    static final int MIN_NORMAL_BITS = Float.floatToRawIntBits(Float.MIN_NORMAL);
+
     float clip;
     float b1;
     float oneMinusB1;
