@@ -22,6 +22,9 @@ public final class MlpPass {
     private final double[][] kernelGrads;
     private final double[][] biasGrads;
     private final Tensors gradients;
+    // the gradient tensors' arrays by layer, resolved once (backward runs per mini-batch)
+    private final float[][] kernelGradData;
+    private final float[][] biasGradData;
     private int rows;
 
     MlpPass(Mlp mlp, int capacity) {
@@ -35,7 +38,8 @@ public final class MlpPass {
         this.deltas = new double[layers + 1][];
         for (int l = 0; l <= layers; l++) {
             activations[l] = new double[capacity * mlp.size(l)];
-            deltas[l] = new double[capacity * mlp.size(l)];
+            // no delta for the input layer: nothing upstream of it learns
+            deltas[l] = l == 0 ? new double[0] : new double[capacity * mlp.size(l)];
         }
         this.kernelGrads = new double[layers][];
         this.biasGrads = new double[layers][];
@@ -44,6 +48,12 @@ public final class MlpPass {
             biasGrads[l] = new double[mlp.size(l + 1)];
         }
         this.gradients = mlp.parameters().zerosLike();
+        this.kernelGradData = new float[layers][];
+        this.biasGradData = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            kernelGradData[l] = gradients.get(Mlp.kernelName(mlp.name(), l)).data();
+            biasGradData[l] = gradients.get(Mlp.biasName(mlp.name(), l)).data();
+        }
     }
 
     /**
@@ -153,8 +163,8 @@ public final class MlpPass {
                     }
                 }
             }
-            store(kGrad, gradients.get(Mlp.kernelName(mlp.name(), l)).data());
-            store(bGrad, gradients.get(Mlp.biasName(mlp.name(), l)).data());
+            store(kGrad, kernelGradData[l]);
+            store(bGrad, biasGradData[l]);
         }
         return gradients;
     }
