@@ -27,12 +27,21 @@ public final class Categorical {
 
     /** log p(action) for one row. */
     public static double logProb(double[] logits, int offset, int count, int action) {
-        return logits[offset + action] - logSumExp(logits, offset, count);
+        return logProb(logits, offset, action, logSumExp(logits, offset, count));
+    }
+
+    /** log p(action) for one row whose {@link #logSumExp} is {@code lse}. */
+    public static double logProb(double[] logits, int offset, int action, double lse) {
+        return logits[offset + action] - lse;
     }
 
     /** Entropy {@code -sum p log p} of one row. */
     public static double entropy(double[] logits, int offset, int count) {
-        double lse = logSumExp(logits, offset, count);
+        return entropy(logits, offset, count, logSumExp(logits, offset, count));
+    }
+
+    /** Entropy {@code -sum p log p} of one row whose {@link #logSumExp} is {@code lse}. */
+    public static double entropy(double[] logits, int offset, int count, double lse) {
         double h = 0;
         for (int k = 0; k < count; k++) {
             double logP = logits[offset + k] - lse;
@@ -43,7 +52,11 @@ public final class Categorical {
 
     /** Draws an action with probability {@code softmax(logits)}. */
     public static int sample(double[] logits, int offset, int count, SplittableRandom random) {
-        double lse = logSumExp(logits, offset, count);
+        return sample(logits, offset, count, logSumExp(logits, offset, count), random);
+    }
+
+    /** Draws an action with probability {@code softmax(logits)} from a row whose {@link #logSumExp} is {@code lse}. */
+    public static int sample(double[] logits, int offset, int count, double lse, SplittableRandom random) {
         double u = random.nextDouble();
         double cumulative = 0;
         for (int k = 0; k < count - 1; k++) {

@@ -131,8 +131,9 @@ public final class PpoAgent {
     /** Samples an action for {@code observation} from the categorical policy. */
     public Decision act(float[] observation, SplittableRandom random) {
         double[] logits = policyActPass.forward(observation, 1);
-        int action = Categorical.sample(logits, 0, ACTIONS, random);
-        return new Decision(action, Categorical.logProb(logits, 0, ACTIONS, action));
+        double lse = Categorical.logSumExp(logits, 0, ACTIONS);
+        int action = Categorical.sample(logits, 0, ACTIONS, lse, random);
+        return new Decision(action, Categorical.logProb(logits, 0, action, lse));
     }
 
     /** The most probable action: the trained policy without exploration. */
@@ -180,22 +181,14 @@ public final class PpoAgent {
                         batchLogProbs, batchAdvantages, settings.ratioClip(), settings.entropyLossScale(),
                         logitGradients);
                 Tensors policyGrad = policyTrainPass.backward(logitGradients);
-                if (policyOptimizer.config().scale()) {
-                    policyOptimizer.step(policyGrad, policy);
-                } else {
-                    policyOptimizer.step(policyGrad, policy, policyLearningRate);
-                }
+                step(policyOptimizer, policyGrad, policy, policyLearningRate);
 
                 double[] predicted = valueTrainPass.forward(batchStates, batch);
                 double valueLoss = PpoLosses.value(predicted, batch, batchValues, batchReturns,
                         settings.valueLossScale(), settings.clipPredictedValues(), settings.valueClip(),
                         valueGradients);
                 Tensors valueGrad = valueTrainPass.backward(valueGradients);
-                if (valueOptimizer.config().scale()) {
-                    valueOptimizer.step(valueGrad, value);
-                } else {
-                    valueOptimizer.step(valueGrad, value, valueOptimizer.config().lr());
-                }
+                step(valueOptimizer, valueGrad, value, valueOptimizer.config().lr());
 
                 klSum += policyLoss.kl();
                 policyLossSum += policyLoss.loss();
@@ -212,6 +205,18 @@ public final class PpoAgent {
         return new UpdateStats(updates, policyLossSum / steps, valueLossSum / steps, entropySum / steps,
                 lastEpochKl, policyLearningRate, valueOptimizer.lastLearningRate(), policyNormSum / steps,
                 valueNormSum / steps);
+    }
+
+    /**
+     * One optimizer step in the form its settings take: with {@code scale = true} the optimizer
+     * applies its own learning rate, with {@code scale = false} (skrl's agents) it takes {@code lr}.
+     */
+    private static void step(Optimizer optimizer, Tensors grad, Mlp net, double lr) {
+        if (optimizer.config().scale()) {
+            optimizer.step(grad, net);
+        } else {
+            optimizer.step(grad, net, lr);
+        }
     }
 
     private void shuffle(SplittableRandom random) {

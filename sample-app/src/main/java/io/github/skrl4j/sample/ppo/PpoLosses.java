@@ -39,7 +39,7 @@ public final class PpoLosses {
         for (int r = 0; r < rows; r++) {
             int offset = r * actionCount;
             double lse = Categorical.logSumExp(logits, offset, actionCount);
-            double logProb = logits[offset + actions[r]] - lse;
+            double logProb = Categorical.logProb(logits, offset, actions[r], lse);
             double logRatio = logProb - oldLogProbs[r];
             double ratio = Math.exp(logRatio);
             klSum += (ratio - 1) - logRatio;
@@ -51,11 +51,7 @@ public final class PpoLosses {
             // the clipped term is constant: no gradient. Elsewhere d(-A * ratio)/d logp = -A * ratio.
             double dLogProb = surrogate <= clipped ? -advantage * ratio / rows : 0;
 
-            double entropy = 0;
-            for (int k = 0; k < actionCount; k++) {
-                double lp = logits[offset + k] - lse;
-                entropy -= Math.exp(lp) * lp;
-            }
+            double entropy = Categorical.entropy(logits, offset, actionCount, lse);
             entropySum += entropy;
             for (int k = 0; k < actionCount; k++) {
                 double lp = logits[offset + k] - lse;
