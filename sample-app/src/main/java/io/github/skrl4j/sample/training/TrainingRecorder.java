@@ -63,16 +63,6 @@ public final class TrainingRecorder implements TrainingListener {
         return new Slice<>(List.copyOf(all.subList(start, all.size())), all.size());
     }
 
-    /** Episodes recorded. */
-    public synchronized int episodeCount() {
-        return episodes.size();
-    }
-
-    /** Updates recorded. */
-    public synchronized int updateCount() {
-        return updates.size();
-    }
-
     /** The last recorded episode's return, or NaN before the first. */
     public synchronized double lastReturn() {
         return episodes.isEmpty() ? Double.NaN : episodes.get(episodes.size() - 1).episodeReturn();
