@@ -31,6 +31,16 @@ public final class PpoAgent {
     private static final int OBS = CartPole.OBSERVATION_SIZE;
     private static final int ACTIONS = CartPole.ACTION_COUNT;
 
+    /** Layer sizes of the policy network: observation, two hidden layers, one logit per action. */
+    public static int[] policyLayers() {
+        return new int[] {OBS, HIDDEN_UNITS, HIDDEN_UNITS, ACTIONS};
+    }
+
+    /** Layer sizes of the value network: observation, two hidden layers, one value. */
+    public static int[] valueLayers() {
+        return new int[] {OBS, HIDDEN_UNITS, HIDDEN_UNITS, 1};
+    }
+
     private final PpoSettings settings;
     private final Mlp policy;
     private final Mlp value;
@@ -96,8 +106,8 @@ public final class PpoAgent {
      */
     public static PpoAgent create(PpoSettings settings, SplittableRandom random, OptimizerSource optimizers,
             LearningRateAdapter learningRateAdapter) {
-        Mlp policy = Mlp.initialize(POLICY, random, OBS, HIDDEN_UNITS, HIDDEN_UNITS, ACTIONS);
-        Mlp value = Mlp.initialize(VALUE, random, OBS, HIDDEN_UNITS, HIDDEN_UNITS, 1);
+        Mlp policy = Mlp.initialize(POLICY, random, policyLayers());
+        Mlp value = Mlp.initialize(VALUE, random, valueLayers());
         Optimizer policyOptimizer = optimizers.create(POLICY, policy);
         Optimizer valueOptimizer = optimizers.create(VALUE, value);
         return new PpoAgent(settings, policy, value, policyOptimizer, valueOptimizer, learningRateAdapter,

@@ -2,8 +2,8 @@ package io.github.skrl4j.sample.training;
 
 import io.github.skrl4j.adam.CheckpointException;
 import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensors;
-import io.github.skrl4j.sample.env.CartPole;
 import io.github.skrl4j.sample.nn.Mlp;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
@@ -43,10 +43,6 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     private static final Pattern NAME = Pattern.compile("update-(\\d+)");
     private static final String PROGRESS = "progress.properties";
     private static final int FORMAT = 1;
-    private static final int[] POLICY_LAYERS = {CartPole.OBSERVATION_SIZE, PpoAgent.HIDDEN_UNITS,
-        PpoAgent.HIDDEN_UNITS, CartPole.ACTION_COUNT};
-    private static final int[] VALUE_LAYERS = {CartPole.OBSERVATION_SIZE, PpoAgent.HIDDEN_UNITS,
-        PpoAgent.HIDDEN_UNITS, 1};
 
     private final Path directory;
     private volatile @Nullable String lastSaved;
@@ -132,12 +128,13 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
             TrainingProgress progress = TrainingProgress.restore(episodes, steps, updates, returns);
 
             Mlp policy = Mlp.over(PpoAgent.POLICY, Tensors.load(checkpoint.resolve("policy.safetensors")),
-                    POLICY_LAYERS);
-            Mlp value = Mlp.over(PpoAgent.VALUE, Tensors.load(checkpoint.resolve("value.safetensors")), VALUE_LAYERS);
+                    PpoAgent.policyLayers());
+            Mlp value = Mlp.over(PpoAgent.VALUE, Tensors.load(checkpoint.resolve("value.safetensors")),
+                    PpoAgent.valueLayers());
             Optimizer policyOptimizer = optimizers.restore(PpoAgent.POLICY, policy,
-                    Optimizer.load(checkpoint.resolve("policy-optimizer.safetensors"), policy).state());
+                    savedState(checkpoint.resolve("policy-optimizer.safetensors"), policy));
             Optimizer valueOptimizer = optimizers.restore(PpoAgent.VALUE, value,
-                    Optimizer.load(checkpoint.resolve("value-optimizer.safetensors"), value).state());
+                    savedState(checkpoint.resolve("value-optimizer.safetensors"), value));
             PpoAgent agent = new PpoAgent(settings, policy, value, policyOptimizer, valueOptimizer,
                     learningRateAdapter, policyLr);
             return new Restored(agent, progress, checkpoint);
@@ -145,6 +142,16 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
             throw e;
         } catch (RuntimeException e) {
             throw new CheckpointException(checkpoint, "is not a usable checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The optimizer state a file holds. The file's own optimizer only reads it (the settings come
+     * from the application's configuration), so it is closed at once.
+     */
+    private static OptimizerState savedState(Path file, Mlp net) {
+        try (Optimizer saved = Optimizer.load(file, net)) {
+            return saved.state();
         }
     }
 
@@ -157,7 +164,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     }
 
     /** A checkpoint folder as given, or the newest complete one in a folder of checkpoints. */
-    static Path resolve(Path from) {
+    private static Path resolve(Path from) {
         if (Files.isRegularFile(from.resolve(PROGRESS))) {
             return from;
         }
@@ -183,11 +190,6 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     @Override
     public @Nullable String lastSaved() {
         return lastSaved;
-    }
-
-    /** The folder checkpoints are written to. */
-    public Path directory() {
-        return directory;
     }
 
     private static void deleteRecursively(Path root) throws IOException {
