@@ -23,8 +23,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}),
@@ -35,18 +33,10 @@ import org.springframework.test.context.DynamicPropertySource;
     "sample.training.max-environment-steps=12288",
     "sample.training.checkpoint-interval=0"
 })
-class DashboardBrowserTest {
+class DashboardBrowserTest extends RunningApplicationTest {
 
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-
-    @TempDir
-    static Path checkpoints;
-
-    @DynamicPropertySource
-    static void checkpointDir(DynamicPropertyRegistry registry) {
-        registry.add("sample.training.checkpoint-dir", () -> checkpoints.toString());
-    }
 
     @TempDir
     Path profile;
@@ -95,11 +85,11 @@ class DashboardBrowserTest {
         wait.until(d -> "BUDGET_EXHAUSTED".equals(d.findElement(By.id("status")).getAttribute("data-status")));
         wait.until(d -> chartPoints("gradNorms") == 12);
 
-        JsonSnapshot training = JsonSnapshot.of(new Http(port));
-        assertThat(chartPoints("returns")).isEqualTo(training.episodes());
+        long episodes = new Http(port).json("/api/training").get("episodes").asLong();
+        assertThat(chartPoints("returns")).isEqualTo(episodes);
         assertThat(chartPoints("learningRates")).isEqualTo(12);
         assertThat(driver.findElement(By.id("episodes")).getText())
-                .isEqualTo(String.format(Locale.ENGLISH, "%,d", training.episodes()));
+                .isEqualTo(String.format(Locale.ENGLISH, "%,d", episodes));
         List<String> optimizerRows = driver.findElements(By.cssSelector("#optimizers tbody tr")).stream()
                 .map(r -> r.getAttribute("data-optimizer")).toList();
         assertThat(optimizerRows).containsExactly("policy", "value");
@@ -115,12 +105,5 @@ class DashboardBrowserTest {
         Files.createDirectories(screenshot.getParent());
         Files.write(screenshot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
         assertThat(screenshot).isNotEmptyFile();
-    }
-
-    /** The counters the page should show, read from the API. */
-    private record JsonSnapshot(long episodes) {
-        static JsonSnapshot of(Http http) {
-            return new JsonSnapshot(http.json("/api/training").get("episodes").asLong());
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.skrl4j.sample.web;
 
+import io.github.skrl4j.sample.training.TrainingStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,7 +45,7 @@ final class Http {
         while (true) {
             JsonNode training = json("/api/training");
             String status = training.get("status").asString();
-            if (!status.equals("RUNNING") && !status.equals("IDLE")) {
+            if (TrainingStatus.valueOf(status).isFinal()) {
                 return training;
             }
             if (System.nanoTime() > deadline) {

@@ -2,15 +2,13 @@ package io.github.skrl4j.sample.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,15 +19,7 @@ import tools.jackson.databind.JsonNode;
     "sample.training.max-environment-steps=3072",
     "sample.training.checkpoint-interval=2"
 })
-class TrainingServiceHttpTest {
-
-    @TempDir
-    static Path checkpoints;
-
-    @DynamicPropertySource
-    static void checkpointDir(DynamicPropertyRegistry registry) {
-        registry.add("sample.training.checkpoint-dir", () -> checkpoints.toString());
-    }
+class TrainingServiceHttpTest extends RunningApplicationTest {
 
     @LocalServerPort
     int port;
@@ -105,8 +95,9 @@ class TrainingServiceHttpTest {
 
         String prometheus = http.get("/actuator/prometheus").body();
         assertThat(prometheus).contains("skrl_optim_adam_steps").contains("name=\"policy\"").contains("name=\"value\"");
-        assertThat(http.get("/actuator/optimizers").statusCode()).isEqualTo(200);
-        assertThat(http.get("/actuator/optimizers").body()).contains("policy").contains("value");
+        HttpResponse<String> optimizers = http.get("/actuator/optimizers");
+        assertThat(optimizers.statusCode()).isEqualTo(200);
+        assertThat(optimizers.body()).contains("policy").contains("value");
     }
 
     @Test
