@@ -27,11 +27,12 @@
       title: title,
       width: width(el),
       height: 260,
-      scales: { x: { time: false } },
       series: [{ label: series[0] }].concat(series.slice(1)),
       legend: { live: true },
     }, extra || {});
-    return new uPlot(opts, series.slice(0).map(() => []), el);
+    // every chart's x axis counts episodes or updates, not time; extra.scales adds the y scale
+    opts.scales = Object.assign({ x: { time: false } }, (extra || {}).scales);
+    return new uPlot(opts, series.map(() => []), el);
   }
 
   const charts = {
@@ -40,19 +41,19 @@
       { label: 'return', stroke: COLORS.ret, width: 1, points: { show: false } },
       { label: 'mean of last 100', stroke: COLORS.mean, width: 2 },
       { label: 'solved', stroke: COLORS.goal, width: 1, dash: [6, 4], points: { show: false } },
-    ], { scales: { x: { time: false }, y: { range: [0, 520] } } }),
+    ], { scales: { y: { range: [0, 520] } } }),
     gradNorms: makeChart('chart-gradnorms', 'Global gradient norm before clipping (mean per update)', [
       'update',
       { label: 'policy', stroke: COLORS.policy, width: 2 },
       { label: 'value', stroke: COLORS.value, width: 2 },
       { label: 'policy clip', stroke: COLORS.policy, width: 1, dash: [4, 4], points: { show: false } },
       { label: 'value clip', stroke: COLORS.value, width: 1, dash: [2, 6], points: { show: false } },
-    ], { scales: { x: { time: false }, y: { distr: 3 } }, axes: LOG_AXES }),
+    ], { scales: { y: { distr: 3 } }, axes: LOG_AXES }),
     learningRates: makeChart('chart-lr', 'Learning rate (policy: KL-adaptive, value: fixed)', [
       'update',
       { label: 'policy', stroke: COLORS.policy, width: 2 },
       { label: 'value', stroke: COLORS.value, width: 2 },
-    ], { scales: { x: { time: false }, y: { distr: 3 } }, axes: LOG_AXES }),
+    ], { scales: { y: { distr: 3 } }, axes: LOG_AXES }),
   };
 
   function text(id, value) { document.getElementById(id).textContent = value; }
