@@ -19,45 +19,24 @@ import org.jspecify.annotations.Nullable;
  *       when {@code scale}, otherwise the lr given to each {@code step} call.</li>
  * </ol>
  *
- * <p>Defaults are skrl's and Optax's: lr 1e-3, gradNormClip 0 (off), scale true, b1 0.9, b2 0.999,
- * eps 1e-8, epsRoot 0, weightDecay 0, no AMSGrad, no Nesterov.
+ * <p>What a step computes is one {@link AdamSettings} value ({@link #settings()}); beside it stand the
+ * settings that only say who the optimizer is and how a step runs: its name, its listeners and how
+ * many threads share the work. Defaults are skrl's and Optax's ({@link AdamSettings#DEFAULTS}).
  */
 public final class Adam {
 
     /** The default {@link #name()} of an optimizer. */
     public static final String DEFAULT_NAME = "adam";
 
+    private final AdamSettings settings;
     private final String name;
-    private final double lr;
-    private final @Nullable LearningRateSchedule learningRateSchedule;
-    private final double gradNormClip;
-    private final boolean scale;
-    private final double b1;
-    private final double b2;
-    private final double eps;
-    private final double epsRoot;
-    private final double weightDecay;
-    private final boolean amsgrad;
-    private final boolean nesterov;
-    private final NonFinitePolicy nonFinitePolicy;
     private final List<StepListener> listeners;
     private final int parallelism;
     private final int parallelThreshold;
 
-    private Adam(Builder b) {
+    private Adam(AdamSettings settings, Builder b) {
+        this.settings = settings;
         this.name = b.name;
-        this.lr = b.lr;
-        this.learningRateSchedule = b.learningRateSchedule;
-        this.gradNormClip = b.gradNormClip;
-        this.scale = b.scale;
-        this.b1 = b.b1;
-        this.b2 = b.b2;
-        this.eps = b.eps;
-        this.epsRoot = b.epsRoot;
-        this.weightDecay = b.weightDecay;
-        this.amsgrad = b.amsgrad;
-        this.nesterov = b.nesterov;
-        this.nonFinitePolicy = b.nonFinitePolicy;
         this.listeners = List.copyOf(b.listeners);
         this.parallelism = b.parallelism;
         this.parallelThreshold = b.parallelThreshold;
@@ -97,72 +76,74 @@ public final class Adam {
         return new Optimizer(this, model);
     }
 
+    /** The settings that decide what a step computes. */
+    public AdamSettings settings() {
+        return settings;
+    }
+
     /** The name that listeners, metrics and error messages use; {@value #DEFAULT_NAME} by default. */
     public String name() {
         return name;
     }
 
-    /** The fixed learning rate used when {@link #scale()} is true and no schedule is set. */
+    /** See {@link AdamSettings#lr()}. */
     public double lr() {
-        return lr;
+        return settings.lr();
     }
 
-    /** The learning-rate schedule that replaces {@link #lr()}, or {@code null}. */
+    /** See {@link AdamSettings#lrSchedule()}. */
     public @Nullable LearningRateSchedule learningRateSchedule() {
-        return learningRateSchedule;
+        return settings.lrSchedule();
     }
 
-    /** Maximum global gradient norm; {@code <= 0} disables clipping. */
+    /** See {@link AdamSettings#gradNormClip()}. */
     public double gradNormClip() {
-        return gradNormClip;
+        return settings.gradNormClip();
     }
 
-    /**
-     * True: the optimizer applies its own lr and {@code step(grad, model)} is the call. False: every
-     * step is given its lr, {@code step(grad, model, lr)} (skrl's learning-rate schedulers).
-     */
+    /** See {@link AdamSettings#scale()}. */
     public boolean scale() {
-        return scale;
+        return settings.scale();
     }
 
-    /** Decay rate of the first moment. */
+    /** See {@link AdamSettings#b1()}. */
     public double b1() {
-        return b1;
+        return settings.b1();
     }
 
-    /** Decay rate of the second moment. */
+    /** See {@link AdamSettings#b2()}. */
     public double b2() {
-        return b2;
+        return settings.b2();
     }
 
-    /** Added to the denominator outside the square root. */
+    /** See {@link AdamSettings#eps()}. */
     public double eps() {
-        return eps;
+        return settings.eps();
     }
 
-    /** Added to the second moment inside the square root. */
+    /** See {@link AdamSettings#epsRoot()}. */
     public double epsRoot() {
-        return epsRoot;
+        return settings.epsRoot();
     }
 
-    /** Decoupled weight decay (Optax's {@code adamw}); 0 disables it. */
+    /** See {@link AdamSettings#weightDecay()}. */
     public double weightDecay() {
-        return weightDecay;
+        return settings.weightDecay();
     }
 
-    /** True for AMSGrad: the denominator uses the running maximum of the bias-corrected second moment. */
+    /** See {@link AdamSettings#amsgrad()}. */
     public boolean amsgrad() {
-        return amsgrad;
+        return settings.amsgrad();
     }
 
-    /** True for Nesterov momentum (NAdam). */
+    /** See {@link AdamSettings#nesterov()}. */
     public boolean nesterov() {
-        return nesterov;
+        return settings.nesterov();
     }
 
-    /** What a step does with a NaN or infinite gradient value. */
+    /** See {@link AdamSettings#nonFinite()}. */
     public NonFinitePolicy nonFinitePolicy() {
-        return nonFinitePolicy;
+        return settings.nonFinite();
     }
 
     /** Listeners every optimizer made from these settings starts with. */
@@ -187,14 +168,14 @@ public final class Adam {
         return parallelThreshold;
     }
 
-    /** True when the learning rate comes from a {@link LearningRateSchedule}. */
+    /** See {@link AdamSettings#hasSchedule()}. */
     public boolean hasSchedule() {
-        return learningRateSchedule != null;
+        return settings.hasSchedule();
     }
 
-    /** True when a positive {@link #gradNormClip()} turns clipping on. */
+    /** See {@link AdamSettings#clips()}. */
     public boolean clips() {
-        return gradNormClip > 0;
+        return settings.clips();
     }
 
     @Override
@@ -206,30 +187,19 @@ public final class Adam {
             return false;
         }
         Adam a = (Adam) o;
-        return name.equals(a.name) && Double.compare(lr, a.lr) == 0
-                && Objects.equals(learningRateSchedule, a.learningRateSchedule)
-                && Double.compare(gradNormClip, a.gradNormClip) == 0 && scale == a.scale
-                && Double.compare(b1, a.b1) == 0 && Double.compare(b2, a.b2) == 0
-                && Double.compare(eps, a.eps) == 0 && Double.compare(epsRoot, a.epsRoot) == 0
-                && Double.compare(weightDecay, a.weightDecay) == 0 && amsgrad == a.amsgrad
-                && nesterov == a.nesterov && nonFinitePolicy == a.nonFinitePolicy
-                && listeners.equals(a.listeners) && parallelism == a.parallelism
-                && parallelThreshold == a.parallelThreshold;
+        return settings.equals(a.settings) && name.equals(a.name) && listeners.equals(a.listeners)
+                && parallelism == a.parallelism && parallelThreshold == a.parallelThreshold;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, lr, learningRateSchedule, gradNormClip, scale, b1, b2, eps, epsRoot,
-                weightDecay, amsgrad, nesterov, nonFinitePolicy, listeners, parallelism, parallelThreshold);
+        return Objects.hash(settings, name, listeners, parallelism, parallelThreshold);
     }
 
     @Override
     public String toString() {
-        return "Adam[name=" + name + ", lr=" + (learningRateSchedule != null ? learningRateSchedule : lr)
-                + ", gradNormClip=" + gradNormClip + ", scale=" + scale + ", b1=" + b1 + ", b2=" + b2
-                + ", eps=" + eps + ", epsRoot=" + epsRoot + ", weightDecay=" + weightDecay
-                + ", amsgrad=" + amsgrad + ", nesterov=" + nesterov + ", nonFinite=" + nonFinitePolicy
-                + ", parallelism=" + parallelism + ", parallelThreshold=" + parallelThreshold + "]";
+        return "Adam[name=" + name + ", " + settings + ", parallelism=" + parallelism
+                + ", parallelThreshold=" + parallelThreshold + "]";
     }
 
     /** Collects settings; {@link #build()} checks them all at once. Not thread-safe. */
@@ -239,42 +209,50 @@ public final class Adam {
         public static final int DEFAULT_PARALLEL_THRESHOLD = 65_536;
 
         private String name = DEFAULT_NAME;
-        private double lr = 1e-3;
+        private double lr;
         private @Nullable LearningRateSchedule learningRateSchedule;
-        private double gradNormClip = 0;
-        private boolean scale = true;
-        private double b1 = 0.9;
-        private double b2 = 0.999;
-        private double eps = 1e-8;
-        private double epsRoot = 0;
-        private double weightDecay = 0;
-        private boolean amsgrad = false;
-        private boolean nesterov = false;
+        private double gradNormClip;
+        private boolean scale;
+        private double b1;
+        private double b2;
+        private double eps;
+        private double epsRoot;
+        private double weightDecay;
+        private boolean amsgrad;
+        private boolean nesterov;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.ERROR;
         private final List<StepListener> listeners = new ArrayList<>();
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private int parallelThreshold = DEFAULT_PARALLEL_THRESHOLD;
 
         private Builder() {
+            settings(AdamSettings.DEFAULTS);
         }
 
         private Builder(Adam a) {
+            settings(a.settings);
             name = a.name;
-            lr = a.lr;
-            learningRateSchedule = a.learningRateSchedule;
-            gradNormClip = a.gradNormClip;
-            scale = a.scale;
-            b1 = a.b1;
-            b2 = a.b2;
-            eps = a.eps;
-            epsRoot = a.epsRoot;
-            weightDecay = a.weightDecay;
-            amsgrad = a.amsgrad;
-            nesterov = a.nesterov;
-            nonFinitePolicy = a.nonFinitePolicy;
             listeners.addAll(a.listeners);
             parallelism = a.parallelism;
             parallelThreshold = a.parallelThreshold;
+        }
+
+        /** Takes every setting of {@code settings} (name, listeners and threads stay as they are). */
+        public Builder settings(AdamSettings settings) {
+            Objects.requireNonNull(settings, "settings");
+            lr = settings.lr();
+            learningRateSchedule = settings.lrSchedule();
+            gradNormClip = settings.gradNormClip();
+            scale = settings.scale();
+            b1 = settings.b1();
+            b2 = settings.b2();
+            eps = settings.eps();
+            epsRoot = settings.epsRoot();
+            weightDecay = settings.weightDecay();
+            amsgrad = settings.amsgrad();
+            nesterov = settings.nesterov();
+            nonFinitePolicy = settings.nonFinite();
+            return this;
         }
 
         /** See {@link Adam#name()}. */
@@ -386,40 +364,15 @@ public final class Adam {
             if (name.isBlank()) {
                 throw new IllegalArgumentException("name must not be blank");
             }
-            if (!(lr > 0) || !Double.isFinite(lr)) {
-                throw new IllegalArgumentException("lr must be finite and > 0, was " + lr);
-            }
-            if (learningRateSchedule != null && !scale) {
-                throw new IllegalArgumentException("a learning-rate schedule needs scale = true;"
-                        + " with scale = false every step is given its lr");
-            }
-            if (Double.isNaN(gradNormClip)) {
-                throw new IllegalArgumentException("gradNormClip must not be NaN (<= 0 disables clipping)");
-            }
-            checkDecay("b1", b1);
-            checkDecay("b2", b2);
-            checkNonNegative("eps", eps);
-            checkNonNegative("epsRoot", epsRoot);
-            checkNonNegative("weightDecay", weightDecay);
+            AdamSettings settings = new AdamSettings(lr, learningRateSchedule, gradNormClip, scale, b1, b2, eps,
+                    epsRoot, weightDecay, amsgrad, nesterov, nonFinitePolicy);
             if (parallelism < 1) {
                 throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
             }
             if (parallelThreshold < 1) {
                 throw new IllegalArgumentException("parallelThreshold must be >= 1, was " + parallelThreshold);
             }
-            return new Adam(this);
-        }
-
-        private static void checkDecay(String setting, double value) {
-            if (!(value >= 0 && value < 1)) {
-                throw new IllegalArgumentException(setting + " must be in [0, 1), was " + value);
-            }
-        }
-
-        private static void checkNonNegative(String setting, double value) {
-            if (!(value >= 0) || !Double.isFinite(value)) {
-                throw new IllegalArgumentException(setting + " must be finite and >= 0, was " + value);
-            }
+            return new Adam(settings, this);
         }
     }
 }

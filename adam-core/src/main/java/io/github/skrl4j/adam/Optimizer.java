@@ -1,6 +1,5 @@
 package io.github.skrl4j.adam;
 
-import io.github.skrl4j.adam.internal.checkpoint.OptimizerCheckpoint;
 import io.github.skrl4j.adam.internal.kernel.StepCoefficients;
 import io.github.skrl4j.adam.internal.kernel.StepPasses;
 import java.nio.file.Path;
@@ -257,7 +256,7 @@ public final class Optimizer implements AutoCloseable {
 
         // scale_by_adam (+ add_decayed_weights, scale_by_learning_rate), fused per tensor
         long newCount = count + 1;
-        coefficients.set(config, newCount, clipFactor, lr);
+        coefficients.set(config.settings(), newCount, clipFactor, lr);
         passes.update(paramData, gradData, mu, nu, nuMax, coefficients);
         count = newCount;
         lastGradientNorm = norm;
@@ -500,7 +499,7 @@ public final class Optimizer implements AutoCloseable {
      */
     public void save(Path file) {
         Objects.requireNonNull(file, "file");
-        OptimizerCheckpoint.save(this, file);
+        OptimizerFiles.save(this, file);
     }
 
     /**
@@ -518,7 +517,7 @@ public final class Optimizer implements AutoCloseable {
     public static Optimizer load(Path file, Model model) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(model, "model");
-        return OptimizerCheckpoint.load(file, model, null);
+        return OptimizerFiles.load(file, model, null);
     }
 
     /**
@@ -536,7 +535,7 @@ public final class Optimizer implements AutoCloseable {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(settings, "settings");
-        return OptimizerCheckpoint.load(file, model, settings);
+        return OptimizerFiles.load(file, model, settings);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.github.skrl4j.adam.internal.kernel;
 
-import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.AdamSettings;
 
 /**
  * The per-step scalars of the fused update, computed once per step in double and rounded to float
@@ -93,7 +93,7 @@ public final class StepCoefficients {
     }
 
     /** Fills the scalars for the step that takes the count to {@code newCount}. */
-    public void set(Adam config, long newCount, double clipFactor, double learningRate) {
+    public void set(AdamSettings config, long newCount, double clipFactor, double learningRate) {
         double b1d = config.b1();
         double b2d = config.b2();
         double bc1 = firstCorrection.at(b1d, newCount);

@@ -56,7 +56,7 @@ class KernelEquivalenceTest {
 
     private static StepCoefficients coefficients(Adam config, long count, double clip) {
         StepCoefficients c = new StepCoefficients();
-        c.set(config, count, clip, config.lr());
+        c.set(config.settings(), count, clip, config.lr());
         return c;
     }
 

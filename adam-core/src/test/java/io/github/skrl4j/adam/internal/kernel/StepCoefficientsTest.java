@@ -3,6 +3,7 @@ package io.github.skrl4j.adam.internal.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.AdamSettings;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,17 +29,17 @@ class StepCoefficientsTest {
             StepCoefficients reused = new StepCoefficients();
             // past b2 = 0.999's saturation (~37,000): both corrections switch to the shortcut on the way
             for (long count = 1; count <= 40_000; count++) {
-                reused.set(config, count, 0.5, 1e-3);
+                reused.set(config.settings(), count, 0.5, 1e-3);
                 StepCoefficients fresh = new StepCoefficients();
-                fresh.set(config, count, 0.5, 1e-3);
+                fresh.set(config.settings(), count, 0.5, 1e-3);
                 assertSameCoefficients(reused, fresh, count);
             }
             // a restored optimizer starts late, then an earlier count (a different optimizer's history)
             StepCoefficients late = new StepCoefficients();
             for (long count : new long[] {1_000_000, 3, 50_000, 2, 36_000, 37_500}) {
-                late.set(config, count, 1.0, 1e-3);
+                late.set(config.settings(), count, 1.0, 1e-3);
                 StepCoefficients fresh = new StepCoefficients();
-                fresh.set(config, count, 1.0, 1e-3);
+                fresh.set(config.settings(), count, 1.0, 1e-3);
                 assertSameCoefficients(late, fresh, count);
             }
         }
@@ -47,9 +48,9 @@ class StepCoefficientsTest {
     @Test
     void aChangedDecayRateIsNotAnsweredFromTheOldOne() {
         StepCoefficients c = new StepCoefficients();
-        c.set(Adam.builder().build(), 1_000_000, 1.0, 1e-3);
+        c.set(AdamSettings.DEFAULTS, 1_000_000, 1.0, 1e-3);
         assertThat(c.step).isEqualTo(1e-3f); // 1 - 0.9^1e6 == 1
-        c.set(Adam.builder().b1(0.999999).build(), 1_000_000, 1.0, 1e-3);
+        c.set(Adam.builder().b1(0.999999).build().settings(), 1_000_000, 1.0, 1e-3);
         assertThat(c.step).isEqualTo((float) (1e-3 / (1 - Math.pow(0.999999, 1_000_000))));
         assertThat(c.step).isGreaterThan(1.5e-3f);
     }
