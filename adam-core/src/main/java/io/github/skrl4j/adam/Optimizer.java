@@ -1,9 +1,8 @@
 package io.github.skrl4j.adam;
 
-import io.github.skrl4j.adam.internal.kernel.StepCoefficients;
-import io.github.skrl4j.adam.internal.kernel.StepPasses;
+import io.github.skrl4j.adam.internal.pipeline.AdamMoments;
+import io.github.skrl4j.adam.internal.pipeline.AdamPipeline;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -29,24 +28,14 @@ import org.jspecify.annotations.Nullable;
 public final class Optimizer implements AutoCloseable {
 
     private final Adam config;
+    private final AdamSettings settings;
     private final String name;
-    private final String[] names;
-    private final int[][] shapes;
-    private final float[][] mu;
-    private final float[][] nu;
-    private final float @Nullable [][] nuMax;
-    private final StepPasses passes;
-    private final StepCoefficients coefficients = new StepCoefficients();
+    private final ParameterLayout layout;
+    private final AdamMoments moments;
+    private final AdamPipeline pipeline;
     private final StepEvent event;
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile boolean closed;
-
-    // the current step's arrays, resolved by name; reused so that a step allocates nothing
-    private final float[][] paramData;
-    private final float[][] gradData;
-    // what paramData and gradData were last resolved from (a training loop usually passes the same)
-    private @Nullable Tensors boundParams;
-    private @Nullable Tensors boundGrads;
 
     private volatile long count;
     private volatile double lastGradientNorm = Double.NaN;
@@ -60,36 +49,16 @@ public final class Optimizer implements AutoCloseable {
 
     private Optimizer(Adam config, Tensors params, @Nullable OptimizerState state) {
         this.config = Objects.requireNonNull(config, "config");
+        this.settings = config.settings();
         this.name = config.name();
-        if (params.isEmpty()) {
-            throw new IllegalArgumentException("optimizer '" + name + "': the model has no parameters");
-        }
-        int n = params.size();
-        this.names = new String[n];
-        this.shapes = new int[n][];
-        this.mu = new float[n][];
-        this.nu = new float[n][];
-        this.nuMax = config.amsgrad() ? new float[n][] : null;
-        for (int i = 0; i < n; i++) {
-            Tensor p = params.get(i);
-            names[i] = p.name();
-            shapes[i] = p.shape();
-            mu[i] = new float[p.size()];
-            nu[i] = new float[p.size()];
-            if (nuMax != null) {
-                nuMax[i] = new float[p.size()];
-            }
-        }
+        this.layout = new ParameterLayout(name, params);
+        this.moments = new AdamMoments(layout.sizes(), settings.amsgrad());
         if (state != null) {
-            copyState(state);
+            layout.restore(state, moments);
+            count = state.count();
         }
-        this.paramData = new float[n][];
-        this.gradData = new float[n][];
-        int[] sizes = new int[n];
-        for (int i = 0; i < n; i++) {
-            sizes[i] = mu[i].length;
-        }
-        this.passes = new StepPasses(this, name, sizes, config.parallelism(), config.parallelThreshold());
+        this.pipeline = new AdamPipeline(settings, this, name, layout.sizes(), config.parallelism(),
+                config.parallelThreshold());
         this.event = new StepEvent(name);
         this.listeners = config.listeners().toArray(new StepListener[0]);
     }
@@ -106,63 +75,6 @@ public final class Optimizer implements AutoCloseable {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(state, "state");
         return new Optimizer(config, model.parameters(), state);
-    }
-
-    private void copyState(OptimizerState state) {
-        copyInto("mu", state.mu(), mu);
-        copyInto("nu", state.nu(), nu);
-        if (nuMax != null) {
-            if (state.nuMax().isEmpty()) {
-                throw new IllegalArgumentException("optimizer '" + name + "' uses AMSGrad but the state has no nuMax");
-            }
-            copyInto("nuMax", state.nuMax(), nuMax);
-        } else if (!state.nuMax().isEmpty()) {
-            throw new IllegalArgumentException("optimizer '" + name + "' does not use AMSGrad but the state has nuMax");
-        }
-        // checked on the copies, which nobody else can change meanwhile
-        requireMoments("mu", mu, false);
-        requireMoments("nu", nu, true);
-        if (nuMax != null) {
-            requireMoments("nuMax", nuMax, true);
-        }
-        count = state.count();
-    }
-
-    /**
-     * Refuses moments no run of Adam can produce: NaN anywhere, and a negative second moment. (An
-     * infinite one can arise, from a gradient whose square overflows a float, and is kept.)
-     */
-    private void requireMoments(String what, float[][] moments, boolean nonNegative) {
-        for (int i = 0; i < moments.length; i++) {
-            float[] m = moments[i];
-            for (int j = 0; j < m.length; j++) {
-                float x = m[j];
-                if (Float.isNaN(x) || (nonNegative && x < 0)) {
-                    throw new IllegalArgumentException("optimizer '" + name + "': state " + what + " '" + names[i]
-                            + "' holds " + x + " at index " + j + "; " + what + " values are "
-                            + (nonNegative ? ">= 0 and never NaN" : "never NaN"));
-                }
-            }
-        }
-    }
-
-    private void copyInto(String what, Tensors source, float[][] target) {
-        if (source.size() != names.length) {
-            throw new IllegalArgumentException("optimizer '" + name + "': state " + what + " has tensors "
-                    + source.names() + " but the model has " + Arrays.asList(names));
-        }
-        for (int i = 0; i < names.length; i++) {
-            Tensor t = source.find(names[i]);
-            if (t == null) {
-                throw new IllegalArgumentException("optimizer '" + name + "': state " + what
-                        + " has no tensor '" + names[i] + "'");
-            }
-            if (!t.hasShape(shapes[i])) {
-                throw new IllegalArgumentException("optimizer '" + name + "': state " + what + " '" + names[i]
-                        + "' has shape " + t.shapeString() + " but the parameter has " + Arrays.toString(shapes[i]));
-            }
-            System.arraycopy(t.data(), 0, target[i], 0, t.size());
-        }
     }
 
     /**
@@ -218,7 +130,7 @@ public final class Optimizer implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("optimizer '" + name + "' is closed");
             }
-            stepChecked(grad, model, givenLr, lrGiven);
+            applyStep(grad, model, givenLr, lrGiven);
         } catch (RuntimeException e) {
             throw rejected(e);
         } finally {
@@ -231,33 +143,25 @@ public final class Optimizer implements AutoCloseable {
         return this;
     }
 
-    /** The step itself, recorded in {@link #event}. Every check precedes the first write. */
-    private void stepChecked(Tensors grad, Model model, double givenLr, boolean lrGiven) {
+    /** The step itself, recorded in {@link #event}: Optax's pipeline, every check before the first write. */
+    private void applyStep(Tensors grad, Model model, double givenLr, boolean lrGiven) {
         double lr = lrGiven ? givenLr : scheduledLearningRate();
-        bind(model.parameters(), grad);
-
-        // clip_by_global_norm: the norm over all tensors, in double (float32 overflows near 1e19)
-        // (chunked, so that the sum is the same for any parallelism)
-        double sumOfSquares = passes.sumOfSquares(gradData);
-        double norm = Math.sqrt(sumOfSquares);
+        layout.bind(model.parameters(), grad);
+        double norm = pipeline.globalNorm(layout.grads());
         if (!Double.isFinite(norm)) {
-            NonFiniteGradientException error = firstNonFinite();
-            if (config.nonFinitePolicy() == NonFinitePolicy.SKIP) {
-                lastGradientNorm = norm;
-                skippedSteps++;
-                event.set(count, norm, false, 0, true);
-                return;
+            NonFiniteGradientException error = layout.firstNonFinite();
+            if (settings.nonFinite() != NonFinitePolicy.SKIP) {
+                throw error;
             }
-            throw error;
+            lastGradientNorm = norm;
+            skippedSteps++;
+            event.set(count, norm, false, 0, true);
+            return;
         }
-        double clip = config.gradNormClip();
-        boolean clipped = clip > 0 && !(norm < clip);
-        double clipFactor = clipped ? clip / norm : 1.0;
-
-        // scale_by_adam (+ add_decayed_weights, scale_by_learning_rate), fused per tensor
+        boolean clipped = AdamPipeline.clips(norm, settings.gradNormClip());
+        double clipFactor = AdamPipeline.clipFactor(norm, settings.gradNormClip());
         long newCount = count + 1;
-        coefficients.set(config.settings(), newCount, clipFactor, lr);
-        passes.update(paramData, gradData, mu, nu, nuMax, coefficients);
+        pipeline.applyScaledAdamUpdate(layout.params(), layout.grads(), moments, newCount, clipFactor, lr);
         count = newCount;
         lastGradientNorm = norm;
         lastLearningRate = lr;
@@ -265,9 +169,9 @@ public final class Optimizer implements AutoCloseable {
     }
 
     private double scheduledLearningRate() {
-        LearningRateSchedule schedule = config.learningRateSchedule();
+        LearningRateSchedule schedule = settings.lrSchedule();
         if (schedule == null) {
-            return config.lr();
+            return settings.lr();
         }
         double lr = schedule.at(count);
         if (!(lr >= 0) || Double.isInfinite(lr)) {
@@ -275,96 +179,6 @@ public final class Optimizer implements AutoCloseable {
                     + " at count " + count + "; it must be finite and >= 0");
         }
         return lr;
-    }
-
-    /** Resolves this step's arrays by name, checking that model and gradient match the layout. */
-    private void bind(Tensors params, Tensors grad) {
-        if (params == boundParams && grad == boundGrads) {
-            // the same (immutable) collections as last step: same tensors, shapes and arrays
-            return;
-        }
-        boundParams = null;
-        boundGrads = null;
-        if (params.size() != names.length) {
-            throw new IllegalArgumentException(layoutMismatch("model parameters", params));
-        }
-        if (grad.size() != names.length) {
-            throw new IllegalArgumentException(layoutMismatch("gradient", grad));
-        }
-        for (int i = 0; i < names.length; i++) {
-            Tensor p = lookup(params, i);
-            if (p == null) {
-                throw new IllegalArgumentException(layoutMismatch("model parameters", params));
-            }
-            if (!p.hasShape(shapes[i])) {
-                throw new IllegalArgumentException("optimizer '" + name + "': parameter '" + names[i] + "' has shape "
-                        + p.shapeString() + " but the optimizer was initialised with " + Arrays.toString(shapes[i]));
-            }
-            Tensor g = lookup(grad, i);
-            if (g == null) {
-                throw new IllegalArgumentException(layoutMismatch("gradient", grad));
-            }
-            if (!g.hasShape(shapes[i])) {
-                throw new IllegalArgumentException("optimizer '" + name + "': gradient '" + names[i] + "' has shape "
-                        + g.shapeString() + " but parameter '" + names[i] + "' has shape " + Arrays.toString(shapes[i]));
-            }
-            paramData[i] = p.data();
-            gradData[i] = g.data();
-        }
-        boundParams = params;
-        boundGrads = grad;
-    }
-
-    /** The tensor named like slot {@code i}: by position when the order matches (the usual case), else by name. */
-    private @Nullable Tensor lookup(Tensors tensors, int i) {
-        Tensor t = tensors.get(i);
-        return t.name().equals(names[i]) ? t : tensors.find(names[i]);
-    }
-
-    private String layoutMismatch(String what, Tensors tensors) {
-        List<String> expected = Arrays.asList(names);
-        List<String> missing = new ArrayList<>();
-        for (String n : expected) {
-            if (!tensors.contains(n)) {
-                missing.add(n);
-            }
-        }
-        List<String> unknown = new ArrayList<>();
-        for (Tensor t : tensors) {
-            if (!expected.contains(t.name())) {
-                unknown.add(t.name());
-            }
-        }
-        StringBuilder sb = new StringBuilder("optimizer '").append(name).append("': ").append(what)
-                .append(" do not match the parameters it was initialised with");
-        if (!missing.isEmpty()) {
-            sb.append("; missing ").append(quoted(missing));
-        }
-        if (!unknown.isEmpty()) {
-            sb.append("; unknown ").append(quoted(unknown));
-        }
-        return sb.append(" (expected ").append(quoted(expected)).append(')').toString();
-    }
-
-    private static String quoted(List<String> names) {
-        StringBuilder sb = new StringBuilder();
-        for (String n : names) {
-            sb.append(sb.length() == 0 ? "'" : ", '").append(n).append('\'');
-        }
-        return sb.toString();
-    }
-
-    private NonFiniteGradientException firstNonFinite() {
-        for (int i = 0; i < names.length; i++) {
-            float[] g = gradData[i];
-            for (int j = 0; j < g.length; j++) {
-                if (!Float.isFinite(g[j])) {
-                    return new NonFiniteGradientException(name, names[i], j, g[j]);
-                }
-            }
-        }
-        // finite floats whose squares overflow a double cannot exist (max float^2 ~ 1.2e77)
-        throw new AssertionError("non-finite gradient norm without a non-finite gradient value");
     }
 
     /**
@@ -379,7 +193,7 @@ public final class Optimizer implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
-                passes.close();
+                pipeline.close();
             }
         } finally {
             busy.set(false);
@@ -458,7 +272,7 @@ public final class Optimizer implements AutoCloseable {
 
     /** Names of the parameters, in the order the global norm sums them. */
     public List<String> parameterNames() {
-        return List.of(names);
+        return layout.names();
     }
 
     /**
@@ -471,18 +285,10 @@ public final class Optimizer implements AutoCloseable {
             throw new IllegalStateException("optimizer '" + name + "' is being stepped by another thread");
         }
         try {
-            return OptimizerState.of(count, copies(mu), copies(nu), nuMax == null ? Tensors.empty() : copies(nuMax));
+            return layout.snapshot(count, moments);
         } finally {
             busy.set(false);
         }
-    }
-
-    private Tensors copies(float[][] arrays) {
-        List<Tensor> list = new ArrayList<>(names.length);
-        for (int i = 0; i < names.length; i++) {
-            list.add(Tensor.of(names[i], arrays[i].clone(), shapes[i]));
-        }
-        return Tensors.of(list);
     }
 
     /**
