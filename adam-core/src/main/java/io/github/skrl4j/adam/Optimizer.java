@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -16,9 +17,15 @@ import org.jspecify.annotations.Nullable;
  * optimizer, so that skrl's {@code optimizer = optimizer.step(grad, policy)} reads the same here.
  *
  * <p>A step either happens completely or not at all: every check (names, shapes, finiteness, the
- * learning rate, the call matching {@link Adam#scale()}) runs before the first write. An optimizer
- * is for one thread at a time; a second thread entering {@code step} while one is inside gets an
- * {@link IllegalStateException}.
+ * learning rate, the call matching {@link Adam#scale()}) runs before the first write.
+ *
+ * <p>Threads: an optimizer is stepped by one thread at a time; a second thread entering
+ * {@code step} while one is inside gets an {@link IllegalStateException} (two trainers on one
+ * optimizer are a bug, and waiting would hide it). Every other thread may read at any time:
+ * {@link #state()} and {@link #save(Path)} wait for a step in progress and see the state between
+ * two steps, never a torn one, and a reader never makes a step fail (the step waits for the
+ * reader's copy instead). {@code save} holds nothing while it writes the file. Listeners run on
+ * the stepping thread after the step, so a listener may read or save the optimizer.
  *
  * <p>With {@code parallelism > 1} and a tensor above the parallel threshold, the optimizer owns
  * worker threads. {@link #close()} stops them at once; an optimizer that is dropped without closing
@@ -34,7 +41,11 @@ public final class Optimizer implements AutoCloseable {
     private final AdamMoments moments;
     private final AdamPipeline pipeline;
     private final StepEvent event;
-    private final AtomicBoolean busy = new AtomicBoolean();
+    /** Held by the one thread inside {@code step}: a second stepper is refused, not queued. */
+    private final AtomicBoolean stepping = new AtomicBoolean();
+    /** Guards the moments and the count: a step holds it throughout, readers while they copy. */
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final Object listenersLock = new Object();
     private volatile boolean closed;
 
     private volatile long count;
@@ -122,19 +133,25 @@ public final class Optimizer implements AutoCloseable {
     private Optimizer step(Tensors grad, Model model, double givenLr, boolean lrGiven) {
         Objects.requireNonNull(grad, "grad");
         Objects.requireNonNull(model, "model");
-        if (!busy.compareAndSet(false, true)) {
-            throw new IllegalStateException("optimizer '" + name + "' is being stepped by another thread;"
-                    + " an optimizer is for one thread at a time");
+        if (!stepping.compareAndSet(false, true)) {
+            throw rejected(new IllegalStateException("optimizer '" + name + "' is being stepped by another thread;"
+                    + " an optimizer is for one thread at a time"));
         }
+        RuntimeException refusal = null;
+        stateLock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("optimizer '" + name + "' is closed");
             }
             applyStep(grad, model, givenLr, lrGiven);
         } catch (RuntimeException e) {
-            throw rejected(e);
+            refusal = e;
         } finally {
-            busy.set(false);
+            stateLock.unlock();
+            stepping.set(false);
+        }
+        if (refusal != null) {
+            throw rejected(refusal);
         }
         // listeners run after the step took effect: an exception of theirs is not a rejected step
         for (StepListener l : listeners) {
@@ -187,16 +204,14 @@ public final class Optimizer implements AutoCloseable {
      */
     @Override
     public void close() {
-        while (!busy.compareAndSet(false, true)) {
-            Thread.onSpinWait();
-        }
+        stateLock.lock();
         try {
             if (!closed) {
                 closed = true;
                 pipeline.close();
             }
         } finally {
-            busy.set(false);
+            stateLock.unlock();
         }
     }
 
@@ -215,7 +230,7 @@ public final class Optimizer implements AutoCloseable {
     /** Adds a listener that hears every later step. */
     public Optimizer addListener(StepListener listener) {
         Objects.requireNonNull(listener, "listener");
-        synchronized (busy) {
+        synchronized (listenersLock) {
             StepListener[] next = Arrays.copyOf(listeners, listeners.length + 1);
             next[listeners.length] = listener;
             listeners = next;
@@ -225,7 +240,7 @@ public final class Optimizer implements AutoCloseable {
 
     /** Removes a listener (the first one equal to it); returns true when one was removed. */
     public boolean removeListener(StepListener listener) {
-        synchronized (busy) {
+        synchronized (listenersLock) {
             StepListener[] current = listeners;
             for (int i = 0; i < current.length; i++) {
                 if (current[i].equals(listener)) {
@@ -276,18 +291,15 @@ public final class Optimizer implements AutoCloseable {
     }
 
     /**
-     * A deep copy of the state.
-     *
-     * @throws IllegalStateException if another thread is stepping
+     * A deep copy of the state: count and moments as they stand between two steps. Called while
+     * another thread steps, it waits for that step to finish.
      */
     public OptimizerState state() {
-        if (!busy.compareAndSet(false, true)) {
-            throw new IllegalStateException("optimizer '" + name + "' is being stepped by another thread");
-        }
+        stateLock.lock();
         try {
             return layout.snapshot(count, moments);
         } finally {
-            busy.set(false);
+            stateLock.unlock();
         }
     }
 
@@ -300,8 +312,10 @@ public final class Optimizer implements AutoCloseable {
      * <p>The file holds tensors {@code mu/<name>}, {@code nu/<name>} and {@code nu_max/<name>}, which
      * {@code safetensors.numpy.load_file} reads in Python.
      *
-     * @throws CheckpointException      naming the file if it cannot be written
-     * @throws IllegalStateException    if another thread is stepping
+     * <p>Called while another thread steps, it waits for that step and saves the state after it;
+     * the file is written from a copy, so steps go on while it is written.
+     *
+     * @throws CheckpointException naming the file if it cannot be written
      */
     public void save(Path file) {
         Objects.requireNonNull(file, "file");
