@@ -3,7 +3,6 @@ package io.github.skrl4j.adam;
 import io.github.skrl4j.adam.internal.pipeline.AdamMoments;
 import io.github.skrl4j.adam.internal.pipeline.AdamPipeline;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,14 +44,13 @@ public final class Optimizer implements AutoCloseable {
     private final AtomicBoolean stepping = new AtomicBoolean();
     /** Guards the moments and the count: a step holds it throughout, readers while they copy. */
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final Object listenersLock = new Object();
     private volatile boolean closed;
 
     private volatile long count;
     private volatile double lastGradientNorm = Double.NaN;
     private volatile double lastLearningRate = Double.NaN;
     private volatile long skippedSteps;
-    private volatile StepListener[] listeners;
+    private final StepListeners listeners;
 
     Optimizer(Adam config, Model model) {
         this(config, Objects.requireNonNull(model, "model").parameters(), null);
@@ -71,7 +69,7 @@ public final class Optimizer implements AutoCloseable {
         this.pipeline = new AdamPipeline(settings, this, name, layout.sizes(), config.parallelism(),
                 config.parallelThreshold());
         this.event = new StepEvent(name);
-        this.listeners = config.listeners().toArray(new StepListener[0]);
+        this.listeners = new StepListeners(config.listeners());
     }
 
     /**
@@ -154,9 +152,7 @@ public final class Optimizer implements AutoCloseable {
             throw rejected(refusal);
         }
         // listeners run after the step took effect: an exception of theirs is not a rejected step
-        for (StepListener l : listeners) {
-            l.onStep(event);
-        }
+        listeners.stepped(event);
         return this;
     }
 
@@ -221,38 +217,19 @@ public final class Optimizer implements AutoCloseable {
     }
 
     private RuntimeException rejected(RuntimeException error) {
-        for (StepListener l : listeners) {
-            l.onRejected(name, count, error);
-        }
+        listeners.rejected(name, count, error);
         return error;
     }
 
     /** Adds a listener that hears every later step. */
     public Optimizer addListener(StepListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        synchronized (listenersLock) {
-            StepListener[] next = Arrays.copyOf(listeners, listeners.length + 1);
-            next[listeners.length] = listener;
-            listeners = next;
-        }
+        listeners.add(listener);
         return this;
     }
 
     /** Removes a listener (the first one equal to it); returns true when one was removed. */
     public boolean removeListener(StepListener listener) {
-        synchronized (listenersLock) {
-            StepListener[] current = listeners;
-            for (int i = 0; i < current.length; i++) {
-                if (current[i].equals(listener)) {
-                    StepListener[] next = new StepListener[current.length - 1];
-                    System.arraycopy(current, 0, next, 0, i);
-                    System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-                    listeners = next;
-                    return true;
-                }
-            }
-            return false;
-        }
+        return listeners.remove(listener);
     }
 
     /** Steps taken (Optax's {@code count}); skipped and refused steps do not count. */
