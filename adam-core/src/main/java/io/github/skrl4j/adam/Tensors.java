@@ -185,7 +185,7 @@ public final class Tensors implements Iterable<Tensor>, Model {
      */
     public void save(Path file) {
         Objects.requireNonNull(file, "file");
-        TensorsCheckpoint.save(file, this);
+        TensorsCheckpoint.write(file, tensors);
     }
 
     /**
@@ -199,7 +199,7 @@ public final class Tensors implements Iterable<Tensor>, Model {
      */
     public static Tensors load(Path file) {
         Objects.requireNonNull(file, "file");
-        return TensorsCheckpoint.load(file);
+        return of(TensorsCheckpoint.read(file));
     }
 
     @Override

@@ -1,63 +1,237 @@
 package io.github.skrl4j.adam.internal.checkpoint;
 
+import static io.github.skrl4j.adam.internal.checkpoint.CheckpointFormat.METADATA_KEY;
+
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The small, strict JSON that a safetensors header needs, without a JSON library (adam-core has no
- * run-time dependency). Parsing yields {@code Map<String, Object>} (in file order), {@code List<Object>},
- * {@code String}, {@code Long}, {@code Boolean} and {@link #NULL}. It refuses what a safetensors header
+ * The JSON of a safetensors header, without a JSON library (adam-core has no run-time dependency).
+ *
+ * <p>{@link #parse(String)} reads the header's schema directly into a {@link SafeTensorsHeader}:
+ * {@value CheckpointFormat#METADATA_KEY} as an object of strings, every other key as a tensor with
+ * {@code dtype} (a string), {@code shape} (integers in {@code [0, 2^31 - 1]}) and
+ * {@code data_offsets} ({@code [begin, end]}, {@code 0 <= begin <= end}). It refuses what a header
  * never holds and a corrupt one might: fractions and exponents, duplicate keys, lone surrogates,
- * nesting deeper than {@value #MAX_DEPTH}, and anything after the top-level object but whitespace.
+ * unknown tensor fields, and anything after the top-level object but whitespace. A value of the
+ * wrong type is read through (its syntax checked, nesting limited to {@value #MAX_DEPTH} levels)
+ * before it is refused, so that the message names its type.
+ *
+ * <p>{@link #write(Map, List)} writes the compact form that Python's {@code safetensors} writes.
  */
 final class HeaderJson {
-
-    /** JSON's {@code null}. */
-    static final Object NULL = new Object() {
-        @Override
-        public String toString() {
-            return "null";
-        }
-    };
 
     /** A header is four levels deep ({@code {"t": {"shape": [..]}}}); more is garbage or an attack on the stack. */
     static final int MAX_DEPTH = 16;
 
-    /** Malformed JSON; the message says what and where. */
-    static final class SyntaxException extends Exception {
+    /** A header that is not valid JSON, or not the JSON of a safetensors header; the message says what and where. */
+    static final class MalformedHeaderException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        SyntaxException(String message) {
+        MalformedHeaderException(String message) {
             super(message);
         }
     }
 
+    /** Reads the value that starts at the current position (after whitespace). */
+    @FunctionalInterface
+    private interface ValueReader {
+        void read() throws MalformedHeaderException;
+    }
+
+    /** Reads the value of an object's member {@code key}, which starts at the current position. */
+    @FunctionalInterface
+    private interface MemberReader {
+        void read(String key) throws MalformedHeaderException;
+    }
+
+    // nesting depths of the schema: the header object, its members, a tensor's fields
+    private static final int MEMBER_DEPTH = 2;
+    private static final int FIELD_DEPTH = 3;
+
     private final String text;
     private int pos;
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private final List<TensorEntry> tensors = new ArrayList<>();
 
     private HeaderJson(String text) {
         this.text = text;
     }
 
-    /** Parses {@code text}, which must be one JSON object followed by nothing but whitespace. */
-    static Map<String, Object> parseObject(String text) throws SyntaxException {
+    /** Parses {@code text}, which must be one header object followed by nothing but whitespace. */
+    static SafeTensorsHeader parse(String text) throws MalformedHeaderException {
         HeaderJson parser = new HeaderJson(text);
         parser.skipWhitespace();
-        if (parser.peek() != '{') {
-            throw parser.error("expected '{'");
-        }
-        Map<String, Object> result = parser.object(1);
+        parser.object(parser::member);
         parser.skipWhitespace();
         if (parser.pos != text.length()) {
             throw parser.error("unexpected content after the header object");
         }
+        return new SafeTensorsHeader(parser.metadata, parser.tensors);
+    }
+
+    private void member(String key) throws MalformedHeaderException {
+        if (key.equals(METADATA_KEY)) {
+            if (peek() != '{') {
+                throw wrongType(METADATA_KEY + " is ", "an object", MEMBER_DEPTH);
+            }
+            object(this::metadataEntry);
+        } else {
+            tensors.add(tensor(key));
+        }
+    }
+
+    private void metadataEntry(String key) throws MalformedHeaderException {
+        if (peek() != '"') {
+            throw wrongType("metadata '" + key + "' is ", "a string", FIELD_DEPTH);
+        }
+        metadata.put(key, string());
+    }
+
+    /** A tensor's fields as they are read, in any order. */
+    private static final class TensorFields {
+        @Nullable String dtype;
+        int @Nullable [] shape;
+        long @Nullable [] offsets;
+    }
+
+    private TensorEntry tensor(String name) throws MalformedHeaderException {
+        if (name.isEmpty()) {
+            throw error("a tensor has an empty name");
+        }
+        if (peek() != '{') {
+            throw wrongType("tensor '" + name + "' is ", "an object", MEMBER_DEPTH);
+        }
+        int start = pos;
+        TensorFields fields = new TensorFields();
+        object(field -> {
+            switch (field) {
+                case "dtype":
+                    if (peek() != '"') {
+                        throw wrongType("tensor '" + name + "' has a dtype that is ", "a string", FIELD_DEPTH);
+                    }
+                    fields.dtype = string();
+                    break;
+                case "shape":
+                    fields.shape = shape(name);
+                    break;
+                case "data_offsets":
+                    fields.offsets = offsets(name);
+                    break;
+                default:
+                    throw error("tensor '" + name + "' has unknown field '" + field + "'");
+            }
+        });
+        String missing = fields.dtype == null ? "dtype" : fields.shape == null ? "shape"
+                : fields.offsets == null ? "data_offsets" : null;
+        if (missing != null) {
+            pos = start;
+            throw error("tensor '" + name + "' has no " + missing);
+        }
+        return new TensorEntry(name, fields.dtype, fields.shape, fields.offsets[0], fields.offsets[1]);
+    }
+
+    private int[] shape(String name) throws MalformedHeaderException {
+        int start = pos;
+        long[] dims = integers();
+        if (dims != null && Arrays.stream(dims).allMatch(d -> d >= 0 && d <= Integer.MAX_VALUE)) {
+            int[] shape = new int[dims.length];
+            for (int i = 0; i < dims.length; i++) {
+                shape[i] = (int) dims[i];
+            }
+            return shape;
+        }
+        String found = excerpt(start);
+        pos = start;
+        throw error("tensor '" + name + "' has shape " + found + "; dimensions must be integers in [0, "
+                + Integer.MAX_VALUE + "]");
+    }
+
+    private long[] offsets(String name) throws MalformedHeaderException {
+        int start = pos;
+        long[] offsets = integers();
+        if (offsets != null && offsets.length == 2 && offsets[0] >= 0 && offsets[1] >= offsets[0]) {
+            return offsets;
+        }
+        String found = excerpt(start);
+        pos = start;
+        throw error("tensor '" + name + "' has data_offsets " + found
+                + "; they must be [begin, end] with 0 <= begin <= end");
+    }
+
+    /** An array of integers; null (the value read through, its syntax checked) for any other value. */
+    private long @Nullable [] integers() throws MalformedHeaderException {
+        if (peek() != '[') {
+            skipValue(FIELD_DEPTH);
+            return null;
+        }
+        List<Long> values = new ArrayList<>();
+        boolean[] other = {false};
+        array(() -> {
+            if (isNumberStart(peek())) {
+                values.add(integer());
+            } else {
+                skipValue(FIELD_DEPTH + 1);
+                other[0] = true;
+            }
+        });
+        if (other[0]) {
+            return null;
+        }
+        long[] result = new long[values.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = values.get(i);
+        }
         return result;
     }
 
-    private Object value(int depth) throws SyntaxException {
+    /**
+     * Refuses the value at the current position, which has another type than {@code expected}: reads
+     * it through first, so that a syntax error inside it is reported as such.
+     */
+    private MalformedHeaderException wrongType(String subject, String expected, int depth)
+            throws MalformedHeaderException {
+        int start = pos;
+        String found = typeAt();
+        skipValue(depth);
+        pos = start;
+        return error(subject + found + ", not " + expected);
+    }
+
+    private String typeAt() {
+        switch (peek()) {
+            case '{':
+                return "an object";
+            case '[':
+                return "an array";
+            case '"':
+                return "a string";
+            case 't':
+            case 'f':
+                return "a boolean";
+            case 'n':
+                return "null";
+            default:
+                return "a number";
+        }
+    }
+
+    /** The JSON text from {@code start} to the current position, shortened for a message. */
+    private String excerpt(int start) {
+        String s = text.substring(start, pos);
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+
+    // ---------------------------------------------------------------- JSON syntax
+
+    /** Checks the syntax of any value and moves past it. */
+    private void skipValue(int depth) throws MalformedHeaderException {
         if (depth > MAX_DEPTH) {
             throw error("nesting deeper than " + MAX_DEPTH);
         }
@@ -65,32 +239,40 @@ final class HeaderJson {
         int c = peek();
         switch (c) {
             case '{':
-                return object(depth);
+                object(key -> skipValue(depth + 1));
+                return;
             case '[':
-                return array(depth);
+                array(() -> skipValue(depth + 1));
+                return;
             case '"':
-                return string();
+                string();
+                return;
             case 't':
-                return literal("true", Boolean.TRUE);
+                literal("true");
+                return;
             case 'f':
-                return literal("false", Boolean.FALSE);
+                literal("false");
+                return;
             case 'n':
-                return literal("null", NULL);
+                literal("null");
+                return;
             default:
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    return integer();
+                if (isNumberStart(c)) {
+                    integer();
+                    return;
                 }
                 throw error(c < 0 ? "unexpected end" : "unexpected character '" + (char) c + "'");
         }
     }
 
-    private Map<String, Object> object(int depth) throws SyntaxException {
+    /** Reads an object: each member's key (duplicates refused), then its value through {@code member}. */
+    private void object(MemberReader member) throws MalformedHeaderException {
         expect('{');
-        Map<String, Object> map = new LinkedHashMap<>();
+        Set<String> keys = new HashSet<>();
         skipWhitespace();
         if (peek() == '}') {
             pos++;
-            return map;
+            return;
         }
         while (true) {
             skipWhitespace();
@@ -99,17 +281,18 @@ final class HeaderJson {
             }
             int keyPos = pos;
             String key = string();
-            skipWhitespace();
-            expect(':');
-            Object v = value(depth + 1);
-            if (map.putIfAbsent(key, v) != null) {
+            if (!keys.add(key)) {
                 pos = keyPos;
                 throw error("duplicate key \"" + key + "\"");
             }
             skipWhitespace();
+            expect(':');
+            skipWhitespace();
+            member.read(key);
+            skipWhitespace();
             int c = next();
             if (c == '}') {
-                return map;
+                return;
             }
             if (c != ',') {
                 pos--;
@@ -118,20 +301,20 @@ final class HeaderJson {
         }
     }
 
-    private List<Object> array(int depth) throws SyntaxException {
+    private void array(ValueReader element) throws MalformedHeaderException {
         expect('[');
-        List<Object> list = new ArrayList<>();
         skipWhitespace();
         if (peek() == ']') {
             pos++;
-            return list;
+            return;
         }
         while (true) {
-            list.add(value(depth + 1));
+            skipWhitespace();
+            element.read();
             skipWhitespace();
             int c = next();
             if (c == ']') {
-                return list;
+                return;
             }
             if (c != ',') {
                 pos--;
@@ -140,7 +323,7 @@ final class HeaderJson {
         }
     }
 
-    private String string() throws SyntaxException {
+    private String string() throws MalformedHeaderException {
         expect('"');
         StringBuilder sb = new StringBuilder();
         while (true) {
@@ -187,7 +370,7 @@ final class HeaderJson {
         return s;
     }
 
-    private char hex4() throws SyntaxException {
+    private char hex4() throws MalformedHeaderException {
         if (pos + 4 > text.length()) {
             throw error("truncated \\u escape");
         }
@@ -203,7 +386,11 @@ final class HeaderJson {
         return (char) v;
     }
 
-    private Long integer() throws SyntaxException {
+    private static boolean isNumberStart(int c) {
+        return c == '-' || (c >= '0' && c <= '9');
+    }
+
+    private long integer() throws MalformedHeaderException {
         int start = pos;
         if (peek() == '-') {
             pos++;
@@ -231,12 +418,11 @@ final class HeaderJson {
         }
     }
 
-    private Object literal(String word, Object value) throws SyntaxException {
+    private void literal(String word) throws MalformedHeaderException {
         if (!text.startsWith(word, pos)) {
             throw error("unexpected character '" + text.charAt(pos) + "'");
         }
         pos += word.length();
-        return value;
     }
 
     private void skipWhitespace() {
@@ -257,15 +443,40 @@ final class HeaderJson {
         return pos < text.length() ? text.charAt(pos++) : -1;
     }
 
-    private void expect(char c) throws SyntaxException {
+    private void expect(char c) throws MalformedHeaderException {
         if (peek() != c) {
             throw error("expected '" + c + "'");
         }
         pos++;
     }
 
-    private SyntaxException error(String problem) {
-        return new SyntaxException(problem + " at character " + pos + " of the header");
+    private MalformedHeaderException error(String problem) {
+        return new MalformedHeaderException(problem + " at character " + pos + " of the header");
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * The compact header: {@value CheckpointFormat#METADATA_KEY} first (entries in map order), then
+     * the tensors in list order.
+     */
+    static String write(Map<String, String> metadata, List<TensorEntry> tensors) {
+        StringBuilder json = new StringBuilder("{").append(quote(METADATA_KEY)).append(":{");
+        String separator = "";
+        for (Map.Entry<String, String> m : metadata.entrySet()) {
+            json.append(separator).append(quote(m.getKey())).append(':').append(quote(m.getValue()));
+            separator = ",";
+        }
+        json.append('}');
+        for (TensorEntry e : tensors) {
+            json.append(',').append(quote(e.name())).append(":{\"dtype\":").append(quote(e.dtype()))
+                    .append(",\"shape\":[");
+            for (int i = 0; i < e.shape().length; i++) {
+                json.append(i == 0 ? "" : ",").append(e.shape()[i]);
+            }
+            json.append("],\"data_offsets\":[").append(e.begin()).append(',').append(e.end()).append("]}");
+        }
+        return json.append('}').toString();
     }
 
     /** {@code s} as a JSON string literal; characters outside ASCII stay as they are (the header is UTF-8). */
@@ -282,25 +493,5 @@ final class HeaderJson {
             }
         }
         return sb.append('"').toString();
-    }
-
-    /** A short description of a parsed value's JSON type, for messages. */
-    static String typeOf(@Nullable Object value) {
-        if (value instanceof Map) {
-            return "an object";
-        }
-        if (value instanceof List) {
-            return "an array";
-        }
-        if (value instanceof String) {
-            return "a string";
-        }
-        if (value instanceof Long) {
-            return "a number";
-        }
-        if (value instanceof Boolean) {
-            return "a boolean";
-        }
-        return "null";
     }
 }

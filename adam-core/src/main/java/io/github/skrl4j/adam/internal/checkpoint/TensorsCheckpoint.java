@@ -1,13 +1,18 @@
 package io.github.skrl4j.adam.internal.checkpoint;
 
-import io.github.skrl4j.adam.Tensors;
+import static io.github.skrl4j.adam.internal.checkpoint.CheckpointFormat.FORMAT_KEY;
+import static io.github.skrl4j.adam.internal.checkpoint.CheckpointFormat.OPTIMIZER_FORMAT;
+import static io.github.skrl4j.adam.internal.checkpoint.CheckpointFormat.TENSORS_FORMAT;
+
+import io.github.skrl4j.adam.CheckpointException;
+import io.github.skrl4j.adam.Tensor;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@link Tensors} as a safetensors file: the tensors in their order, with the skrl4j format and
- * version in the metadata, covered by the file's CRC-32C (see {@link SafeTensors}). Reading also
+ * Named tensors as a safetensors file: the tensors in their order, with the kind of file and the
+ * format version in the metadata, covered by the file's {@link ContentChecksum}. Reading also
  * takes files of Python's {@code safetensors}, which carry neither a checksum nor a format.
  */
 public final class TensorsCheckpoint {
@@ -15,20 +20,28 @@ public final class TensorsCheckpoint {
     private TensorsCheckpoint() {
     }
 
-    /** The implementation of {@link Tensors#save(Path)}. */
-    public static void save(Path file, Tensors tensors) {
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put(OptimizerCheckpoint.FORMAT_KEY, OptimizerCheckpoint.TENSORS_FORMAT);
-        metadata.put(OptimizerCheckpoint.VERSION_KEY, Integer.toString(OptimizerCheckpoint.VERSION));
-        SafeTensors.write(file, tensors.asList(), metadata);
+    /**
+     * Writes the tensors atomically, in this order.
+     *
+     * @throws CheckpointException naming the file if it cannot be written (the previous file stays)
+     */
+    public static void write(Path file, List<Tensor> tensors) {
+        SafeTensorsWriter.write(file, tensors, CheckpointFormat.metadataOf(TENSORS_FORMAT));
     }
 
-    /** The implementation of {@link Tensors#load(Path)}. */
-    public static Tensors load(Path file) {
-        SafeTensors.Contents contents = SafeTensors.read(file, false);
-        if (contents.metadata().containsKey(OptimizerCheckpoint.FORMAT_KEY)) {
-            OptimizerCheckpoint.checkVersion(file, contents.metadata());
+    /**
+     * Reads the tensors of a file, in the order of their data.
+     *
+     * @throws CheckpointException naming the file and the first problem found; an optimizer's file
+     *                             is refused, naming the method that reads it
+     */
+    public static List<Tensor> read(Path file) {
+        SafeTensorsReader.Contents contents = SafeTensorsReader.read(file, false);
+        Map<String, String> metadata = contents.metadata();
+        String format = CheckpointFormat.formatOf(metadata);
+        if (format != null) {
+            CheckpointFormat.checkVersion(file, metadata);
         }
-        return Tensors.of(contents.tensors());
+        return contents.tensors();
     }
 }

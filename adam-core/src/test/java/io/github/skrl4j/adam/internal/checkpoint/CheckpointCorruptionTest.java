@@ -328,14 +328,14 @@ class CheckpointCorruptionTest {
     @Nested
     class Metadata {
         private byte[] optimizerFileWith(Map<String, String> changes, String... removed) throws IOException {
-            SafeTensors.Contents valid = SafeTensors.read(dir.resolve("valid-optimizer.safetensors"), true);
+            SafeTensorsReader.Contents valid = SafeTensorsReader.read(dir.resolve("valid-optimizer.safetensors"), true);
             Map<String, String> metadata = new LinkedHashMap<>(valid.metadata());
             metadata.putAll(changes);
             for (String key : removed) {
                 metadata.remove(key);
             }
             Path file = dir.resolve("rewritten.safetensors");
-            SafeTensors.write(file, valid.tensors(), metadata);
+            SafeTensorsWriter.write(file, valid.tensors(), metadata);
             return Files.readAllBytes(file);
         }
 
@@ -344,7 +344,7 @@ class CheckpointCorruptionTest {
             optimizerLoadOf(optimizerFileWith(Map.of("skrl4j.formatVersion", "2")))
                     .hasMessageContaining("has format version 2, newer than version 1");
             Path tensors = dir.resolve("newer-tensors.safetensors");
-            SafeTensors.write(tensors, params.asList(), Map.of("skrl4j.format", "tensors", "skrl4j.formatVersion", "7"));
+            SafeTensorsWriter.write(tensors, params.asList(), Map.of("skrl4j.format", "tensors", "skrl4j.formatVersion", "7"));
             assertThatThrownBy(() -> Tensors.load(tensors)).isExactlyInstanceOf(CheckpointException.class)
                     .hasMessageContaining("format version 7");
         }
@@ -408,7 +408,7 @@ class CheckpointCorruptionTest {
         void aWellFormedFileWithANegativeSecondMomentIsRefused() throws IOException {
             // checksum and layout are right (written by the codec itself): only the values are impossible
             Path valid = dir.resolve("valid-optimizer.safetensors");
-            SafeTensors.Contents contents = SafeTensors.read(valid, true);
+            SafeTensorsReader.Contents contents = SafeTensorsReader.read(valid, true);
             List<Tensor> tensors = new ArrayList<>();
             for (Tensor t : contents.tensors()) {
                 float[] data = t.data().clone();
@@ -418,7 +418,7 @@ class CheckpointCorruptionTest {
                 tensors.add(Tensor.of(t.name(), data, t.shape()));
             }
             Path file = dir.resolve("negative-nu.safetensors");
-            SafeTensors.write(file, tensors, contents.metadata());
+            SafeTensorsWriter.write(file, tensors, contents.metadata());
             Tensors before = params.copy();
 
             assertThatThrownBy(() -> Optimizer.load(file, params)).isExactlyInstanceOf(CheckpointException.class)
