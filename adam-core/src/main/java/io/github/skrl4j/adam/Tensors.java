@@ -194,8 +194,9 @@ public final class Tensors implements Iterable<Tensor>, Model {
      * is present is verified).
      *
      * @throws CheckpointException naming the file and the problem if it is missing, unreadable,
-     *                             corrupt, holds other dtypes than F32, or is of a newer skrl4j
-     *                             format version
+     *                             corrupt, holds other dtypes than F32, is of a newer skrl4j
+     *                             format version, or is an optimizer's checkpoint (which
+     *                             {@link Optimizer#load(Path, Model)} reads)
      */
     public static Tensors load(Path file) {
         Objects.requireNonNull(file, "file");

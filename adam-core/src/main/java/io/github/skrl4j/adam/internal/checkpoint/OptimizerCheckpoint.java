@@ -68,7 +68,8 @@ public final class OptimizerCheckpoint {
         String format = CheckpointFormat.required(file, metadata, FORMAT_KEY);
         if (!format.equals(OPTIMIZER_FORMAT)) {
             throw new CheckpointException(file, "is not an optimizer checkpoint: " + FORMAT_KEY + " is '" + format
-                    + "', expected '" + OPTIMIZER_FORMAT + "'");
+                    + "', expected '" + OPTIMIZER_FORMAT + "'"
+                    + (format.equals(TENSORS_FORMAT) ? "; read a tensors file with Tensors.load(file)" : ""));
         }
         CheckpointFormat.checkVersion(file, metadata);
         String name = CheckpointFormat.required(file, metadata, NAME_KEY);

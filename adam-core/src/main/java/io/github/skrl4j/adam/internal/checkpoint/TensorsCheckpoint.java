@@ -39,6 +39,10 @@ public final class TensorsCheckpoint {
         SafeTensorsReader.Contents contents = SafeTensorsReader.read(file, false);
         Map<String, String> metadata = contents.metadata();
         String format = CheckpointFormat.formatOf(metadata);
+        if (OPTIMIZER_FORMAT.equals(format)) {
+            throw new CheckpointException(file, "is an optimizer checkpoint (" + FORMAT_KEY + " '" + format
+                    + "'), not tensors: load it with Optimizer.load(file, model)");
+        }
         if (format != null) {
             CheckpointFormat.checkVersion(file, metadata);
         }
