@@ -2,9 +2,7 @@ package io.github.skrl4j.adam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
+import io.github.skrl4j.adam.testing.ClassDependencies;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,11 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,13 +22,10 @@ import org.junit.jupiter.api.Test;
  */
 class PackageCyclesTest {
 
-    private static final String ROOT = "io.github.skrl4j.adam";
-    private static final Pattern EDGE = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)");
-
     @Test
     void noClassLevelCycleCrossesAPackage() throws Exception {
-        Map<String, Set<String>> graph = dependencies();
-        assertThat(graph).containsKey(ROOT + ".Optimizer");
+        Map<String, Set<String>> graph = ClassDependencies.of(Optimizer.class);
+        assertThat(graph).containsKey(Optimizer.class.getName());
 
         List<String> crossing = new ArrayList<>();
         for (Set<String> component : stronglyConnected(graph)) {
@@ -47,33 +38,6 @@ class PackageCyclesTest {
             }
         }
         assertThat(crossing).as("class cycles across packages").isEmpty();
-    }
-
-    private static Map<String, Set<String>> dependencies() throws Exception {
-        Path classes = Path.of(Optimizer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = jdeps.run(new PrintWriter(out), new PrintWriter(err), "-verbose:class", "-filter:none",
-                classes.toString());
-        assertThat(exit).as("jdeps: %s", err).isZero();
-        Map<String, Set<String>> graph = new TreeMap<>();
-        for (String line : out.toString().split("\n")) {
-            Matcher m = EDGE.matcher(line);
-            if (m.find()) {
-                String from = topLevel(m.group(1));
-                String to = topLevel(m.group(2));
-                if (from.startsWith(ROOT) && to.startsWith(ROOT) && !from.equals(to)) {
-                    graph.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
-                }
-            }
-        }
-        return graph;
-    }
-
-    private static String topLevel(String className) {
-        int nested = className.indexOf('$');
-        return nested < 0 ? className : className.substring(0, nested);
     }
 
     /** Tarjan's strongly connected components (recursive: the graph has a few dozen classes). */

@@ -7,17 +7,11 @@ import io.github.skrl4j.adam.CheckpointException;
 import io.github.skrl4j.adam.LearningRateSchedule;
 import io.github.skrl4j.adam.NonFinitePolicy;
 import io.github.skrl4j.adam.Tensor;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.github.skrl4j.adam.testing.ClassDependencies;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.spi.ToolProvider;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -35,7 +29,6 @@ class CheckpointDependenciesTest {
     private static final Set<String> VALUE_TYPES = Stream.of(Tensor.class, CheckpointException.class,
             AdamSettings.class, NonFinitePolicy.class, LearningRateSchedule.class)
             .map(Class::getName).collect(Collectors.toSet());
-    private static final Pattern DEPENDENCY = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)");
 
     @Test
     void theCodecUsesOnlyValueTypesOfThePublicPackage() throws URISyntaxException {
@@ -63,31 +56,7 @@ class CheckpointDependenciesTest {
         return type.startsWith(API) && !type.startsWith(CODEC) && !type.startsWith(API + "internal.");
     }
 
-    /** Every class of the main code (nested classes as their top-level class) to the project classes it uses. */
     private static Map<String, Set<String>> dependencies() throws URISyntaxException {
-        Path classes = Path.of(CheckpointFormat.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
-        StringWriter out = new StringWriter();
-        int status = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:class", "-filter:none",
-                classes.toString());
-        assertThat(status).as(out.toString()).isZero();
-        Map<String, Set<String>> dependencies = new TreeMap<>();
-        for (String line : out.toString().split("\\R")) {
-            Matcher m = DEPENDENCY.matcher(line);
-            if (m.find()) {
-                String from = topLevel(m.group(1));
-                String to = topLevel(m.group(2));
-                if (to.startsWith(API) && !to.equals(from)) {
-                    dependencies.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
-                }
-            }
-        }
-        assertThat(dependencies).as("jdeps output").isNotEmpty();
-        return dependencies;
-    }
-
-    private static String topLevel(String className) {
-        int nested = className.indexOf('$');
-        return nested < 0 ? className : className.substring(0, nested);
+        return ClassDependencies.of(CheckpointFormat.class);
     }
 }
