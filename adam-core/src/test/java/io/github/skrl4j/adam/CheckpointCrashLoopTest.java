@@ -80,13 +80,7 @@ class CheckpointCrashLoopTest {
             Path log = dir.resolve("child-" + kill + ".log");
             Path progress = dir.resolve("child-" + kill + ".out");
             List<Path> leftBefore = temporaries();
-            // its output goes to a file, where every line written before the kill stays
-            Process child = new ProcessBuilder(javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    SavingLoop.class.getName(), target.toString())
-                    .redirectOutput(progress.toFile())
-                    .redirectError(log.toFile())
-                    .start();
+            Process child = startSavingLoop(target, progress, log);
             try {
                 // one of the first few saves; every other time once its temporary file exists, so
                 // that the write itself is interrupted, else at any moment after the save began
@@ -130,6 +124,45 @@ class CheckpointCrashLoopTest {
         resumed.save(target);
         assertThat(temporaries()).as("after the next save").isEmpty();
         assertThat(Optimizer.load(target, model()).count()).isEqualTo(lastSaved);
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aSaveLeavesTheTemporaryFileThatAnotherProcessIsWritingAlone() throws Exception {
+        Path target = dir.resolve("shared.safetensors");
+        Adam.builder().build().init(model()).save(target);
+        Path log = dir.resolve("child.log");
+        Path progress = dir.resolve("child.out");
+        Process child = startSavingLoop(target, progress, log);
+        try {
+            while (count(progress, "saved ") < 1) {
+                assertThat(child.isAlive()).as("the child runs (its log: %s)", Files.readString(log)).isTrue();
+                Thread.sleep(1);
+            }
+            Optimizer mine = Adam.builder().parallelism(1).build().init(model());
+            long childSavesBefore = count(progress, "saved ");
+            int saves = 0;
+            // while the child's saves go on (both write most of the time, so the writes overlap)
+            while (saves < 20 || count(progress, "saved ") < childSavesBefore + 10) {
+                mine.save(target);
+                saves++;
+                assertThat(child.isAlive()).as("the child's saves go on (its log: %s)", Files.readString(log))
+                        .isTrue();
+            }
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(Files.readString(log)).as("the child's errors").isEmpty();
+    }
+
+    private static Process startSavingLoop(Path target, Path progress, Path log) throws IOException {
+        // its output goes to a file, where every line written before a kill stays
+        return new ProcessBuilder(javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), SavingLoop.class.getName(), target.toString())
+                .redirectOutput(progress.toFile())
+                .redirectError(log.toFile())
+                .start();
     }
 
     private static long count(Path progress, String prefix) throws IOException {

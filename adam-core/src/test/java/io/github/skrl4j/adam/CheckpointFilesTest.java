@@ -11,7 +11,12 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -89,6 +94,31 @@ class CheckpointFilesTest {
         // its writer gone, it is a leftover
         optimizer.save(target);
         assertThat(fileNames()).containsExactly("o.safetensors");
+    }
+
+    @Test
+    void threadsSavingToTheSameTargetDoNotTakeEachOthersTemporaryFileForALeftover() throws Exception {
+        Path target = dir.resolve("p.safetensors");
+        Tensors params = Tensors.of(Tensor.zeros("w", 256, 256));
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> savers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                savers.add(threads.submit(() -> {
+                    for (int i = 0; i < 30; i++) {
+                        params.save(target);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> saver : savers) {
+                saver.get(60, TimeUnit.SECONDS); // rethrows a failed save
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(fileNames()).containsExactly("p.safetensors");
+        assertThat(Tensors.load(target).contentEquals(params)).isTrue();
     }
 
     @Test
