@@ -140,26 +140,14 @@ internal object Scenarios {
     /** Sizes where the vector kernel changes course: around its widths (8 and 16 lanes) and their multiples. */
     private val vectorEdgeSizes = listOf(1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129)
 
-    /** A size near the parallel threshold, around a vector width, or anything up to a few thresholds. */
-    private fun sizeNear(threshold: Int): Arb<Int> = Arb.choice(
-        Arb.element(vectorEdgeSizes),
-        Arb.int(-2..2).map { threshold + it },
-        Arb.int(0..3 * threshold),
-    )
-
-    /** Sizes in [sizeNear] and layouts of one to five tensors with a parallelism of 1 or 2. */
-    private fun layouts(settings: Arb<Settings>): Arb<Scenario> = Arb.int(16..600).flatMap { threshold ->
-        Arb.bind(
-            Arb.list(Arb.bind(sizeNear(threshold), Arb.int(0..3)) { n, rank -> shapeOf(n, rank) }, 1..5),
-            Arb.int(1..12),
-            Arb.long(),
-            settings,
-            Arb.int(1..2),
-            Arb.boolean(),
-        ) { shapes, steps, seed, s, parallelism, extreme ->
-            Scenario(shapes, steps, seed, s.clip, s.amsgrad, s.nesterov, s.epsRoot, s.weightDecay, s.scale,
-                parallelism, threshold, extreme)
-        }
+    /**
+     * A size near the parallel threshold, around a vector width, anything up to a few thresholds,
+     * or one of [extraSizes].
+     */
+    private fun sizeNear(threshold: Int, extraSizes: List<Int>): Arb<Int> {
+        val sizes = mutableListOf(Arb.element(vectorEdgeSizes), Arb.int(-2..2).map { threshold + it }, Arb.int(0..3 * threshold))
+        if (extraSizes.isNotEmpty()) sizes += Arb.element(extraSizes)
+        return Arb.choice(sizes)
     }
 
     /**
@@ -178,8 +166,23 @@ internal object Scenarios {
         },
     )
 
-    /** Layouts around the parallel threshold and the vector widths, any settings, 1 to 12 steps. */
-    val wide: Arb<Scenario> = layouts(anySettings)
+    /**
+     * One to five tensors of any rank with sizes around a random parallel threshold (16 to 600) and
+     * the vector widths, or one of [extraSizes]; any settings; a parallelism of 1 or 2; 1 to 12 steps.
+     */
+    fun wide(extraSizes: List<Int> = emptyList()): Arb<Scenario> = Arb.int(16..600).flatMap { threshold ->
+        Arb.bind(
+            Arb.list(Arb.bind(sizeNear(threshold, extraSizes), Arb.int(0..3)) { n, rank -> shapeOf(n, rank) }, 1..5),
+            Arb.int(1..12),
+            Arb.long(),
+            anySettings,
+            Arb.int(1..2),
+            Arb.boolean(),
+        ) { shapes, steps, seed, s, parallelism, extreme ->
+            Scenario(shapes, steps, seed, s.clip, s.amsgrad, s.nesterov, s.epsRoot, s.weightDecay, s.scale,
+                parallelism, threshold, extreme)
+        }
+    }
 
     internal class Settings(
         val clip: Double, val amsgrad: Boolean, val nesterov: Boolean, val epsRoot: Boolean,
