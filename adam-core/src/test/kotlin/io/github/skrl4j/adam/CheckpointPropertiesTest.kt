@@ -26,12 +26,21 @@ class CheckpointPropertiesTest {
 
     @Test
     fun `save, load and further steps are bit for bit the uninterrupted run`() = properties {
+        val covered = mutableSetOf<String>()
         checkAll(seeded(0xC4EC_0001, 40), Scenarios.wide(), Arb.int(0..12), skippedStep) { s, cut, skipped ->
             val config = s.config().toBuilder()
                 .nonFinitePolicy(if (skipped >= 0) NonFinitePolicy.SKIP else NonFinitePolicy.ERROR).build()
             val inputs = Inputs(s)
-            if (skipped in 0 until inputs.steps) poison(inputs.grads[skipped], Random(s.seed))
+            if (skipped in 0 until inputs.steps && poison(inputs.grads[skipped], Random(s.seed))) {
+                covered += if (skipped < cut % (inputs.steps + 1)) "skipped before the save" else "skipped after the save"
+            }
             val savedAfter = cut % (inputs.steps + 1)
+            covered += when (savedAfter) {
+                0 -> "saved before the first step"
+                inputs.steps -> "saved after the last step"
+                else -> "saved between steps"
+            }
+            if (config.amsgrad()) covered += "amsgrad"
 
             val uninterruptedParams = inputs.initialParams.copy()
             val (uninterruptedState, uninterruptedNorm) = config.init(uninterruptedParams).use {
@@ -69,13 +78,16 @@ class CheckpointPropertiesTest {
                 }
             }
         }
+        assertThat(covered).containsExactlyInAnyOrder("skipped before the save", "skipped after the save",
+            "saved before the first step", "saved after the last step", "saved between steps", "amsgrad")
     }
 
-    /** Puts a NaN or an infinity at a random place of [grad], if it has a place. */
-    private fun poison(grad: Tensors, r: Random) {
+    /** Puts a NaN or an infinity at a random place of [grad]; false if it has no place. */
+    private fun poison(grad: Tensors, r: Random): Boolean {
         val candidates = grad.filter { it.size() > 0 }
-        if (candidates.isEmpty()) return
+        if (candidates.isEmpty()) return false
         val victim = candidates[r.nextInt(candidates.size)]
         victim.data()[r.nextInt(victim.size())] = listOf(Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY)[r.nextInt(3)]
+        return true
     }
 }

@@ -101,15 +101,17 @@ internal fun gaussian(r: Random, n: Int, scale: Double) = FloatArray(n) { (scale
  * of a summation would show in the last bits), zero and -0.0, tiny ones, and subnormals of either sign.
  */
 internal fun extremeValues(r: Random, n: Int, scale: Double) = FloatArray(n) {
-    when (r.nextInt(12)) {
+    when (val kind = r.nextInt(12)) {
         0 -> 0f
         1 -> -0f
         2 -> (if (r.nextBoolean()) 1 else -1) * Float.MIN_VALUE * (1 + r.nextInt(1 shl 22))
         3 -> (r.nextGaussian() * 1e-36).toFloat()
         4 -> (r.nextGaussian() * scale * 1e-20).toFloat()
-        else -> (r.nextGaussian() * scale * Math.pow(10.0, r.nextInt(7) - 3.0)).toFloat()
+        else -> (r.nextGaussian() * scale * MAGNITUDES[kind - 5]).toFloat()
     }
 }
+
+private val MAGNITUDES = DoubleArray(7) { Math.pow(10.0, it - 3.0) }
 
 /** A tensor shape of [n] elements and the given rank (rank 0 only for one element). */
 internal fun shapeOf(n: Int, rank: Int): IntArray {

@@ -55,7 +55,9 @@ class RejectedStepPropertiesTest {
 
     @Test
     fun `a refused step changes nothing`() = properties {
+        val tried = mutableSetOf<BadInput>()
         checkAll(seeded(0x2EF0_0001, 200), Scenarios.wide(), Arb.enum<BadInput>(), Arb.int(0..3)) { s, bad, warmUp ->
+            tried += bad
             val r = Random(s.seed xor bad.ordinal.toLong())
             var scheduleRefuses = false
             val badLr = listOf(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -r.nextDouble())[r.nextInt(4)]
@@ -155,6 +157,7 @@ class RejectedStepPropertiesTest {
                 }
             }
         }
+        assertThat(tried).containsExactlyInAnyOrder(*BadInput.entries.toTypedArray())
     }
 
     /** [tensors] with one of them, at random, replaced by [change] of it. */

@@ -66,9 +66,15 @@ class KernelEquivalencePropertiesTest {
     @Test
     fun `steps at parallelism 1 and 2 are the portable kernel's updates with the optimizer's coefficients`() = properties {
         assertThat(AdamKernels.DEFAULT.name()).startsWith("vector-")
-        checkAll(seeded(0x7EC7_0002, 60), scenarios) { s ->
+        val covered = mutableSetOf<String>()
+        checkAll(seeded(0x7EC7_0002, 50), scenarios) { s ->
             val config = s.config()
             val inputs = Inputs(s)
+            val sizes = s.sizes()
+            if (sizes.any { it >= s.parallelThreshold }) covered += "a tensor split across two threads"
+            if (sizes.any { it > StepPasses.CHUNK }) covered += "a norm of several chunks"
+            covered += if (config.amsgrad()) "amsgrad" else if (config.nesterov()) "nesterov" else "adam"
+            covered += if (config.epsRoot() == 0.0 && config.weightDecay() == 0.0) "no epsRoot or weight decay" else "epsRoot or weight decay"
             val runs = listOf(1, 2).map { parallelism -> OptimizerRun(config.toBuilder().parallelism(parallelism).build(), inputs) }
             assertThat(runs[1].norms).isEqualTo(runs[0].norms)
 
@@ -83,6 +89,7 @@ class KernelEquivalencePropertiesTest {
                 // n * 2^-53 bounds the relative rounding of a sum of n positive terms
                 assertThat(norm).isCloseTo(portableNorm, within(1e-11 * portableNorm))
                 val clipFactor = if (config.clips() && !(norm < config.gradNormClip())) config.gradNormClip() / norm else 1.0
+                if (clipFactor < 1) covered += "clipped"
                 c.set(config, i + 1L, clipFactor, if (config.scale()) config.lr() else inputs.stepLrs[i])
                 state.forEachIndexed { t, tensor -> tensor.update(portable, grad[t].data(), 0, tensor.param.size, c) }
             }
@@ -97,6 +104,8 @@ class KernelEquivalencePropertiesTest {
                 }
             }
         }
+        assertThat(covered).containsExactlyInAnyOrder("a tensor split across two threads", "a norm of several chunks",
+            "amsgrad", "nesterov", "adam", "no epsRoot or weight decay", "epsRoot or weight decay", "clipped")
     }
 
     /** The steps of [inputs] through the public API, with the norm of every step. */
