@@ -1,5 +1,6 @@
 package io.github.skrl4j.adam
 
+import io.kotest.common.ExperimentalKotest
 import io.kotest.property.Arb
 import io.kotest.property.PropTestConfig
 import io.kotest.property.arbitrary.bind
@@ -21,12 +22,19 @@ import java.util.Random
  * time and a failure names the case that reproduces it.
  */
 
+/**
+ * The class order of the property tests: after every example-based test class (see
+ * junit-platform.properties for why).
+ */
+internal const val PROPERTY_TESTS_LAST = Int.MAX_VALUE
+
 /** Runs the kotest-property checks of [checks] inside a JUnit Jupiter test. */
 internal fun properties(checks: suspend () -> Unit) {
     runBlocking { checks() }
 }
 
-/** [iterations] cases drawn from [seed]. */
+/** [iterations] cases drawn from [seed]. (The configuration's defaults include experimental settings.) */
+@OptIn(ExperimentalKotest::class)
 internal fun seeded(seed: Long, iterations: Int) = PropTestConfig(seed = seed, iterations = iterations)
 
 /**
