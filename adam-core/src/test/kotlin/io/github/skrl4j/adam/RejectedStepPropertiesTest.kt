@@ -62,7 +62,7 @@ class RejectedStepPropertiesTest {
             tried += bad
             val r = Random(s.seed xor bad.ordinal.toLong())
             var scheduleRefuses = false
-            val badLr = listOf(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -r.nextDouble())[r.nextInt(4)]
+            val badLr = listOf(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1e-9 - r.nextDouble())[r.nextInt(4)]
             val config = s.config().toBuilder().name("refusing").apply {
                 when (bad) {
                     BadInput.BAD_STEP_LR, BadInput.LR_MISSING_FOR_AN_UNSCALED_OPTIMIZER -> scale(false)
