@@ -51,7 +51,7 @@ class KernelEquivalencePropertiesTest {
                 // any clip factor in (0, 1], half of the time none; any lr, 0 included
                 val clipFactor = if (r.nextBoolean()) 1.0 else 1 - r.nextDouble()
                 val lr = if (r.nextInt(8) == 0) 0.0 else Math.pow(10.0, -1 - 4 * r.nextDouble())
-                c.set(config, count, clipFactor, lr)
+                c.set(config.settings(), count, clipFactor, lr)
                 for (t in byPortable.indices) {
                     val n = byPortable[t].param.size
                     val grad = extremeValues(r, n, Math.pow(10.0, -3 + 5 * r.nextDouble()))
@@ -93,7 +93,7 @@ class KernelEquivalencePropertiesTest {
                 assertThat(norm).isCloseTo(portableNorm, within(1e-11 * portableNorm))
                 val clipFactor = if (config.clips() && !(norm < config.gradNormClip())) config.gradNormClip() / norm else 1.0
                 if (clipFactor < 1) covered += "clipped"
-                c.set(config, i + 1L, clipFactor, if (config.scale()) config.lr() else inputs.stepLrs[i])
+                c.set(config.settings(), i + 1L, clipFactor, if (config.scale()) config.lr() else inputs.stepLrs[i])
                 state.forEachIndexed { t, tensor -> tensor.update(portable, grad[t].data(), 0, tensor.param.size, c) }
             }
 
