@@ -9,6 +9,7 @@ import io.github.skrl4j.adam.StepEvent
 import io.github.skrl4j.adam.StepListener
 import io.github.skrl4j.adam.Tensor
 import io.github.skrl4j.adam.Tensors
+import io.github.skrl4j.adam.schedule.KLAdaptiveLR
 
 // adam-core's accessors are named like record components (`count()`), which Kotlin sees as functions,
 // not properties (it makes properties only of `getX()` and `isX()`). These give Kotlin its properties.
@@ -129,3 +130,6 @@ public val Adam.parallelism: Int get() = parallelism()
 
 /** [Adam.parallelThreshold]: elements from which a tensor is split across threads. */
 public val Adam.parallelThreshold: Int get() = parallelThreshold()
+
+/** [KLAdaptiveLR.Tracker.lr]: the lr to give the next `step(grad, model, lr)`. */
+public val KLAdaptiveLR.Tracker.lr: Double get() = lr()
