@@ -78,4 +78,21 @@ class TensorBuildersTest {
         Adam.create(model, 0.1).use { it.step(grad, model) }
         assertThat(w[0]).isLessThan(before[0])
     }
+
+    @Test
+    fun `what the README says already reads as Kotlin without the module`() {
+        val params = tensors("w" to floatArrayOf(1f), "b" to floatArrayOf(0f))
+        assertThat(params["w"].size()).isEqualTo(1)
+        assertThat("w" in params).isTrue()
+        assertThat("v" in params).isFalse()
+        val names = mutableListOf<String>()
+        for (t in params) {
+            names += t.name()
+        }
+        assertThat(names).containsExactly("w", "b")
+        val optimizer = Adam.create(params)
+        optimizer.use { }
+        assertThat(optimizer.isClosed).isTrue()
+        assertThat(Adam.create(params).config().learningRateSchedule()).isNull()
+    }
 }
