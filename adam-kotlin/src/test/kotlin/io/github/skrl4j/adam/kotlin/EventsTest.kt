@@ -44,7 +44,7 @@ class EventsTest {
             steps++
             yield()
         }
-        val events = collected.await()
+        val events = withTimeout(10_000) { collected.await() }
         optimizer.step(grad, params)
 
         assertThat(events).hasSize(3).doesNotHaveDuplicates()
@@ -71,7 +71,7 @@ class EventsTest {
             steps++
             yield()
         }
-        val events = collected.await()
+        val events = withTimeout(10_000) { collected.await() }
         assertThat(events.map { it.skipped }).containsExactlyInAnyOrder(true, false)
     }
 
@@ -79,11 +79,13 @@ class EventsTest {
     fun `a conflated collector sees the latest step`(): Unit = runBlocking {
         val optimizer = optimizer()
         val latest = async { optimizer.events().conflate().take(1).toList() }
-        while (!latest.isCompleted) {
+        var steps = 0
+        while (!latest.isCompleted && steps < 1_000) {
             optimizer.step(grad, params)
+            steps++
             yield()
         }
-        assertThat(latest.await().single().count).isBetween(1L, optimizer.count)
+        assertThat(withTimeout(10_000) { latest.await() }.single().count).isBetween(1L, optimizer.count)
     }
 
     @Test

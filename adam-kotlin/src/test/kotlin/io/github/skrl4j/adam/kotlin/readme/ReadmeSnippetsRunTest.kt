@@ -29,6 +29,7 @@ import java.io.PrintStream
 import java.nio.file.Path
 import kotlinx.coroutines.async
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.yield
 import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.data.Offset.offset
@@ -79,7 +80,7 @@ class ReadmeSnippetsRunTest {
             steps++
             yield()
         }
-        val events = kotlin.await()
+        val events = withTimeout(10_000) { kotlin.await() }
         assertThat(events.map { it.clipped() }).containsExactly(true, true)
         assertThat(events[1].count()).isEqualTo(events[0].count() + 2)
         assertThat(java).isNotEmpty().allSatisfy { assertThat(it.clipped()).isTrue() }
