@@ -91,18 +91,18 @@ public class AdamSettings internal constructor() {
 public fun adam(block: AdamSettings.() -> Unit): Adam = AdamSettings().apply(block).build()
 
 /**
- * Adam's settings by named arguments; each default is skrl's and Optax's:
+ * Adam's settings by named arguments; each default is skrl's and Optax's. The first three are skrl's
+ * `Adam(model, lr, grad_norm_clip, scale)` in its order, so `adam(5e-4, 0.5)` reads as skrl does:
  *
  * ```
  * val settings = adam(lr = 5e-4, gradNormClip = 0.5)
  * ```
  *
- * @param name the name listeners, metrics and error messages use
  * @param lr the fixed learning rate (finite, > 0), used when [scale] is true and [schedule] is null
- * @param schedule a learning rate evaluated at the count before each step, in place of [lr]; needs [scale]
  * @param gradNormClip maximum global gradient norm; 0 or less turns clipping off
  * @param scale true: the optimizer applies its lr (`step(grad, model)`); false: each step is given one
  *              (`step(grad, model, lr)`)
+ * @param schedule a learning rate evaluated at the count before each step, in place of [lr]; needs [scale]
  * @param b1 decay rate of the first moment, in [0, 1)
  * @param b2 decay rate of the second moment, in [0, 1)
  * @param eps added to the denominator outside the square root
@@ -111,17 +111,17 @@ public fun adam(block: AdamSettings.() -> Unit): Adam = AdamSettings().apply(blo
  * @param amsgrad AMSGrad's running maximum of the second moment
  * @param nesterov Nesterov momentum (NAdam)
  * @param nonFinite what a step does with a NaN or infinite gradient value
+ * @param name the name listeners, metrics and error messages use
  * @param parallelism threads sharing the work on a large tensor, the stepping thread included
  * @param parallelThreshold elements from which a tensor is split across [parallelism] threads
  * @param listeners listeners every optimizer made from these settings starts with
  * @throws IllegalArgumentException naming the first setting out of its range
  */
 public fun adam(
-    name: String = Adam.DEFAULT_NAME,
     lr: Double = 1e-3,
-    schedule: LearningRateSchedule? = null,
     gradNormClip: Double = 0.0,
     scale: Boolean = true,
+    schedule: LearningRateSchedule? = null,
     b1: Double = 0.9,
     b2: Double = 0.999,
     eps: Double = 1e-8,
@@ -130,6 +130,7 @@ public fun adam(
     amsgrad: Boolean = false,
     nesterov: Boolean = false,
     nonFinite: NonFinitePolicy = NonFinitePolicy.ERROR,
+    name: String = Adam.DEFAULT_NAME,
     parallelism: Int = Runtime.getRuntime().availableProcessors(),
     parallelThreshold: Int = Adam.Builder.DEFAULT_PARALLEL_THRESHOLD,
     listeners: List<StepListener> = emptyList(),

@@ -64,6 +64,11 @@ class AdamDslTest {
     }
 
     @Test
+    fun `lr, gradNormClip and scale come first, in skrl's order`() {
+        assertThat(adam(5e-4, 0.5, false)).isEqualTo(Adam.builder().lr(5e-4).gradNormClip(0.5).scale(false).build())
+    }
+
+    @Test
     fun `a schedule replaces the fixed lr`() {
         val schedule = Schedules.linear(1e-3, 1e-4, 100, 0)
         val expected = Adam.builder().lr(2e-3).lr(schedule).build()
