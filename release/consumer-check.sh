@@ -39,7 +39,7 @@ for module in adam-core adam-spring-boot-starter skrl4j-bom; do
   if [[ "$module" != skrl4j-bom ]]; then
     [[ -s "$base.jar" ]] || fail "$module: no $(basename "$base.jar")"
     for jar in "$base.jar" "$base-sources.jar" "$base-javadoc.jar"; do
-      entries=$("$java_home_bin/jar" tf --file "$jar")
+      entries=$("$java_home_bin/jar" --list --file "$jar")
       grep -qx META-INF/LICENSE <<<"$entries" && grep -qx META-INF/NOTICE <<<"$entries" \
         || fail "$(basename "$jar") lacks META-INF/LICENSE or META-INF/NOTICE"
     done
