@@ -23,7 +23,7 @@ if [[ "${1:-}" != "--no-deploy" ]]; then
   rm -rf "$staging"
   # maven.install.skip: the deploy phase would otherwise also install into ~/.m2
   "$root/mvnw" -B -q -f "$root/pom.xml" -pl skrl4j-bom,adam-spring-boot-starter -am -DskipTests \
-    -Dmaven.install.skip=true -DaltDeploymentRepository="local::file://$staging" deploy
+    -Dmaven.install.skip=true -DaltDeploymentRepository="staging::file://$staging" deploy
 fi
 
 # what a repository manager and an IDE look for, for each published module
