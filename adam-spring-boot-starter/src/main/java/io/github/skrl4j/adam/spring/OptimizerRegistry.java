@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The live optimizers of the application, by {@link Optimizer#name()}: what the metrics binding, the
- * {@code optimizers} endpoint and the health contributor report on.
+ * {@code optimizers} endpoint and the health contributor report on. The registry only registers;
+ * whatever watches the optimizers (meters, last-step tracking) is a {@link Listener}.
  *
  * <p>Names are unique. Registering an optimizer under a name already taken <em>replaces</em> the
  * earlier one: it is detached (its meters removed, its health no longer reported) but keeps working
@@ -39,10 +40,7 @@ public final class OptimizerRegistry implements AutoCloseable {
         }
     }
 
-    private record Entry(Optimizer optimizer, StepOutcomeTracker tracker) {
-    }
-
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, Optimizer> entries = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
 
@@ -55,16 +53,14 @@ public final class OptimizerRegistry implements AutoCloseable {
     public Optimizer register(Optimizer optimizer) {
         Objects.requireNonNull(optimizer, "optimizer");
         synchronized (lock) {
-            Entry previous = entries.get(optimizer.name());
-            if (previous != null && previous.optimizer() == optimizer) {
+            Optimizer previous = entries.get(optimizer.name());
+            if (previous == optimizer) {
                 return optimizer;
             }
             if (previous != null) {
                 detach(previous);
             }
-            StepOutcomeTracker tracker = new StepOutcomeTracker(optimizer);
-            optimizer.addListener(tracker);
-            entries.put(optimizer.name(), new Entry(optimizer, tracker));
+            entries.put(optimizer.name(), optimizer);
             for (Listener l : listeners) {
                 l.onRegistered(optimizer);
             }
@@ -80,27 +76,25 @@ public final class OptimizerRegistry implements AutoCloseable {
      */
     public @Nullable Optimizer remove(String name) {
         synchronized (lock) {
-            Entry entry = entries.get(name);
-            if (entry == null) {
+            Optimizer optimizer = entries.get(name);
+            if (optimizer == null) {
                 return null;
             }
-            detach(entry);
-            return entry.optimizer();
+            detach(optimizer);
+            return optimizer;
         }
     }
 
-    private void detach(Entry entry) {
-        entries.remove(entry.optimizer().name());
-        entry.optimizer().removeListener(entry.tracker());
+    private void detach(Optimizer optimizer) {
+        entries.remove(optimizer.name());
         for (Listener l : listeners) {
-            l.onRemoved(entry.optimizer());
+            l.onRemoved(optimizer);
         }
     }
 
     /** The optimizer registered under {@code name}, or {@code null}. */
     public @Nullable Optimizer find(String name) {
-        Entry entry = entries.get(name);
-        return entry == null ? null : entry.optimizer();
+        return entries.get(name);
     }
 
     /**
@@ -123,20 +117,7 @@ public final class OptimizerRegistry implements AutoCloseable {
 
     /** The registered optimizers, sorted by name. */
     public List<Optimizer> optimizers() {
-        List<Optimizer> result = new ArrayList<>();
-        for (Entry e : new TreeMap<>(entries).values()) {
-            result.add(e.optimizer());
-        }
-        return result;
-    }
-
-    /**
-     * How the last step of the optimizer registered under {@code name} ended, or {@code null} if no
-     * optimizer has that name.
-     */
-    public @Nullable StepOutcome lastStep(String name) {
-        Entry entry = entries.get(name);
-        return entry == null ? null : entry.tracker().outcome();
+        return new ArrayList<>(new TreeMap<>(entries).values());
     }
 
     /**
@@ -147,8 +128,8 @@ public final class OptimizerRegistry implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         synchronized (lock) {
             listeners.add(listener);
-            for (Entry e : new TreeMap<>(entries).values()) {
-                listener.onRegistered(e.optimizer());
+            for (Optimizer optimizer : new TreeMap<>(entries).values()) {
+                listener.onRegistered(optimizer);
             }
         }
     }
@@ -167,9 +148,9 @@ public final class OptimizerRegistry implements AutoCloseable {
     @Override
     public void close() {
         synchronized (lock) {
-            for (Entry entry : new TreeMap<>(entries).values()) {
-                detach(entry);
-                entry.optimizer().close();
+            for (Optimizer optimizer : new TreeMap<>(entries).values()) {
+                detach(optimizer);
+                optimizer.close();
             }
         }
     }

@@ -3,6 +3,8 @@ package io.github.skrl4j.adam.spring
 import io.github.skrl4j.adam.Optimizer
 import io.github.skrl4j.adam.Tensor
 import io.github.skrl4j.adam.Tensors
+import io.github.skrl4j.adam.spring.actuate.StepOutcome
+import io.github.skrl4j.adam.spring.actuate.StepOutcomes
 import io.github.skrl4j.adam.spring.autoconfigure.AdamAutoConfiguration
 import io.github.skrl4j.adam.spring.autoconfigure.AdamMetricsAutoConfiguration
 import io.github.skrl4j.adam.spring.metrics.AdamMetrics
@@ -49,7 +51,7 @@ class KotlinStarterUsageTests {
             val registry = context.getBean(OptimizerRegistry::class.java)
             val missing: Optimizer? = registry.find("critic")
             assertThat(missing).isNull()
-            val outcome: StepOutcome? = registry.lastStep("critic")
+            val outcome: StepOutcome? = context.getBean(StepOutcomes::class.java).of("critic")
             assertThat(outcome?.status ?: StepOutcome.Status.NONE).isEqualTo(StepOutcome.Status.NONE)
         }
     }

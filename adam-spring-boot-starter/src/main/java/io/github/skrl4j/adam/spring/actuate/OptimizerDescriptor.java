@@ -3,7 +3,6 @@ package io.github.skrl4j.adam.spring.actuate;
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.LearningRateSchedule;
 import io.github.skrl4j.adam.Optimizer;
-import io.github.skrl4j.adam.spring.StepOutcome;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 

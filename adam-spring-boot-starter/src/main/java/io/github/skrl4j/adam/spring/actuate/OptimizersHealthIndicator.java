@@ -1,7 +1,7 @@
 package io.github.skrl4j.adam.spring.actuate;
 
+import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
-import io.github.skrl4j.adam.spring.StepOutcome;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
@@ -16,17 +16,19 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 public class OptimizersHealthIndicator implements HealthIndicator {
 
     private final OptimizerRegistry registry;
+    private final StepOutcomes outcomes;
 
-    /** Reports on the optimizers of {@code registry}. */
-    public OptimizersHealthIndicator(OptimizerRegistry registry) {
+    /** Reports on the optimizers of {@code registry}, with their last steps as {@code outcomes} saw them. */
+    public OptimizersHealthIndicator(OptimizerRegistry registry, StepOutcomes outcomes) {
         this.registry = registry;
+        this.outcomes = outcomes;
     }
 
     @Override
     public Health health() {
         Health.Builder builder = Health.up();
-        for (String name : registry.names()) {
-            StepOutcome outcome = registry.lastStep(name);
+        for (Optimizer optimizer : registry.optimizers()) {
+            StepOutcome outcome = outcomes.of(optimizer);
             if (outcome == null) {
                 continue; // removed meanwhile
             }
@@ -39,7 +41,7 @@ public class OptimizersHealthIndicator implements HealthIndicator {
                     detail.put("reason", outcome.reason());
                 }
             }
-            builder.withDetail(name, detail);
+            builder.withDetail(optimizer.name(), detail);
         }
         return builder.build();
     }

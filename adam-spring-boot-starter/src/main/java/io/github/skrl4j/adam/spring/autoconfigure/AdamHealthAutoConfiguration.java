@@ -2,6 +2,7 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import io.github.skrl4j.adam.spring.actuate.OptimizersHealthIndicator;
+import io.github.skrl4j.adam.spring.actuate.StepOutcomes;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -17,14 +18,15 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = AdamAutoConfiguration.class)
 @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
-@ConditionalOnBean(OptimizerRegistry.class)
-public class AdamHealthAutoConfiguration {
+@ConditionalOnBean({OptimizerRegistry.class, StepOutcomes.class})
+public final class AdamHealthAutoConfiguration {
 
     /** The health of the registered optimizers' last steps. */
     @Bean
     @ConditionalOnMissingBean(name = "optimizersHealthIndicator")
     @ConditionalOnEnabledHealthIndicator("optimizers")
-    public OptimizersHealthIndicator optimizersHealthIndicator(OptimizerRegistry registry) {
-        return new OptimizersHealthIndicator(registry);
+    OptimizersHealthIndicator optimizersHealthIndicator(OptimizerRegistry registry,
+            StepOutcomes optimizerStepOutcomes) {
+        return new OptimizersHealthIndicator(registry, optimizerStepOutcomes);
     }
 }

@@ -2,6 +2,8 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,6 +25,26 @@ class StarterPackagingTests {
         assertThat(candidates).contains(AdamAutoConfiguration.class.getName(),
                 AdamMetricsAutoConfiguration.class.getName(), AdamEndpointAutoConfiguration.class.getName(),
                 AdamHealthAutoConfiguration.class.getName());
+    }
+
+    @Test
+    void autoConfigurationsAreFinalWithPackagePrivateBeanMethods() throws Exception {
+        List<String> candidates = new ArrayList<>();
+        ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).forEach(candidates::add);
+        List<String> ours = candidates.stream().filter(c -> c.startsWith("io.github.skrl4j.")).toList();
+        assertThat(ours).isNotEmpty();
+        for (String name : ours) {
+            Class<?> type = Class.forName(name);
+            assertThat(Modifier.isFinal(type.getModifiers())).as(name + " is final").isTrue();
+            for (Method method : type.getDeclaredMethods()) {
+                if (method.isAnnotationPresent(Bean.class)) {
+                    int modifiers = method.getModifiers();
+                    assertThat(Modifier.isPublic(modifiers) || Modifier.isProtected(modifiers)
+                            || Modifier.isPrivate(modifiers)).as(name + "." + method.getName() + " is package-private")
+                            .isFalse();
+                }
+            }
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.github.skrl4j.adam.spring;
+package io.github.skrl4j.adam.spring.actuate;
 
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.StepEvent;

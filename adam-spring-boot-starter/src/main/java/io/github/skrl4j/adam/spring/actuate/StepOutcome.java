@@ -1,4 +1,4 @@
-package io.github.skrl4j.adam.spring;
+package io.github.skrl4j.adam.spring.actuate;
 
 import org.jspecify.annotations.Nullable;
 
