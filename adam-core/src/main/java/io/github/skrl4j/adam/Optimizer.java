@@ -370,20 +370,27 @@ public final class Optimizer implements AutoCloseable {
 
     /**
      * Stops the worker threads, after a step in progress on another thread has finished; later
-     * steps are refused with an {@link IllegalStateException}. Closing twice does nothing.
+     * steps are refused with an {@link IllegalStateException}. Listeners then hear
+     * {@link StepListener#onClosed(Optimizer)}. Closing twice does nothing.
      */
     @Override
     public void close() {
         while (!busy.compareAndSet(false, true)) {
             Thread.onSpinWait();
         }
+        boolean closing = !closed;
         try {
-            if (!closed) {
+            if (closing) {
                 closed = true;
                 passes.close();
             }
         } finally {
             busy.set(false);
+        }
+        if (closing) {
+            for (StepListener l : listeners) {
+                l.onClosed(this);
+            }
         }
     }
 

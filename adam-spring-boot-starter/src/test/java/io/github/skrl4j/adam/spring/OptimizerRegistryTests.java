@@ -12,6 +12,7 @@ import static org.mockito.Mockito.verify;
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.NonFinitePolicy;
 import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.Tensors;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
@@ -56,19 +57,62 @@ class OptimizerRegistryTests {
     }
 
     @Test
-    void sameNameReplacesAndDetachesTheEarlierOptimizer() {
+    void sameNameReplacesDetachesAndClosesTheEarlierOptimizer() {
         OptimizerRegistry.Listener listener = mock(OptimizerRegistry.Listener.class);
         registry.addListener(listener);
         Optimizer first = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
         Optimizer second = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
 
         assertThat(registry.get("policy")).isSameAs(second);
+        assertThat(registry.optimizers()).containsExactly(second);
         InOrder order = inOrder(listener);
         order.verify(listener).onRegistered(first);
         order.verify(listener).onRemoved(first);
         order.verify(listener).onRegistered(second);
+        assertThat(first.isClosed()).isTrue();
+        assertThat(second.isClosed()).isFalse();
+        assertThatThrownBy(() -> first.step(gradient(), model())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        verify(listener, never()).onRemoved(second); // the replaced one's close does not touch its successor
+    }
 
-        assertThat(registry.optimizers()).containsExactly(second);
+    @Test
+    void anOptimizerClosedByItsHolderLeavesTheRegistry() {
+        OptimizerRegistry.Listener listener = mock(OptimizerRegistry.Listener.class);
+        registry.addListener(listener);
+        Optimizer policy = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+        Optimizer value = registry.register(optimizer("value", NonFinitePolicy.ERROR));
+
+        policy.close();
+
+        assertThat(registry.names()).containsExactly("value");
+        assertThat(registry.find("policy")).isNull();
+        verify(listener).onRemoved(policy);
+        verify(listener, never()).onRemoved(value);
+    }
+
+    @Test
+    void aClosedOptimizerIsRefused() {
+        Optimizer closed = optimizer("policy", NonFinitePolicy.ERROR);
+        closed.close();
+
+        assertThatThrownBy(() -> registry.register(closed)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'policy' is closed");
+        assertThat(registry.names()).isEmpty();
+    }
+
+    @Test
+    void removeDetachesWithoutClosingAndALaterCloseDoesNotTouchTheRegistry() {
+        Optimizer first = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+        registry.remove("policy");
+        Optimizer second = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+
+        assertThat(first.isClosed()).isFalse();
+        Tensors params = model();
+        first.step(gradient(), params);
+        first.close();
+
+        assertThat(registry.get("policy")).isSameAs(second);
     }
 
     @Test

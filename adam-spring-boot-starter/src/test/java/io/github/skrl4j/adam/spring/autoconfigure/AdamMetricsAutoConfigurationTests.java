@@ -4,6 +4,7 @@ import static io.github.skrl4j.adam.spring.TestModels.gradient;
 import static io.github.skrl4j.adam.spring.TestModels.model;
 import static io.github.skrl4j.adam.spring.TestModels.nanGradient;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.skrl4j.adam.Optimizer;
@@ -85,7 +86,7 @@ class AdamMetricsAutoConfigurationTests {
     }
 
     @Test
-    void replacingAnOptimizerStartsItsMetersAfreshAndTheOldOneNoLongerCounts() {
+    void replacingAnOptimizerStartsItsMetersAfreshAndTheOldOneIsClosed() {
         runner.run(context -> {
             MeterRegistry meters = context.getBean(MeterRegistry.class);
             OptimizerFactory factory = context.getBean(OptimizerFactory.class);
@@ -94,11 +95,25 @@ class AdamMetricsAutoConfigurationTests {
             first.step(gradient(), params);
             Optimizer second = factory.create("policy", params);
             assertThat(meters.get(AdamMetrics.STEPS).tag("name", "policy").counter().count()).isZero();
+            assertThat(first.isClosed()).isTrue();
 
-            first.step(gradient(), params);
+            assertThatThrownBy(() -> first.step(gradient(), params)).isInstanceOf(IllegalStateException.class);
             second.step(gradient(), params);
             assertThat(meters.find(AdamMetrics.STEPS).counters()).hasSize(1);
             assertThat(meters.get(AdamMetrics.STEPS).tag("name", "policy").counter().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void closingAnOptimizerRemovesItsMeters() {
+        runner.run(context -> {
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            OptimizerFactory factory = context.getBean(OptimizerFactory.class);
+            factory.create("policy", model()).close();
+            factory.create("value", model());
+
+            assertThat(meters.getMeters()).isNotEmpty()
+                    .noneMatch(m -> "policy".equals(m.getId().getTag(AdamMetrics.TAG_NAME)));
         });
     }
 
