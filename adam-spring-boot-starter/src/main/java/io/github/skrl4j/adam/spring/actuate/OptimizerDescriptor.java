@@ -24,7 +24,7 @@ public record OptimizerDescriptor(String name, Settings settings, long count, @N
 
     static OptimizerDescriptor of(Optimizer optimizer, @Nullable StepOutcome outcome) {
         StepOutcome last = outcome != null ? outcome
-                : new StepOutcome(StepOutcome.Status.NONE, optimizer.count(), null);
+                : new StepOutcome(StepOutcome.Status.NONE, optimizer.count(), 0, null);
         return new OptimizerDescriptor(optimizer.name(), Settings.of(optimizer.config()), optimizer.count(),
                 finiteOrNull(optimizer.lastGradientNorm()), finiteOrNull(optimizer.lastLearningRate()),
                 optimizer.skippedSteps(), new LastStep(last.status().name(), last.reason()));

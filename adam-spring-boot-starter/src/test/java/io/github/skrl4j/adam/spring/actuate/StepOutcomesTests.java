@@ -27,15 +27,16 @@ class StepOutcomesTests {
         Optimizer skipping = registry.register(optimizer("skipping", NonFinitePolicy.SKIP));
         Optimizer strict = registry.register(optimizer("strict", NonFinitePolicy.ERROR));
         Tensors params = model();
-        assertThat(outcomes.of("strict")).isEqualTo(new StepOutcome(StepOutcome.Status.NONE, 0, null));
+        assertThat(outcomes.of("strict")).isEqualTo(new StepOutcome(StepOutcome.Status.NONE, 0, 0, null));
 
         strict.step(gradient(), params);
-        assertThat(outcomes.of("strict")).isEqualTo(new StepOutcome(StepOutcome.Status.APPLIED, 1, null));
+        assertThat(outcomes.of("strict")).isEqualTo(new StepOutcome(StepOutcome.Status.APPLIED, 1, 0, null));
 
         assertThatThrownBy(() -> strict.step(nanGradient(), params));
         StepOutcome rejected = outcomes.of("strict");
         assertThat(rejected.status()).isEqualTo(StepOutcome.Status.REJECTED);
         assertThat(rejected.count()).isEqualTo(1);
+        assertThat(rejected.consecutiveFailures()).isEqualTo(1);
         assertThat(rejected.healthy()).isFalse();
         assertThat(rejected.reason()).startsWith("NonFiniteGradientException: ").contains("gradient 'w'");
 
@@ -43,10 +44,13 @@ class StepOutcomesTests {
         StepOutcome skipped = outcomes.of("skipping");
         assertThat(skipped.status()).isEqualTo(StepOutcome.Status.SKIPPED);
         assertThat(skipped.count()).isZero();
+        skipping.step(nanGradient(), params);
+        assertThat(outcomes.of("skipping").consecutiveFailures()).isEqualTo(2);
         assertThat(skipped.reason()).contains("non-finite gradient").contains("NaN");
 
         skipping.step(gradient(), params);
         assertThat(outcomes.of("skipping").healthy()).isTrue();
+        assertThat(outcomes.of("skipping").consecutiveFailures()).isZero();
         assertThat(outcomes.of("skipping").reason()).isNull();
     }
 
@@ -67,7 +71,7 @@ class StepOutcomesTests {
         Tensors params = model();
         policy.step(gradient(), params);
 
-        assertThat(late.of("policy")).isEqualTo(new StepOutcome(StepOutcome.Status.APPLIED, 1, null));
+        assertThat(late.of("policy")).isEqualTo(new StepOutcome(StepOutcome.Status.APPLIED, 1, 0, null));
         assertThat(late.of("value")).isNull();
     }
 }

@@ -28,6 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {
             "management.endpoints.web.exposure.include=health,metrics,prometheus,optimizers",
             "management.endpoint.health.show-details=always",
+            "management.endpoint.health.probes.enabled=true",
+            "management.endpoint.health.group.readiness.include=readinessState,optimizers",
+            "skrl.optim.adam.instances.value.health.allow-health-indicator-to-fail=true",
+            "skrl.optim.adam.instances.value.health.failure-threshold=2",
             "management.metrics.distribution.percentiles-histogram.skrl.optim.adam.gradient.norm=true",
             "skrl.optim.adam.lr=0.002",
             "skrl.optim.adam.instances.policy.lr=0.003",
@@ -89,22 +93,49 @@ class ActuatorOverHttpIntegrationTests {
     }
 
     @Test
-    void healthTurnsDownOverHttpAfterARejectedStep() throws Exception {
+    void anOptedInOptimizerTakesTheReadinessGroupDownAfterItsThresholdWhileLivenessStaysUp() throws Exception {
         Tensors params = model();
         Optimizer value = factory.create("value", params);
         value.step(gradient(), params);
-        assertThat(get("/actuator/health/optimizers").statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+
+        assertThatThrownBy(() -> value.step(nanGradient(), params)).isInstanceOf(IllegalArgumentException.class);
+        HttpResponse<String> once = get("/actuator/health/optimizers");
+        assertThat(once.statusCode()).isEqualTo(200); // one bad batch: reported, not failing
+        assertThat(JSON.readTree(once.body()).get("details").get("value").get("consecutiveFailures").asLong())
+                .isEqualTo(1);
 
         assertThatThrownBy(() -> value.step(nanGradient(), params)).isInstanceOf(IllegalArgumentException.class);
 
-        HttpResponse<String> health = get("/actuator/health/optimizers");
-        assertThat(health.statusCode()).isEqualTo(503);
-        JsonNode body = JSON.readTree(health.body());
+        HttpResponse<String> readiness = get("/actuator/health/readiness");
+        assertThat(readiness.statusCode()).isEqualTo(503);
+        JsonNode body = JSON.readTree(readiness.body());
         assertThat(body.get("status").asString()).isEqualTo("DOWN");
-        assertThat(body.get("details").get("value").get("lastStep").asString()).isEqualTo("REJECTED");
-        assertThat(body.get("details").get("value").get("reason").asString()).contains("NaN");
+        JsonNode detail = body.get("components").get("optimizers").get("details").get("value");
+        assertThat(detail.get("lastStep").asString()).isEqualTo("REJECTED");
+        assertThat(detail.get("consecutiveFailures").asLong()).isEqualTo(2);
+        assertThat(detail.get("failureThreshold").asInt()).isEqualTo(2);
+        assertThat(detail.get("reason").asString()).contains("NaN");
+        assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 
         value.step(gradient(), params);
+        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
         assertThat(get("/actuator/health/optimizers").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void failingStepsOfAnOptimizerThatDidNotOptInNeverFailTheHealth() throws Exception {
+        Tensors params = model();
+        Optimizer policy = factory.create("policy", params);
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> policy.step(nanGradient(), params)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        HttpResponse<String> health = get("/actuator/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode detail = JSON.readTree(health.body()).get("components").get("optimizers").get("details")
+                .get("policy");
+        assertThat(detail.get("consecutiveFailures").asLong()).isEqualTo(10);
+        assertThat(detail.has("failureThreshold")).isFalse();
     }
 }
