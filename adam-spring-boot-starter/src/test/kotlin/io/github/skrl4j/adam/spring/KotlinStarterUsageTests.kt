@@ -40,7 +40,7 @@ class KotlinStarterUsageTests {
             // Adam's first step moves each parameter by lr against the gradient's sign
             assertThat(params.get("w").data()[0].toDouble()).isCloseTo(0.99, within(1e-6))
             val steps = context.getBean(MeterRegistry::class.java)
-                .get(AdamMetrics.STEPS).tag("name", "policy").counter().count()
+                .get(AdamMetrics.STEPS).tag("name", "policy").tag("outcome", "applied").counter().count()
             assertThat(steps).isEqualTo(1.0)
         }
     }

@@ -74,9 +74,10 @@ class ActuatorOverHttpIntegrationTests {
         HttpResponse<String> prometheus = get("/actuator/prometheus");
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body())
-                .contains("skrl_optim_adam_steps_total{name=\"policy\"} 3.0")
+                .contains("skrl_optim_adam_steps_total{name=\"policy\",outcome=\"applied\"} 3.0")
+                .contains("skrl_optim_adam_steps_total{name=\"policy\",outcome=\"rejected\"} 0.0")
                 .contains("skrl_optim_adam_gradient_clipped_total{name=\"policy\"} 3.0")
-                .contains("skrl_optim_adam_steps_skipped_total{name=\"policy\"} 0.0")
+                .contains("skrl_optim_adam_steps_total{name=\"policy\",outcome=\"skipped\"} 0.0")
                 .contains("skrl_optim_adam_gradient_norm_count{name=\"policy\"} 3")
                 .contains("skrl_optim_adam_gradient_norm_bucket{name=\"policy\",le=")
                 .contains("skrl_optim_adam_learning_rate{name=\"policy\"} 0.003");
