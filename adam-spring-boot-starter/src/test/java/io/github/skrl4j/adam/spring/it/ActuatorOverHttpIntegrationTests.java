@@ -15,6 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
@@ -36,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
             "skrl.optim.adam.lr=0.002",
             "skrl.optim.adam.instances.policy.lr=0.003",
             "skrl.optim.adam.instances.policy.grad-norm-clip=1.0",
-            "skrl.optim.adam.instances.value.non-finite=error"
+            "skrl.optim.adam.instances.value.non-finite=error",
+            "skrl.optim.adam.instances.driven.scale=false"
         })
 @AutoConfigureMetrics
 class ActuatorOverHttpIntegrationTests {
@@ -89,8 +92,35 @@ class ActuatorOverHttpIntegrationTests {
         assertThat(body.get("settings").get("lr").asDouble()).isEqualTo(0.003);
         assertThat(body.get("settings").get("gradNormClip").asDouble()).isEqualTo(1.0);
 
+        assertThat(body.get("settings").get("learningRateSource").asString()).isEqualTo("FIXED");
+        assertThat(body.get("lastLearningRate").asDouble()).isEqualTo(0.003);
+        assertThat(body.get("lastStep").get("status").asString()).isEqualTo("APPLIED");
+        assertThat(body.get("lastStep").get("consecutiveFailures").asLong()).isZero();
+        // Actuator leaves null fields out: no schedule, no failure reason
+        assertThat(body.get("settings").has("learningRateSchedule")).isFalse();
+        assertThat(body.get("lastStep").has("reason")).isFalse();
+
         assertThat(JSON.readTree(get("/actuator/optimizers").body()).get("optimizers").has("policy")).isTrue();
         assertThat(get("/actuator/optimizers/critic").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theEndpointLeavesOutWhatIsNotKnownOrNotUsed() throws Exception {
+        Tensors params = model();
+        factory.create("driven", params);
+
+        JsonNode fresh = JSON.readTree(get("/actuator/optimizers/driven").body());
+        List<String> keys = new ArrayList<>();
+        fresh.propertyNames().forEach(keys::add);
+        assertThat(keys).containsExactly("name", "settings", "count", "skippedSteps", "lastStep");
+        assertThat(fresh.get("settings").get("learningRateSource").asString()).isEqualTo("STEP");
+        assertThat(fresh.get("settings").has("lr")).isFalse(); // configured 0.002, never used with scale=false
+        assertThat(fresh.get("lastStep").get("status").asString()).isEqualTo("NONE");
+
+        factory.create("driven", params).step(gradient(), params, 1e-4);
+        JsonNode stepped = JSON.readTree(get("/actuator/optimizers/driven").body());
+        assertThat(stepped.get("lastLearningRate").asDouble()).isEqualTo(1e-4);
+        assertThat(stepped.get("lastGradientNorm").asDouble()).isGreaterThan(0);
     }
 
     @Test
