@@ -6,8 +6,15 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.annotation.ImportCandidates;
@@ -48,6 +55,45 @@ class StarterPackagingTests {
     }
 
     @Test
+    void thePackagesDependOnEachOtherOneWay() throws Exception {
+        // package -> the starter packages its classes import, read from the sources
+        Map<String, Set<String>> imports = new TreeMap<>();
+        Path root = Path.of("src/main/java");
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String from = root.relativize(file.getParent()).toString().replace(file.getFileSystem().getSeparator(), ".");
+                Set<String> targets = imports.computeIfAbsent(from, k -> new TreeSet<>());
+                for (String line : Files.readAllLines(file)) {
+                    if (line.startsWith("import io.github.skrl4j.adam.spring.")) {
+                        String type = line.substring("import ".length(), line.length() - 1);
+                        String to = type.substring(0, type.lastIndexOf('.'));
+                        if (!to.equals(from)) {
+                            targets.add(to);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(imports).containsKeys("io.github.skrl4j.adam.spring", "io.github.skrl4j.adam.spring.actuate",
+                "io.github.skrl4j.adam.spring.metrics", "io.github.skrl4j.adam.spring.autoconfigure");
+        for (String start : imports.keySet()) {
+            assertThat(reachable(start, imports)).as("packages reachable from " + start).doesNotContain(start);
+        }
+    }
+
+    private static Set<String> reachable(String start, Map<String, Set<String>> edges) {
+        Set<String> seen = new TreeSet<>();
+        Deque<String> todo = new ArrayDeque<>(edges.getOrDefault(start, Set.of()));
+        while (!todo.isEmpty()) {
+            String next = todo.pop();
+            if (seen.add(next)) {
+                todo.addAll(edges.getOrDefault(next, Set.of()));
+            }
+        }
+        return seen;
+    }
+
+    @Test
     void everyPropertyHasADescriptionInTheIdeMetadata() throws Exception {
         // written by spring-boot-configuration-processor from the fields' Javadoc
         JsonNode metadata = JsonMapper.builder().build()
@@ -65,6 +111,7 @@ class StarterPackagingTests {
                 "skrl.optim.adam.b1", "skrl.optim.adam.b2", "skrl.optim.adam.eps", "skrl.optim.adam.eps-root",
                 "skrl.optim.adam.weight-decay", "skrl.optim.adam.amsgrad", "skrl.optim.adam.nesterov",
                 "skrl.optim.adam.non-finite", "skrl.optim.adam.instances", "skrl.optim.adam.metrics.enabled",
+                "skrl.optim.adam.health.allow-health-indicator-to-fail", "skrl.optim.adam.health.failure-threshold",
                 "management.health.optimizers.enabled");
     }
 }
