@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 public final class StepOutcomes implements OptimizerRegistry.Listener {
 
     private final Map<Optimizer, StepOutcomeTracker> trackers = new ConcurrentHashMap<>();
-    private @Nullable OptimizerRegistry registry;
+    private volatile @Nullable OptimizerRegistry registry;
 
     /** Starts following {@code registry}; returns this. */
     public StepOutcomes bindTo(OptimizerRegistry registry) {

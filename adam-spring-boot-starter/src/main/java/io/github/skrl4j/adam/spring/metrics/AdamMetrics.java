@@ -10,8 +10,8 @@ import java.util.Objects;
 
 /**
  * Binds every optimizer of an {@link OptimizerRegistry} to a {@link MeterRegistry}: meters are
- * registered when an optimizer is registered and removed when it is removed or replaced, all tagged
- * {@value #TAG_NAME} with the optimizer's name.
+ * registered when an optimizer is registered and removed from the meter registry when it is removed,
+ * replaced or closed, all tagged {@value #TAG_NAME} with the optimizer's name.
  *
  * <p>{@link #bindTo(OptimizerRegistry)} once; optimizers already registered are bound at once.
  */
