@@ -8,7 +8,9 @@ import java.nio.file.Path;
 
 /**
  * Makes named optimizers from configuration and registers each one in the {@link OptimizerRegistry},
- * so that metrics, the {@code optimizers} endpoint and the health contributor see it.
+ * so that metrics, the {@code optimizers} endpoint and the health contributor see it. An optimizer
+ * registered under the same name before is replaced and closed; closing the one returned takes it
+ * out of the registry.
  *
  * <p>The auto-configured factory reads {@code skrl.optim.adam.*}; define a bean of this type to
  * replace it.
