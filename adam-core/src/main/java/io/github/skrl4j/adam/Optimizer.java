@@ -196,18 +196,24 @@ public final class Optimizer implements AutoCloseable {
 
     /**
      * Stops the worker threads, after a step in progress on another thread has finished; later
-     * steps are refused with an {@link IllegalStateException}. Closing twice does nothing.
+     * steps are refused with an {@link IllegalStateException}. Listeners then hear
+     * {@link StepListener#onClosed(Optimizer)}. Closing twice does nothing.
      */
     @Override
     public void close() {
+        boolean closing;
         stateLock.lock();
         try {
-            if (!closed) {
+            closing = !closed;
+            if (closing) {
                 closed = true;
                 pipeline.close();
             }
         } finally {
             stateLock.unlock();
+        }
+        if (closing) {
+            listeners.closed(this);
         }
     }
 

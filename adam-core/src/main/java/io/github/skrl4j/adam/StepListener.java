@@ -31,4 +31,14 @@ public interface StepListener {
      */
     default void onRejected(String optimizerName, long count, RuntimeException error) {
     }
+
+    /**
+     * The optimizer was {@linkplain Optimizer#close() closed} and takes no more steps: the hook for
+     * whatever follows it (a registry, meters) to let go of it. Called once, on the closing thread,
+     * after the close. Does nothing unless overridden.
+     *
+     * @param optimizer the optimizer just closed
+     */
+    default void onClosed(Optimizer optimizer) {
+    }
 }

@@ -50,4 +50,10 @@ final class StepListeners {
             l.onRejected(optimizer, count, error);
         }
     }
+
+    void closed(Optimizer optimizer) {
+        for (StepListener l : listeners) {
+            l.onClosed(optimizer);
+        }
+    }
 }

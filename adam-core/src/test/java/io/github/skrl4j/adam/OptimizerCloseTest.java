@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 import java.nio.file.Files;
@@ -118,5 +119,17 @@ class OptimizerCloseTest {
         }
         assertThat(optimizer.count()).isEqualTo(1);
         assertThat(optimizer.isClosed()).isTrue();
+    }
+
+    @Test
+    void listenersHearTheCloseOnceEvenWhenClosedTwice() {
+        Tensors model = tensors(1f);
+        StepListener listener = mock(StepListener.class);
+        Optimizer optimizer = Adam.builder().name("close-hook").listener(listener).build().init(model);
+
+        optimizer.close();
+        optimizer.close();
+
+        verify(listener, times(1)).onClosed(optimizer);
     }
 }

@@ -1,6 +1,8 @@
 package io.github.skrl4j.adam.spring;
 
 import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.StepEvent;
+import io.github.skrl4j.adam.StepListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +17,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The live optimizers of the application, by {@link Optimizer#name()}: what the metrics binding, the
- * {@code optimizers} endpoint and the health contributor report on.
+ * {@code optimizers} endpoint and the health contributor report on. The registry only registers;
+ * whatever watches the optimizers (meters, last-step tracking) is a {@link Listener}.
  *
- * <p>Names are unique. Registering an optimizer under a name already taken <em>replaces</em> the
- * earlier one: it is detached (its meters removed, its health no longer reported) but keeps working
- * for whoever holds it. This suits services that train one run after another under the same name.
+ * <p>Names are unique. Registering an optimizer under a name already taken <em>replaces and
+ * closes</em> the earlier one: it is detached (its meters removed, the endpoint and health no longer
+ * report it), then {@linkplain Optimizer#close() closed}, so its worker threads stop at once and a
+ * later step on it is refused. This suits services that train one run after another under the same
+ * name, and keeps a create-and-replace loop from piling up threads.
  *
- * <p>{@link #close()} closes every registered optimizer (stopping its worker threads); as a bean,
- * the registry is closed with the application context, after the beans that use it.
+ * <p>An optimizer closed by whoever holds it leaves the registry by itself (the registry hears
+ * {@link io.github.skrl4j.adam.StepListener#onClosed(Optimizer)}), so nothing keeps reporting an
+ * optimizer that can no longer step. {@link #remove(String)} detaches without closing.
+ *
+ * <p>{@link #close()} closes every registered optimizer; as a bean, the registry is closed with the
+ * application context, after the beans that use it.
  *
  * <p>Thread-safe: registration is serialized, lookups are lock-free.
  */
@@ -34,73 +43,94 @@ public final class OptimizerRegistry implements AutoCloseable {
         /** {@code optimizer} was registered (or was already registered when this listener was added). */
         void onRegistered(Optimizer optimizer);
 
-        /** {@code optimizer} was removed or replaced by one of the same name. Does nothing unless overridden. */
+        /**
+         * {@code optimizer} was removed, replaced by one of the same name, or closed. Does nothing
+         * unless overridden.
+         */
         default void onRemoved(Optimizer optimizer) {
         }
     }
 
-    private record Entry(Optimizer optimizer, StepOutcomeTracker tracker) {
-    }
-
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, Optimizer> entries = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
+    // hears each registered optimizer's close; one no-op call per step otherwise
+    private final StepListener closeWatcher = new CloseWatcher();
 
     /**
-     * Registers the optimizer under its name, replacing (and detaching) any optimizer registered
-     * under that name before.
+     * Registers the optimizer under its name. An optimizer registered under that name before is
+     * detached and then closed (after a step in progress on another thread has finished).
      *
      * @return the optimizer, for chaining
+     * @throws IllegalArgumentException if the optimizer is closed
      */
     public Optimizer register(Optimizer optimizer) {
         Objects.requireNonNull(optimizer, "optimizer");
+        Optimizer replaced;
         synchronized (lock) {
-            Entry previous = entries.get(optimizer.name());
-            if (previous != null && previous.optimizer() == optimizer) {
+            replaced = entries.get(optimizer.name());
+            if (replaced == optimizer) {
                 return optimizer;
             }
-            if (previous != null) {
-                detach(previous);
+            optimizer.addListener(closeWatcher);
+            if (optimizer.isClosed()) {
+                // checked after adding the watcher: a close racing with this call is seen either here or there
+                optimizer.removeListener(closeWatcher);
+                throw new IllegalArgumentException("optimizer '" + optimizer.name() + "' is closed and cannot be"
+                        + " registered");
             }
-            StepOutcomeTracker tracker = new StepOutcomeTracker(optimizer);
-            optimizer.addListener(tracker);
-            entries.put(optimizer.name(), new Entry(optimizer, tracker));
+            if (replaced != null) {
+                detach(replaced);
+            }
+            entries.put(optimizer.name(), optimizer);
             for (Listener l : listeners) {
                 l.onRegistered(optimizer);
             }
-            return optimizer;
         }
+        if (replaced != null) {
+            // outside the lock: close() waits for a step in progress, whose listeners may call the registry
+            replaced.close();
+        }
+        return optimizer;
     }
 
     /**
-     * Removes the optimizer registered under {@code name}, if any; it keeps working but is no longer
-     * reported.
+     * Removes the optimizer registered under {@code name}, if any, without closing it: it keeps
+     * working for whoever holds it but is no longer reported (and closing it is theirs to do).
      *
      * @return the removed optimizer, or {@code null} if none had that name
      */
     public @Nullable Optimizer remove(String name) {
         synchronized (lock) {
-            Entry entry = entries.get(name);
-            if (entry == null) {
+            Optimizer optimizer = entries.get(name);
+            if (optimizer == null) {
                 return null;
             }
-            detach(entry);
-            return entry.optimizer();
+            detach(optimizer);
+            return optimizer;
         }
     }
 
-    private void detach(Entry entry) {
-        entries.remove(entry.optimizer().name());
-        entry.optimizer().removeListener(entry.tracker());
+    /** Removes {@code optimizer} if it is the one registered under its name (it was closed). */
+    private void removeClosed(Optimizer optimizer) {
+        synchronized (lock) {
+            if (entries.get(optimizer.name()) == optimizer) {
+                detach(optimizer);
+            }
+        }
+    }
+
+    private void detach(Optimizer optimizer) {
+        entries.remove(optimizer.name());
+        optimizer.removeListener(closeWatcher);
         for (Listener l : listeners) {
-            l.onRemoved(entry.optimizer());
+            l.onRemoved(optimizer);
         }
     }
 
     /** The optimizer registered under {@code name}, or {@code null}. */
     public @Nullable Optimizer find(String name) {
-        Entry entry = entries.get(name);
-        return entry == null ? null : entry.optimizer();
+        return entries.get(name);
     }
 
     /**
@@ -123,20 +153,7 @@ public final class OptimizerRegistry implements AutoCloseable {
 
     /** The registered optimizers, sorted by name. */
     public List<Optimizer> optimizers() {
-        List<Optimizer> result = new ArrayList<>();
-        for (Entry e : new TreeMap<>(entries).values()) {
-            result.add(e.optimizer());
-        }
-        return result;
-    }
-
-    /**
-     * How the last step of the optimizer registered under {@code name} ended, or {@code null} if no
-     * optimizer has that name.
-     */
-    public @Nullable StepOutcome lastStep(String name) {
-        Entry entry = entries.get(name);
-        return entry == null ? null : entry.tracker().outcome();
+        return new ArrayList<>(new TreeMap<>(entries).values());
     }
 
     /**
@@ -147,8 +164,8 @@ public final class OptimizerRegistry implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         synchronized (lock) {
             listeners.add(listener);
-            for (Entry e : new TreeMap<>(entries).values()) {
-                listener.onRegistered(e.optimizer());
+            for (Optimizer optimizer : new TreeMap<>(entries).values()) {
+                listener.onRegistered(optimizer);
             }
         }
     }
@@ -166,16 +183,33 @@ public final class OptimizerRegistry implements AutoCloseable {
      */
     @Override
     public void close() {
+        List<Optimizer> removed = new ArrayList<>();
         synchronized (lock) {
-            for (Entry entry : new TreeMap<>(entries).values()) {
-                detach(entry);
-                entry.optimizer().close();
+            for (Optimizer optimizer : new TreeMap<>(entries).values()) {
+                detach(optimizer);
+                removed.add(optimizer);
             }
+        }
+        for (Optimizer optimizer : removed) {
+            optimizer.close();
         }
     }
 
     @Override
     public String toString() {
         return "OptimizerRegistry" + names();
+    }
+
+    /** Takes an optimizer that its holder closed out of the registry. */
+    private final class CloseWatcher implements StepListener {
+
+        @Override
+        public void onStep(StepEvent event) {
+        }
+
+        @Override
+        public void onClosed(Optimizer optimizer) {
+            removeClosed(optimizer);
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.github.skrl4j.adam.spring;
 
 import static io.github.skrl4j.adam.spring.TestModels.gradient;
 import static io.github.skrl4j.adam.spring.TestModels.model;
-import static io.github.skrl4j.adam.spring.TestModels.nanGradient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.inOrder;
@@ -58,22 +57,62 @@ class OptimizerRegistryTests {
     }
 
     @Test
-    void sameNameReplacesAndDetachesTheEarlierOptimizer() {
+    void sameNameReplacesDetachesAndClosesTheEarlierOptimizer() {
         OptimizerRegistry.Listener listener = mock(OptimizerRegistry.Listener.class);
         registry.addListener(listener);
         Optimizer first = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
         Optimizer second = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
 
         assertThat(registry.get("policy")).isSameAs(second);
+        assertThat(registry.optimizers()).containsExactly(second);
         InOrder order = inOrder(listener);
         order.verify(listener).onRegistered(first);
         order.verify(listener).onRemoved(first);
         order.verify(listener).onRegistered(second);
+        assertThat(first.isClosed()).isTrue();
+        assertThat(second.isClosed()).isFalse();
+        assertThatThrownBy(() -> first.step(gradient(), model())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        verify(listener, never()).onRemoved(second); // the replaced one's close does not touch its successor
+    }
 
-        // the detached optimizer keeps working but its steps no longer reach the registry
+    @Test
+    void anOptimizerClosedByItsHolderLeavesTheRegistry() {
+        OptimizerRegistry.Listener listener = mock(OptimizerRegistry.Listener.class);
+        registry.addListener(listener);
+        Optimizer policy = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+        Optimizer value = registry.register(optimizer("value", NonFinitePolicy.ERROR));
+
+        policy.close();
+
+        assertThat(registry.names()).containsExactly("value");
+        assertThat(registry.find("policy")).isNull();
+        verify(listener).onRemoved(policy);
+        verify(listener, never()).onRemoved(value);
+    }
+
+    @Test
+    void aClosedOptimizerIsRefused() {
+        Optimizer closed = optimizer("policy", NonFinitePolicy.ERROR);
+        closed.close();
+
+        assertThatThrownBy(() -> registry.register(closed)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'policy' is closed");
+        assertThat(registry.names()).isEmpty();
+    }
+
+    @Test
+    void removeDetachesWithoutClosingAndALaterCloseDoesNotTouchTheRegistry() {
+        Optimizer first = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+        registry.remove("policy");
+        Optimizer second = registry.register(optimizer("policy", NonFinitePolicy.ERROR));
+
+        assertThat(first.isClosed()).isFalse();
         Tensors params = model();
         first.step(gradient(), params);
-        assertThat(registry.lastStep("policy").status()).isEqualTo(StepOutcome.Status.NONE);
+        first.close();
+
+        assertThat(registry.get("policy")).isSameAs(second);
     }
 
     @Test
@@ -107,35 +146,7 @@ class OptimizerRegistryTests {
         assertThat(registry.remove("policy")).isSameAs(policy);
         assertThat(registry.remove("policy")).isNull();
         assertThat(registry.names()).isEmpty();
-        assertThat(registry.lastStep("policy")).isNull();
+        assertThat(registry.find("policy")).isNull();
         verify(listener).onRemoved(policy);
-    }
-
-    @Test
-    void lastStepFollowsAppliedSkippedAndRejectedSteps() {
-        Optimizer skipping = registry.register(optimizer("skipping", NonFinitePolicy.SKIP));
-        Optimizer strict = registry.register(optimizer("strict", NonFinitePolicy.ERROR));
-        Tensors params = model();
-        assertThat(registry.lastStep("strict")).isEqualTo(new StepOutcome(StepOutcome.Status.NONE, 0, null));
-
-        strict.step(gradient(), params);
-        assertThat(registry.lastStep("strict")).isEqualTo(new StepOutcome(StepOutcome.Status.APPLIED, 1, null));
-
-        assertThatThrownBy(() -> strict.step(nanGradient(), params));
-        StepOutcome rejected = registry.lastStep("strict");
-        assertThat(rejected.status()).isEqualTo(StepOutcome.Status.REJECTED);
-        assertThat(rejected.count()).isEqualTo(1);
-        assertThat(rejected.healthy()).isFalse();
-        assertThat(rejected.reason()).startsWith("NonFiniteGradientException: ").contains("gradient 'w'");
-
-        skipping.step(nanGradient(), params);
-        StepOutcome skipped = registry.lastStep("skipping");
-        assertThat(skipped.status()).isEqualTo(StepOutcome.Status.SKIPPED);
-        assertThat(skipped.count()).isZero();
-        assertThat(skipped.reason()).contains("non-finite gradient").contains("NaN");
-
-        skipping.step(gradient(), params);
-        assertThat(registry.lastStep("skipping").healthy()).isTrue();
-        assertThat(registry.lastStep("skipping").reason()).isNull();
     }
 }

@@ -3,6 +3,8 @@ package io.github.skrl4j.adam.spring
 import io.github.skrl4j.adam.Optimizer
 import io.github.skrl4j.adam.Tensor
 import io.github.skrl4j.adam.Tensors
+import io.github.skrl4j.adam.spring.actuate.StepOutcome
+import io.github.skrl4j.adam.spring.actuate.StepOutcomes
 import io.github.skrl4j.adam.spring.autoconfigure.AdamAutoConfiguration
 import io.github.skrl4j.adam.spring.autoconfigure.AdamMetricsAutoConfiguration
 import io.github.skrl4j.adam.spring.metrics.AdamMetrics
@@ -38,7 +40,7 @@ class KotlinStarterUsageTests {
             // Adam's first step moves each parameter by lr against the gradient's sign
             assertThat(params.get("w").data()[0].toDouble()).isCloseTo(0.99, within(1e-6))
             val steps = context.getBean(MeterRegistry::class.java)
-                .get(AdamMetrics.STEPS).tag("name", "policy").counter().count()
+                .get(AdamMetrics.STEPS).tag("name", "policy").tag("outcome", "applied").counter().count()
             assertThat(steps).isEqualTo(1.0)
         }
     }
@@ -49,7 +51,7 @@ class KotlinStarterUsageTests {
             val registry = context.getBean(OptimizerRegistry::class.java)
             val missing: Optimizer? = registry.find("critic")
             assertThat(missing).isNull()
-            val outcome: StepOutcome? = registry.lastStep("critic")
+            val outcome: StepOutcome? = context.getBean(StepOutcomes::class.java).of("critic")
             assertThat(outcome?.status ?: StepOutcome.Status.NONE).isEqualTo(StepOutcome.Status.NONE)
         }
     }

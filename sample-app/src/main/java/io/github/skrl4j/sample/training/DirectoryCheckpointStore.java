@@ -2,7 +2,6 @@ package io.github.skrl4j.sample.training;
 
 import io.github.skrl4j.adam.CheckpointException;
 import io.github.skrl4j.adam.Optimizer;
-import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.sample.nn.Mlp;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
@@ -132,9 +131,9 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
             Mlp value = Mlp.over(PpoAgent.VALUE, Tensors.load(checkpoint.resolve("value.safetensors")),
                     PpoAgent.valueLayers());
             Optimizer policyOptimizer = optimizers.restore(PpoAgent.POLICY, policy,
-                    savedState(checkpoint.resolve("policy-optimizer.safetensors"), policy));
+                    checkpoint.resolve("policy-optimizer.safetensors"));
             Optimizer valueOptimizer = optimizers.restore(PpoAgent.VALUE, value,
-                    savedState(checkpoint.resolve("value-optimizer.safetensors"), value));
+                    checkpoint.resolve("value-optimizer.safetensors"));
             PpoAgent agent = new PpoAgent(settings, policy, value, policyOptimizer, valueOptimizer,
                     learningRateAdapter, policyLr);
             return new Restored(agent, progress, checkpoint);
@@ -142,16 +141,6 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
             throw e;
         } catch (RuntimeException e) {
             throw new CheckpointException(checkpoint, "is not a usable checkpoint: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The optimizer state a file holds. The file's own optimizer only reads it (the settings come
-     * from the application's configuration), so it is closed at once.
-     */
-    private static OptimizerState savedState(Path file, Mlp net) {
-        try (Optimizer saved = Optimizer.load(file, net)) {
-            return saved.state();
         }
     }
 

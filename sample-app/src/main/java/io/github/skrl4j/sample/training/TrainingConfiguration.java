@@ -1,9 +1,7 @@
 package io.github.skrl4j.sample.training;
 
-import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
-import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
 import io.github.skrl4j.sample.ppo.OptimizerSource;
@@ -31,8 +29,8 @@ public class TrainingConfiguration {
 
     /** Resumed optimizers get today's settings for their name, their saved state, and a place in the registry. */
     @Bean
-    OptimizerRestorer optimizerRestorer(OptimizerFactory factory, OptimizerRegistry registry) {
-        return (name, model, state) -> registry.register(Optimizer.restore(factory.config(name), model, state));
+    OptimizerRestorer optimizerRestorer(OptimizerFactory factory) {
+        return factory::resume;
     }
 
     @Bean

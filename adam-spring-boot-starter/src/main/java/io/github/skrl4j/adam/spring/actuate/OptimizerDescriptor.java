@@ -3,20 +3,22 @@ package io.github.skrl4j.adam.spring.actuate;
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.LearningRateSchedule;
 import io.github.skrl4j.adam.Optimizer;
-import io.github.skrl4j.adam.spring.StepOutcome;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 
 /**
- * One optimizer as the {@code optimizers} endpoint shows it. Numbers that are not known yet (before
- * the first step) or not finite (a skipped step's norm) are {@code null}, so the JSON holds only
- * numbers and nulls; {@code lastStep} says why.
+ * One optimizer as the {@code optimizers} endpoint shows it. A value that does not apply or is not
+ * known yet is {@code null}, and Actuator's JSON leaves {@code null} fields out: the key is then
+ * absent. That is a number not known before the first step or not finite (a skipped step's norm;
+ * {@code lastStep} says why), and a learning-rate setting the optimizer does not use
+ * ({@code settings.learningRateSource} says which one it uses).
  *
  * @param name             the optimizer's name
  * @param settings         its settings
  * @param count            steps applied
  * @param lastGradientNorm global gradient norm before clipping of the last applied step
- * @param lastLearningRate learning rate of the last applied step
+ * @param lastLearningRate learning rate of the last applied step: the fixed one, the schedule's, or
+ *                         the one given to that step when {@code scale} is false
  * @param skippedSteps     steps skipped for a non-finite gradient
  * @param lastStep         how the last step call ended
  */
@@ -25,21 +27,35 @@ public record OptimizerDescriptor(String name, Settings settings, long count, @N
 
     static OptimizerDescriptor of(Optimizer optimizer, @Nullable StepOutcome outcome) {
         StepOutcome last = outcome != null ? outcome
-                : new StepOutcome(StepOutcome.Status.NONE, optimizer.count(), null);
+                : new StepOutcome(StepOutcome.Status.NONE, optimizer.count(), 0, null);
         return new OptimizerDescriptor(optimizer.name(), Settings.of(optimizer.config()), optimizer.count(),
                 finiteOrNull(optimizer.lastGradientNorm()), finiteOrNull(optimizer.lastLearningRate()),
-                optimizer.skippedSteps(), new LastStep(last.status().name(), last.reason()));
+                optimizer.skippedSteps(),
+                new LastStep(last.status().name(), last.consecutiveFailures(), last.reason()));
     }
 
     private static @Nullable Double finiteOrNull(double value) {
         return Double.isFinite(value) ? value : null;
     }
 
+    /** Where an optimizer's learning rate comes from. */
+    public enum LearningRateSource {
+        /** The fixed {@code settings.lr}. */
+        FIXED,
+        /** {@code settings.learningRateSchedule}, evaluated at each step's count. */
+        SCHEDULE,
+        /** Each step brings its own ({@code scale} is false): see {@code lastLearningRate}. */
+        STEP
+    }
+
     /**
      * The settings, as configured.
      *
-     * @param lr                   the fixed learning rate (unused when a schedule is set or scale is false)
-     * @param learningRateSchedule the schedule replacing {@code lr}, described; {@code null} when none
+     * @param learningRateSource   where the learning rate comes from
+     * @param lr                   the fixed learning rate; {@code null} unless {@code learningRateSource}
+     *                             is {@code FIXED}
+     * @param learningRateSchedule the schedule, described; {@code null} unless {@code learningRateSource}
+     *                             is {@code SCHEDULE}
      * @param gradNormClip         maximum global gradient norm; 0 = no clipping
      * @param scale                whether the optimizer applies its own learning rate
      * @param b1                   first-moment decay
@@ -51,14 +67,17 @@ public record OptimizerDescriptor(String name, Settings settings, long count, @N
      * @param nesterov             Nesterov momentum on or off
      * @param nonFinite            ERROR or SKIP
      */
-    public record Settings(double lr, @Nullable String learningRateSchedule, double gradNormClip, boolean scale,
-            double b1, double b2, double eps, double epsRoot, double weightDecay, boolean amsgrad, boolean nesterov,
-            String nonFinite) {
+    public record Settings(LearningRateSource learningRateSource, @Nullable Double lr,
+            @Nullable String learningRateSchedule, double gradNormClip, boolean scale, double b1, double b2,
+            double eps, double epsRoot, double weightDecay, boolean amsgrad, boolean nesterov, String nonFinite) {
 
         static Settings of(Adam a) {
             LearningRateSchedule schedule = a.learningRateSchedule();
-            return new Settings(a.lr(), schedule == null ? null : schedule.toString(), a.gradNormClip(), a.scale(),
-                    a.b1(), a.b2(), a.eps(), a.epsRoot(), a.weightDecay(), a.amsgrad(), a.nesterov(),
+            LearningRateSource source = !a.scale() ? LearningRateSource.STEP
+                    : schedule != null ? LearningRateSource.SCHEDULE : LearningRateSource.FIXED;
+            return new Settings(source, source == LearningRateSource.FIXED ? a.lr() : null,
+                    source == LearningRateSource.SCHEDULE ? String.valueOf(schedule) : null, a.gradNormClip(),
+                    a.scale(), a.b1(), a.b2(), a.eps(), a.epsRoot(), a.weightDecay(), a.amsgrad(), a.nesterov(),
                     a.nonFinitePolicy().name());
         }
     }
@@ -66,9 +85,10 @@ public record OptimizerDescriptor(String name, Settings settings, long count, @N
     /**
      * How the last step call ended.
      *
-     * @param status NONE, APPLIED, SKIPPED or REJECTED
-     * @param reason why it was skipped or rejected; {@code null} otherwise
+     * @param status              NONE, APPLIED, SKIPPED or REJECTED
+     * @param consecutiveFailures skipped or rejected step calls in a row; 0 after an applied step
+     * @param reason              why it was skipped or rejected; {@code null} otherwise
      */
-    public record LastStep(String status, @Nullable String reason) {
+    public record LastStep(String status, long consecutiveFailures, @Nullable String reason) {
     }
 }

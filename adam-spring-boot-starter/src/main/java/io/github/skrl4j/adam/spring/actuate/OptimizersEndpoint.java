@@ -18,10 +18,12 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 public class OptimizersEndpoint {
 
     private final OptimizerRegistry registry;
+    private final StepOutcomes outcomes;
 
-    /** Reports on the optimizers of {@code registry}. */
-    public OptimizersEndpoint(OptimizerRegistry registry) {
+    /** Reports on the optimizers of {@code registry}, with their last steps as {@code outcomes} saw them. */
+    public OptimizersEndpoint(OptimizerRegistry registry, StepOutcomes outcomes) {
         this.registry = registry;
+        this.outcomes = outcomes;
     }
 
     /** All registered optimizers, by name. */
@@ -29,7 +31,7 @@ public class OptimizersEndpoint {
     public OptimizersDescriptor optimizers() {
         Map<String, OptimizerDescriptor> all = new LinkedHashMap<>();
         for (Optimizer optimizer : registry.optimizers()) {
-            all.put(optimizer.name(), OptimizerDescriptor.of(optimizer, registry.lastStep(optimizer.name())));
+            all.put(optimizer.name(), OptimizerDescriptor.of(optimizer, outcomes.of(optimizer)));
         }
         return new OptimizersDescriptor(all);
     }
@@ -38,7 +40,7 @@ public class OptimizersEndpoint {
     @ReadOperation
     public @Nullable OptimizerDescriptor optimizer(@Selector String name) {
         Optimizer optimizer = registry.find(name);
-        return optimizer == null ? null : OptimizerDescriptor.of(optimizer, registry.lastStep(name));
+        return optimizer == null ? null : OptimizerDescriptor.of(optimizer, outcomes.of(optimizer));
     }
 
     /**

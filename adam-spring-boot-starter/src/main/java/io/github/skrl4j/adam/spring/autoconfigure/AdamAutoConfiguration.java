@@ -4,6 +4,7 @@ import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.StepListener;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import io.github.skrl4j.adam.spring.actuate.StepOutcomes;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,26 +14,37 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The core of the starter: binds and validates {@code skrl.optim.adam.*}, and provides the
- * {@link OptimizerRegistry} and the {@link OptimizerFactory}, each replaceable by a bean of the
+ * {@link OptimizerRegistry}, the {@link OptimizerFactory} and the last-step tracking
+ * ({@link StepOutcomes}) that the endpoint and health read, each replaceable by a bean of the
  * application's own. Every {@link StepListener} bean of the application hears every optimizer the
  * factory creates.
  */
 @AutoConfiguration
 @ConditionalOnClass(Optimizer.class)
 @EnableConfigurationProperties(AdamProperties.class)
-public class AdamAutoConfiguration {
+public final class AdamAutoConfiguration {
 
     /** The registry that metrics, the endpoint and health read. */
     @Bean
     @ConditionalOnMissingBean
-    public OptimizerRegistry optimizerRegistry() {
+    OptimizerRegistry optimizerRegistry() {
         return new OptimizerRegistry();
+    }
+
+    /**
+     * How each registered optimizer's last step ended, for the {@code optimizers} endpoint and health
+     * contributor: a registry listener, as the metrics binding is.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    StepOutcomes optimizerStepOutcomes(OptimizerRegistry registry) {
+        return new StepOutcomes().bindTo(registry);
     }
 
     /** The factory mapping the properties onto optimizers. */
     @Bean
     @ConditionalOnMissingBean(OptimizerFactory.class)
-    public PropertiesOptimizerFactory optimizerFactory(AdamProperties properties, OptimizerRegistry registry,
+    PropertiesOptimizerFactory optimizerFactory(AdamProperties properties, OptimizerRegistry registry,
             ObjectProvider<StepListener> listeners) {
         return new PropertiesOptimizerFactory(properties, registry, listeners.orderedStream().toList());
     }

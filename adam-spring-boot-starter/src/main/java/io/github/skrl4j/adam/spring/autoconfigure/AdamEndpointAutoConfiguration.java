@@ -2,6 +2,7 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import io.github.skrl4j.adam.spring.actuate.OptimizersEndpoint;
+import io.github.skrl4j.adam.spring.actuate.StepOutcomes;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,14 +17,14 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = AdamAutoConfiguration.class)
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
-@ConditionalOnBean(OptimizerRegistry.class)
-public class AdamEndpointAutoConfiguration {
+@ConditionalOnBean({OptimizerRegistry.class, StepOutcomes.class})
+public final class AdamEndpointAutoConfiguration {
 
     /** The endpoint. */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    public OptimizersEndpoint optimizersEndpoint(OptimizerRegistry registry) {
-        return new OptimizersEndpoint(registry);
+    OptimizersEndpoint optimizersEndpoint(OptimizerRegistry registry, StepOutcomes optimizerStepOutcomes) {
+        return new OptimizersEndpoint(registry, optimizerStepOutcomes);
     }
 }

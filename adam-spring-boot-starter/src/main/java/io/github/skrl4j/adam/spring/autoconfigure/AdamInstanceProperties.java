@@ -71,6 +71,10 @@ public class AdamInstanceProperties {
     @Valid
     private final ScheduleProperties schedule = new ScheduleProperties();
 
+    /** Whether this optimizer's failing steps may turn the optimizers health DOWN; falls back to skrl.optim.adam.health.*. */
+    @Valid
+    private final Health health = new Health();
+
     /**
      * Overwrites, in {@code builder}, the settings this instance sets, and sets its schedule.
      *
@@ -201,11 +205,48 @@ public class AdamInstanceProperties {
         return schedule;
     }
 
+    public Health getHealth() {
+        return health;
+    }
+
     public @Nullable NonFinitePolicy getNonFinite() {
         return nonFinite;
     }
 
     public void setNonFinite(@Nullable NonFinitePolicy nonFinite) {
         this.nonFinite = nonFinite;
+    }
+
+    /** The {@code skrl.optim.adam.instances.<name>.health.*} settings; unset keys fall back to the top level. */
+    public static class Health {
+
+        /**
+         * Whether this optimizer may turn the optimizers health DOWN after failure-threshold skipped or
+         * rejected steps in a row; falls back to skrl.optim.adam.health.allow-health-indicator-to-fail.
+         */
+        private @Nullable Boolean allowHealthIndicatorToFail;
+
+        /**
+         * Skipped or rejected steps in a row after which this optimizer, if allowed to fail, turns the
+         * optimizers health DOWN; falls back to skrl.optim.adam.health.failure-threshold. At least 1.
+         */
+        @Positive
+        private @Nullable Integer failureThreshold;
+
+        public @Nullable Boolean getAllowHealthIndicatorToFail() {
+            return allowHealthIndicatorToFail;
+        }
+
+        public void setAllowHealthIndicatorToFail(@Nullable Boolean allowHealthIndicatorToFail) {
+            this.allowHealthIndicatorToFail = allowHealthIndicatorToFail;
+        }
+
+        public @Nullable Integer getFailureThreshold() {
+            return failureThreshold;
+        }
+
+        public void setFailureThreshold(@Nullable Integer failureThreshold) {
+            this.failureThreshold = failureThreshold;
+        }
     }
 }

@@ -22,12 +22,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({MeterRegistry.class, OptimizerRegistry.class})
 @ConditionalOnBooleanProperty(name = AdamProperties.PREFIX + ".metrics.enabled", matchIfMissing = true)
-public class AdamMetricsAutoConfiguration {
+public final class AdamMetricsAutoConfiguration {
 
     /** Binds every registered optimizer's meters to the application's meter registry. */
     @Bean
     @ConditionalOnMissingBean
-    public AdamMetrics adamMetrics(MeterRegistry meterRegistry, OptimizerRegistry optimizerRegistry) {
+    AdamMetrics adamMetrics(MeterRegistry meterRegistry, OptimizerRegistry optimizerRegistry) {
         return new AdamMetrics(meterRegistry).bindTo(optimizerRegistry);
     }
 }

@@ -2,6 +2,8 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.NonFinitePolicy;
+import io.github.skrl4j.adam.spring.actuate.OptimizerHealthPolicy;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
@@ -111,6 +113,13 @@ public class AdamProperties implements Validator, EnvironmentAware {
 
     /** Micrometer meters. */
     private final Metrics metrics = new Metrics();
+
+    /**
+     * Whether an optimizer's failing steps may turn the optimizers health DOWN; the default of every
+     * instance (instances.&lt;name&gt;.health.*).
+     */
+    @Valid
+    private final Health health = new Health();
 
     // where the values came from, for the failure report; set before binding
     private @Nullable Environment environment;
@@ -234,6 +243,20 @@ public class AdamProperties implements Validator, EnvironmentAware {
         return metrics;
     }
 
+    public Health getHealth() {
+        return health;
+    }
+
+    /** The health policy of the optimizer named {@code name}: its instance's keys, falling back to the top level. */
+    OptimizerHealthPolicy healthPolicy(String name) {
+        AdamInstanceProperties instance = instances.get(name);
+        AdamInstanceProperties.Health own = instance == null ? null : instance.getHealth();
+        Boolean allow = own == null ? null : own.getAllowHealthIndicatorToFail();
+        Integer threshold = own == null ? null : own.getFailureThreshold();
+        return new OptimizerHealthPolicy(allow != null ? allow : health.isAllowHealthIndicatorToFail(),
+                threshold != null ? threshold : health.getFailureThreshold());
+    }
+
     /** The {@code skrl.optim.adam.metrics.*} settings. */
     public static class Metrics {
 
@@ -249,6 +272,40 @@ public class AdamProperties implements Validator, EnvironmentAware {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /** The {@code skrl.optim.adam.health.*} settings, the defaults of every instance. */
+    public static class Health {
+
+        /**
+         * Whether an optimizer may turn the optimizers health contributor DOWN, after failure-threshold
+         * skipped or rejected steps in a row. When false (the default) failing steps are only reported
+         * in the health details.
+         */
+        private boolean allowHealthIndicatorToFail = false;
+
+        /**
+         * Skipped or rejected steps in a row after which an optimizer allowed to fail turns the
+         * optimizers health DOWN (until its next applied step). At least 1.
+         */
+        @Positive
+        private int failureThreshold = 5;
+
+        public boolean isAllowHealthIndicatorToFail() {
+            return allowHealthIndicatorToFail;
+        }
+
+        public void setAllowHealthIndicatorToFail(boolean allowHealthIndicatorToFail) {
+            this.allowHealthIndicatorToFail = allowHealthIndicatorToFail;
+        }
+
+        public int getFailureThreshold() {
+            return failureThreshold;
+        }
+
+        public void setFailureThreshold(int failureThreshold) {
+            this.failureThreshold = failureThreshold;
         }
     }
 }

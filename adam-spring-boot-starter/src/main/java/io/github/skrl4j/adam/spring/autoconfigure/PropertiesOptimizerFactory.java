@@ -2,15 +2,21 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.Model;
+import io.github.skrl4j.adam.CheckpointException;
 import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.StepListener;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The auto-configured {@link OptimizerFactory}: maps {@link AdamProperties} onto {@link Adam}
@@ -20,8 +26,13 @@ import java.util.Objects;
  * the property constraints catch) stops the start rather than the first {@code create}.
  * {@code create(name, model)} accepts only configured instance names: a name typed wrong in code
  * fails loudly, listing the configured ones, instead of silently training with the defaults.
+ *
+ * <p>{@code resume(name, model, file)} reads the file's count and moments through adam-core's public
+ * checkpoint API and restores them under the configured settings.
  */
 public final class PropertiesOptimizerFactory implements OptimizerFactory {
+
+    private static final Log log = LogFactory.getLog(PropertiesOptimizerFactory.class);
 
     private final OptimizerRegistry registry;
     private final Adam defaults;
@@ -62,6 +73,40 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
     @Override
     public Optimizer create(String name, Model model) {
         return registry.register(config(name).init(model));
+    }
+
+    @Override
+    public Optimizer resume(String name, Model model, Path file) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(file, "file");
+        Adam configured = config(name);
+        AtomicReference<Adam> saved = new AtomicReference<>();
+        OptimizerState state;
+        // the file's own optimizer only reads count and moments; it never steps, so starts no threads
+        try (Optimizer fromFile = Optimizer.loadWith(file, model, settings -> {
+            saved.set(settings.build());
+            return settings;
+        })) {
+            state = fromFile.state();
+        }
+        Adam savedSettings = saved.get();
+        String prefix = AdamProperties.PREFIX + ".instances." + name;
+        if (savedSettings.amsgrad() != configured.amsgrad()) {
+            throw new CheckpointException(file, "cannot be resumed as optimizer '" + name + "': it was saved with"
+                    + " amsgrad = " + savedSettings.amsgrad() + " but " + prefix + ".amsgrad is "
+                    + configured.amsgrad() + "; AMSGrad's running maximum of the second moment cannot be "
+                    + (configured.amsgrad() ? "made up" : "dropped") + ". Configure amsgrad = "
+                    + savedSettings.amsgrad() + " to resume, or start afresh with create(name, model)");
+        }
+        Optimizer resumed = Optimizer.restore(configured, model, state);
+        List<String> differences = SettingsDifferences.between(savedSettings, configured);
+        if (!differences.isEmpty()) {
+            log.warn("Resuming optimizer '" + name + "' from " + file + " at count " + state.count()
+                    + " with the configured settings (" + prefix + ".*, falling back to " + AdamProperties.PREFIX
+                    + ".*), which differ from the saved ones: " + String.join("; ", differences)
+                    + ". Count and moments carry over; the steps from here use the configured settings.");
+        }
+        return registry.register(resumed);
     }
 
     @Override

@@ -10,17 +10,19 @@ import java.util.Objects;
 
 /**
  * Binds every optimizer of an {@link OptimizerRegistry} to a {@link MeterRegistry}: meters are
- * registered when an optimizer is registered and removed when it is removed or replaced, all tagged
- * {@value #TAG_NAME} with the optimizer's name.
+ * registered when an optimizer is registered and removed from the meter registry when it is removed,
+ * replaced or closed, all tagged {@value #TAG_NAME} with the optimizer's name.
  *
  * <p>{@link #bindTo(OptimizerRegistry)} once; optimizers already registered are bound at once.
  */
 public final class AdamMetrics implements OptimizerRegistry.Listener {
 
-    /** Counter of applied steps. */
+    /**
+     * Counter of step calls by {@value #TAG_OUTCOME}: {@value #OUTCOME_APPLIED}, {@value #OUTCOME_SKIPPED}
+     * (a non-finite gradient under non-finite=skip) or {@value #OUTCOME_REJECTED} (refused with an
+     * exception, nothing changed).
+     */
     public static final String STEPS = "skrl.optim.adam.steps";
-    /** Counter of steps skipped for a non-finite gradient. */
-    public static final String STEPS_SKIPPED = "skrl.optim.adam.steps.skipped";
     /** Distribution summary of the global gradient norm before clipping. */
     public static final String GRADIENT_NORM = "skrl.optim.adam.gradient.norm";
     /** Counter of steps whose gradient clipping scaled down. */
@@ -29,6 +31,14 @@ public final class AdamMetrics implements OptimizerRegistry.Listener {
     public static final String LEARNING_RATE = "skrl.optim.adam.learning.rate";
     /** The tag holding the optimizer's name. */
     public static final String TAG_NAME = "name";
+    /** The tag of {@value #STEPS} saying how a step call ended. */
+    public static final String TAG_OUTCOME = "outcome";
+    /** {@value #TAG_OUTCOME} of a step that was applied. */
+    public static final String OUTCOME_APPLIED = "applied";
+    /** {@value #TAG_OUTCOME} of a step skipped for a non-finite gradient. */
+    public static final String OUTCOME_SKIPPED = "skipped";
+    /** {@value #TAG_OUTCOME} of a step refused with an exception. */
+    public static final String OUTCOME_REJECTED = "rejected";
 
     private final MeterRegistry meterRegistry;
     private final Map<Optimizer, OptimizerMeters> bound = new IdentityHashMap<>();

@@ -18,24 +18,20 @@ import java.util.List;
  */
 final class OptimizerMeters implements StepListener {
 
-    private final Counter steps;
-    private final Counter clipped;
+    private final Counter applied;
     private final Counter skipped;
+    private final Counter rejected;
+    private final Counter clipped;
     private final DistributionSummary gradientNorm;
     private final Gauge learningRate;
 
     OptimizerMeters(Optimizer optimizer, MeterRegistry registry) {
         Tags tags = Tags.of(AdamMetrics.TAG_NAME, optimizer.name());
-        steps = Counter.builder(AdamMetrics.STEPS)
-                .description("Optimizer steps applied")
-                .tags(tags)
-                .register(registry);
+        applied = steps(registry, tags, AdamMetrics.OUTCOME_APPLIED);
+        skipped = steps(registry, tags, AdamMetrics.OUTCOME_SKIPPED);
+        rejected = steps(registry, tags, AdamMetrics.OUTCOME_REJECTED);
         clipped = Counter.builder(AdamMetrics.GRADIENT_CLIPPED)
                 .description("Steps whose gradient global-norm clipping scaled down")
-                .tags(tags)
-                .register(registry);
-        skipped = Counter.builder(AdamMetrics.STEPS_SKIPPED)
-                .description("Steps skipped for a non-finite gradient (non-finite=skip)")
                 .tags(tags)
                 .register(registry);
         gradientNorm = DistributionSummary.builder(AdamMetrics.GRADIENT_NORM)
@@ -48,6 +44,14 @@ final class OptimizerMeters implements StepListener {
                 .register(registry);
     }
 
+    private static Counter steps(MeterRegistry registry, Tags tags, String outcome) {
+        return Counter.builder(AdamMetrics.STEPS)
+                .description("Optimizer step calls, by outcome: applied, skipped (non-finite gradient) or rejected")
+                .tags(tags)
+                .tag(AdamMetrics.TAG_OUTCOME, outcome)
+                .register(registry);
+    }
+
     @Override
     public void onStep(StepEvent event) {
         if (event.skipped()) {
@@ -55,14 +59,19 @@ final class OptimizerMeters implements StepListener {
             skipped.increment();
             return;
         }
-        steps.increment();
+        applied.increment();
         gradientNorm.record(event.gradientNorm());
         if (event.clipped()) {
             clipped.increment();
         }
     }
 
+    @Override
+    public void onRejected(String optimizerName, long count, RuntimeException error) {
+        rejected.increment();
+    }
+
     List<Meter> meters() {
-        return List.of(steps, clipped, skipped, gradientNorm, learningRate);
+        return List.of(applied, skipped, rejected, clipped, gradientNorm, learningRate);
     }
 }

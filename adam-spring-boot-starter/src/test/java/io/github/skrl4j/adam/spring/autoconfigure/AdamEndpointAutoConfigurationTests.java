@@ -50,6 +50,7 @@ class AdamEndpointAutoConfigurationTests {
             assertThat(p.get("skippedSteps").asLong()).isZero();
             assertThat(p.get("lastStep").get("status").asString()).isEqualTo("APPLIED");
             JsonNode settings = p.get("settings");
+            assertThat(settings.get("learningRateSource").asString()).isEqualTo("FIXED");
             assertThat(settings.get("lr").asDouble()).isEqualTo(0.003);
             assertThat(settings.get("gradNormClip").asDouble()).isEqualTo(0.5);
             assertThat(settings.get("b1").asDouble()).isEqualTo(0.9);
@@ -68,6 +69,28 @@ class AdamEndpointAutoConfigurationTests {
             assertThat(v.get("settings").get("amsgrad").asBoolean()).isTrue();
             assertThat(v.get("settings").get("nonFinite").asString()).isEqualTo("SKIP");
         });
+    }
+
+    @Test
+    void aScaleFalseOptimizerShowsThatStepsBringTheirLearningRateAndTheLastOneGiven() {
+        runner.withPropertyValues("skrl.optim.adam.instances.driven.scale=false",
+                "skrl.optim.adam.instances.driven.lr=0.05").run(context -> {
+                    Tensors params = model();
+                    Optimizer driven = context.getBean(OptimizerFactory.class).create("driven", params);
+                    OptimizersEndpoint endpoint = context.getBean(OptimizersEndpoint.class);
+                    OptimizerDescriptor before = endpoint.optimizer("driven");
+                    assertThat(before.settings().learningRateSource())
+                            .isEqualTo(OptimizerDescriptor.LearningRateSource.STEP);
+                    assertThat(before.settings().lr()).isNull(); // 0.05 is configured but never used
+                    assertThat(before.lastLearningRate()).isNull();
+
+                    driven.step(gradient(), params, 2e-4);
+                    driven.step(gradient(), params, 1e-4);
+
+                    OptimizerDescriptor after = endpoint.optimizer("driven");
+                    assertThat(after.lastLearningRate()).isEqualTo(1e-4);
+                    assertThat(after.settings().lr()).isNull();
+                });
     }
 
     @Test
@@ -92,8 +115,22 @@ class AdamEndpointAutoConfigurationTests {
             assertThatThrownBy(() -> policy.step(nanGradient(), params));
             OptimizerDescriptor descriptor = context.getBean(OptimizersEndpoint.class).optimizer("policy");
             assertThat(descriptor.lastStep().status()).isEqualTo("REJECTED");
+            assertThat(descriptor.lastStep().consecutiveFailures()).isEqualTo(1);
             assertThat(descriptor.lastStep().reason()).contains("NonFiniteGradientException").contains("'w'");
             assertThat(descriptor.lastGradientNorm()).isNull();
+        });
+    }
+
+    @Test
+    void aClosedOptimizerIsNoLongerShown() {
+        runner.run(context -> {
+            OptimizerFactory factory = context.getBean(OptimizerFactory.class);
+            factory.create("policy", model()).close();
+            factory.create("value", model());
+            OptimizersEndpoint endpoint = context.getBean(OptimizersEndpoint.class);
+
+            assertThat(endpoint.optimizers().optimizers()).containsOnlyKeys("value");
+            assertThat(endpoint.optimizer("policy")).isNull();
         });
     }
 

@@ -27,6 +27,11 @@ class AdamHealthAutoConfigurationTests {
             .withPropertyValues("skrl.optim.adam.instances.policy.lr=0.01",
                     "skrl.optim.adam.instances.value.non-finite=skip");
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> detail(Health health, String name) {
+        return (Map<String, Object>) health.getDetails().get(name);
+    }
+
     @Test
     void upWithNoOptimizersAndAfterGoodSteps() {
         runner.run(context -> {
@@ -36,12 +41,13 @@ class AdamHealthAutoConfigurationTests {
             context.getBean(OptimizerFactory.class).create("policy", params).step(gradient(), params);
             Health up = health.health();
             assertThat(up.getStatus()).isEqualTo(Status.UP);
-            assertThat(up.getDetails()).containsEntry("policy", Map.of("lastStep", "APPLIED", "count", 1L));
+            assertThat(up.getDetails()).containsEntry("policy",
+                    Map.of("lastStep", "APPLIED", "count", 1L, "consecutiveFailures", 0L));
         });
     }
 
     @Test
-    void downAfterANaNGradientWithTheParametersUntouchedThenUpAfterAGoodStep() {
+    void byDefaultARejectedStepIsReportedWithoutFailingTheHealth() {
         runner.run(context -> {
             HealthIndicator health = context.getBean(OptimizersHealthIndicator.class);
             Tensors params = model();
@@ -49,44 +55,91 @@ class AdamHealthAutoConfigurationTests {
             policy.step(gradient(), params);
             Tensors before = params.copy();
 
-            assertThatThrownBy(() -> policy.step(nanGradient(), params))
-                    .isInstanceOf(NonFiniteGradientException.class);
+            for (int i = 0; i < 20; i++) {
+                assertThatThrownBy(() -> policy.step(nanGradient(), params))
+                        .isInstanceOf(NonFiniteGradientException.class);
+            }
 
             assertThat(params.contentEquals(before)).isTrue();
-            assertThat(policy.count()).isEqualTo(1);
-            Health down = health.health();
-            assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> detail = (Map<String, Object>) down.getDetails().get("policy");
-            assertThat(detail).containsEntry("lastStep", "REJECTED").containsEntry("count", 1L);
+            Health report = health.health();
+            assertThat(report.getStatus()).isEqualTo(Status.UP);
+            Map<String, Object> detail = detail(report, "policy");
+            assertThat(detail).containsEntry("lastStep", "REJECTED").containsEntry("count", 1L)
+                    .containsEntry("consecutiveFailures", 20L).doesNotContainKey("failureThreshold");
             assertThat((String) detail.get("reason")).contains("NonFiniteGradientException")
                     .contains("gradient 'w' holds NaN at index 1");
 
             policy.step(gradient(), params);
-            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+            assertThat(detail(health.health(), "policy")).containsEntry("consecutiveFailures", 0L)
+                    .doesNotContainKey("reason");
         });
     }
 
     @Test
-    void downAfterASkippedStepNamingTheOptimizerWhileOthersStayUp() {
+    void anInstanceThatOptsInTurnsDownAtItsThresholdAndUpAfterItsNextAppliedStep() {
+        runner.withPropertyValues("skrl.optim.adam.instances.value.health.allow-health-indicator-to-fail=true",
+                "skrl.optim.adam.instances.value.health.failure-threshold=3").run(context -> {
+                    HealthIndicator health = context.getBean(OptimizersHealthIndicator.class);
+                    OptimizerFactory factory = context.getBean(OptimizerFactory.class);
+                    Tensors policyParams = model();
+                    Tensors valueParams = model();
+                    Optimizer policy = factory.create("policy", policyParams);
+                    Optimizer value = factory.create("value", valueParams);
+                    // policy did not opt in: its failures never fail the health
+                    for (int i = 0; i < 5; i++) {
+                        assertThatThrownBy(() -> policy.step(nanGradient(), policyParams));
+                    }
+                    value.step(nanGradient(), valueParams);
+                    value.step(nanGradient(), valueParams);
+                    assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+
+                    value.step(nanGradient(), valueParams); // the third skipped step in a row
+
+                    Health down = health.health();
+                    assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(detail(down, "value")).containsEntry("lastStep", "SKIPPED")
+                            .containsEntry("consecutiveFailures", 3L).containsEntry("failureThreshold", 3);
+                    assertThat((String) detail(down, "value").get("reason")).contains("non-finite gradient");
+                    assertThat(detail(down, "policy")).containsEntry("consecutiveFailures", 5L)
+                            .doesNotContainKey("failureThreshold");
+
+                    value.step(gradient(), valueParams);
+                    assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+                });
+    }
+
+    @Test
+    void theTopLevelHealthKeysAreEveryInstancesDefault() {
+        runner.withPropertyValues("skrl.optim.adam.health.allow-health-indicator-to-fail=true",
+                "skrl.optim.adam.health.failure-threshold=2",
+                "skrl.optim.adam.instances.value.health.allow-health-indicator-to-fail=false").run(context -> {
+                    HealthIndicator health = context.getBean(OptimizersHealthIndicator.class);
+                    OptimizerFactory factory = context.getBean(OptimizerFactory.class);
+                    Tensors valueParams = model();
+                    Optimizer value = factory.create("value", valueParams);
+                    value.step(nanGradient(), valueParams);
+                    value.step(nanGradient(), valueParams);
+                    assertThat(health.health().getStatus()).isEqualTo(Status.UP); // value opted out
+
+                    Tensors policyParams = model();
+                    Optimizer policy = factory.create("policy", policyParams);
+                    assertThatThrownBy(() -> policy.step(nanGradient(), policyParams));
+                    assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+                    assertThatThrownBy(() -> policy.step(nanGradient(), policyParams));
+                    assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(detail(health.health(), "policy")).containsEntry("failureThreshold", 2);
+                });
+    }
+
+    @Test
+    void aClosedOptimizerIsNoLongerReported() {
         runner.run(context -> {
             HealthIndicator health = context.getBean(OptimizersHealthIndicator.class);
             OptimizerFactory factory = context.getBean(OptimizerFactory.class);
-            Tensors policyParams = model();
-            Tensors valueParams = model();
-            factory.create("policy", policyParams).step(gradient(), policyParams);
-            Optimizer value = factory.create("value", valueParams);
-            Tensors before = valueParams.copy();
-            value.step(nanGradient(), valueParams);
+            factory.create("policy", model()).close();
+            factory.create("value", model());
 
-            assertThat(valueParams.contentEquals(before)).isTrue();
-            Health down = health.health();
-            assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> detail = (Map<String, Object>) down.getDetails().get("value");
-            assertThat(detail).containsEntry("lastStep", "SKIPPED");
-            assertThat((String) detail.get("reason")).contains("non-finite gradient");
-            assertThat(down.getDetails().get("policy")).isEqualTo(Map.of("lastStep", "APPLIED", "count", 1L));
+            assertThat(health.health().getDetails()).containsOnlyKeys("value");
         });
     }
 

@@ -4,6 +4,7 @@ import static io.github.skrl4j.adam.spring.TestModels.gradient;
 import static io.github.skrl4j.adam.spring.TestModels.model;
 import static io.github.skrl4j.adam.spring.TestModels.nanGradient;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.skrl4j.adam.Optimizer;
@@ -28,6 +29,31 @@ class AdamMetricsAutoConfigurationTests {
                     "skrl.optim.adam.instances.policy.non-finite=skip", "skrl.optim.adam.instances.policy.lr=0.01",
                     "skrl.optim.adam.instances.value.lr=0.002");
 
+    private static double steps(MeterRegistry meters, String name, String outcome) {
+        return meters.get(AdamMetrics.STEPS).tag(AdamMetrics.TAG_NAME, name).tag(AdamMetrics.TAG_OUTCOME, outcome)
+                .counter().count();
+    }
+
+    @Test
+    void refusedStepsAreCountedAsRejectedAndChangeNothingElse() {
+        runner.run(context -> {
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            Tensors params = model();
+            Optimizer value = context.getBean(OptimizerFactory.class).create("value", params); // non-finite=error
+            value.step(gradient(), params);
+            assertThatThrownBy(() -> value.step(nanGradient(), params)).isInstanceOf(IllegalArgumentException.class);
+            Tensors wrongShape = Tensors.of(Tensor.of("w", new float[] {0.3f}, 1), Tensor.of("b", new float[] {1f}));
+            assertThatThrownBy(() -> value.step(wrongShape, params)).isInstanceOf(IllegalArgumentException.class);
+
+            assertThat(steps(meters, "value", "applied")).isEqualTo(1);
+            assertThat(steps(meters, "value", "rejected")).isEqualTo(2);
+            assertThat(steps(meters, "value", "skipped")).isZero();
+            assertThat(meters.get(AdamMetrics.GRADIENT_NORM).tag("name", "value").summary().count()).isEqualTo(1);
+            // the metrics endpoint's view: every outcome summed per name
+            assertThat(meters.find(AdamMetrics.STEPS).tag("name", "value").counters()).hasSize(3);
+        });
+    }
+
     @Test
     void metersCountAndMeasureRealSteps() {
         runner.run(context -> {
@@ -42,9 +68,10 @@ class AdamMetricsAutoConfigurationTests {
             policy.step(small, params); // norm 0.5: not clipped
             policy.step(nanGradient(), params); // skipped
 
-            assertThat(meters.get(AdamMetrics.STEPS).tag("name", "policy").counter().count()).isEqualTo(2);
+            assertThat(steps(meters, "policy", "applied")).isEqualTo(2);
             assertThat(meters.get(AdamMetrics.GRADIENT_CLIPPED).tag("name", "policy").counter().count()).isEqualTo(1);
-            assertThat(meters.get(AdamMetrics.STEPS_SKIPPED).tag("name", "policy").counter().count()).isEqualTo(1);
+            assertThat(steps(meters, "policy", "skipped")).isEqualTo(1);
+            assertThat(steps(meters, "policy", "rejected")).isZero();
             DistributionSummary norm = meters.get(AdamMetrics.GRADIENT_NORM).tag("name", "policy").summary();
             assertThat(norm.count()).isEqualTo(2);
             assertThat(norm.totalAmount()).isCloseTo(1.8, within(1e-6));
@@ -67,8 +94,8 @@ class AdamMetricsAutoConfigurationTests {
             value.step(gradient(), valueParams);
             value.step(gradient(), valueParams);
 
-            assertThat(meters.get(AdamMetrics.STEPS).tag("name", "policy").counter().count()).isEqualTo(1);
-            assertThat(meters.get(AdamMetrics.STEPS).tag("name", "value").counter().count()).isEqualTo(2);
+            assertThat(steps(meters, "policy", "applied")).isEqualTo(1);
+            assertThat(steps(meters, "value", "applied")).isEqualTo(2);
             assertThat(meters.get(AdamMetrics.LEARNING_RATE).tag("name", "value").gauge().value()).isEqualTo(0.002);
             assertThat(meters.get(AdamMetrics.GRADIENT_CLIPPED).tag("name", "value").counter().count()).isZero();
         });
@@ -80,12 +107,12 @@ class AdamMetricsAutoConfigurationTests {
             context.getBean(OptimizerFactory.class).create("policy", model());
             MeterRegistry meters = context.getBean(MeterRegistry.class);
             assertThat(meters.get(AdamMetrics.LEARNING_RATE).tag("name", "policy").gauge().value()).isNaN();
-            assertThat(meters.get(AdamMetrics.STEPS).tag("name", "policy").counter().count()).isZero();
+            assertThat(steps(meters, "policy", "applied")).isZero();
         });
     }
 
     @Test
-    void replacingAnOptimizerStartsItsMetersAfreshAndTheOldOneNoLongerCounts() {
+    void replacingAnOptimizerStartsItsMetersAfreshAndTheOldOneIsClosed() {
         runner.run(context -> {
             MeterRegistry meters = context.getBean(MeterRegistry.class);
             OptimizerFactory factory = context.getBean(OptimizerFactory.class);
@@ -93,12 +120,26 @@ class AdamMetricsAutoConfigurationTests {
             Optimizer first = factory.create("policy", params);
             first.step(gradient(), params);
             Optimizer second = factory.create("policy", params);
-            assertThat(meters.get(AdamMetrics.STEPS).tag("name", "policy").counter().count()).isZero();
+            assertThat(steps(meters, "policy", "applied")).isZero();
+            assertThat(first.isClosed()).isTrue();
 
-            first.step(gradient(), params);
+            assertThatThrownBy(() -> first.step(gradient(), params)).isInstanceOf(IllegalStateException.class);
             second.step(gradient(), params);
-            assertThat(meters.find(AdamMetrics.STEPS).counters()).hasSize(1);
-            assertThat(meters.get(AdamMetrics.STEPS).tag("name", "policy").counter().count()).isEqualTo(1);
+            assertThat(meters.find(AdamMetrics.STEPS).counters()).hasSize(3); // one optimizer's three outcomes
+            assertThat(steps(meters, "policy", "applied")).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void closingAnOptimizerRemovesItsMeters() {
+        runner.run(context -> {
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            OptimizerFactory factory = context.getBean(OptimizerFactory.class);
+            factory.create("policy", model()).close();
+            factory.create("value", model());
+
+            assertThat(meters.getMeters()).isNotEmpty()
+                    .noneMatch(m -> "policy".equals(m.getId().getTag(AdamMetrics.TAG_NAME)));
         });
     }
 

@@ -46,8 +46,23 @@ class AdamPropertiesValidationTests {
         });
     }
 
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            skrl.optim.adam.health.failure-threshold                  | 0  | must be greater than 0
+            skrl.optim.adam.instances.value.health.failure-threshold  | -3 | must be greater than 0
+            """)
+    void aHealthThresholdBelowOneStopsTheStartNamingTheProperty(String property, String value, String rule) {
+        runner.withPropertyValues(property + "=" + value).run(context -> {
+            assertThat(context).hasFailed();
+            String report = FailureReports.of(context.getStartupFailure());
+            assertThat(report).contains("Property: " + property).contains("Value: \"" + value + "\"")
+                    .contains("Reason: " + rule);
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(textBlock = """
+            skrl.optim.adam.health.allow-to-fail
             skrl.optim.adam.instances.policy.lrr
             skrl.optim.adam.instances.value.weight_decay_typo
             skrl.optim.adam.learning-rate
@@ -63,6 +78,7 @@ class AdamPropertiesValidationTests {
     @CsvSource(delimiter = '|', textBlock = """
             skrl.optim.adam.non-finite                 | ignore
             skrl.optim.adam.instances.policy.amsgrad   | maybe
+            skrl.optim.adam.instances.policy.health.allow-health-indicator-to-fail | sometimes
             skrl.optim.adam.instances.policy.lr        | fast
             """)
     void aValueOfTheWrongTypeStopsTheStartNamingTheProperty(String property, String value) {

@@ -72,6 +72,10 @@ class SchedulePropertiesTests {
                     }
                     OptimizerDescriptor descriptor = context.getBean(OptimizersEndpoint.class).optimizer("policy");
                     assertThat(descriptor.settings().learningRateSchedule()).isEqualTo(expected.toString());
+                    assertThat(descriptor.settings().learningRateSource())
+                            .isEqualTo(OptimizerDescriptor.LearningRateSource.SCHEDULE);
+                    assertThat(descriptor.settings().lr()).isNull(); // the schedule replaces it
+                    assertThat(descriptor.lastLearningRate()).isEqualTo(expected.at(2));
                 });
     }
 

@@ -15,6 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
@@ -28,11 +30,16 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {
             "management.endpoints.web.exposure.include=health,metrics,prometheus,optimizers",
             "management.endpoint.health.show-details=always",
+            "management.endpoint.health.probes.enabled=true",
+            "management.endpoint.health.group.readiness.include=readinessState,optimizers",
+            "skrl.optim.adam.instances.value.health.allow-health-indicator-to-fail=true",
+            "skrl.optim.adam.instances.value.health.failure-threshold=2",
             "management.metrics.distribution.percentiles-histogram.skrl.optim.adam.gradient.norm=true",
             "skrl.optim.adam.lr=0.002",
             "skrl.optim.adam.instances.policy.lr=0.003",
             "skrl.optim.adam.instances.policy.grad-norm-clip=1.0",
-            "skrl.optim.adam.instances.value.non-finite=error"
+            "skrl.optim.adam.instances.value.non-finite=error",
+            "skrl.optim.adam.instances.driven.scale=false"
         })
 @AutoConfigureMetrics
 class ActuatorOverHttpIntegrationTests {
@@ -70,9 +77,10 @@ class ActuatorOverHttpIntegrationTests {
         HttpResponse<String> prometheus = get("/actuator/prometheus");
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body())
-                .contains("skrl_optim_adam_steps_total{name=\"policy\"} 3.0")
+                .contains("skrl_optim_adam_steps_total{name=\"policy\",outcome=\"applied\"} 3.0")
+                .contains("skrl_optim_adam_steps_total{name=\"policy\",outcome=\"rejected\"} 0.0")
                 .contains("skrl_optim_adam_gradient_clipped_total{name=\"policy\"} 3.0")
-                .contains("skrl_optim_adam_steps_skipped_total{name=\"policy\"} 0.0")
+                .contains("skrl_optim_adam_steps_total{name=\"policy\",outcome=\"skipped\"} 0.0")
                 .contains("skrl_optim_adam_gradient_norm_count{name=\"policy\"} 3")
                 .contains("skrl_optim_adam_gradient_norm_bucket{name=\"policy\",le=")
                 .contains("skrl_optim_adam_learning_rate{name=\"policy\"} 0.003");
@@ -84,27 +92,81 @@ class ActuatorOverHttpIntegrationTests {
         assertThat(body.get("settings").get("lr").asDouble()).isEqualTo(0.003);
         assertThat(body.get("settings").get("gradNormClip").asDouble()).isEqualTo(1.0);
 
+        assertThat(body.get("settings").get("learningRateSource").asString()).isEqualTo("FIXED");
+        assertThat(body.get("lastLearningRate").asDouble()).isEqualTo(0.003);
+        assertThat(body.get("lastStep").get("status").asString()).isEqualTo("APPLIED");
+        assertThat(body.get("lastStep").get("consecutiveFailures").asLong()).isZero();
+        // Actuator leaves null fields out: no schedule, no failure reason
+        assertThat(body.get("settings").has("learningRateSchedule")).isFalse();
+        assertThat(body.get("lastStep").has("reason")).isFalse();
+
         assertThat(JSON.readTree(get("/actuator/optimizers").body()).get("optimizers").has("policy")).isTrue();
         assertThat(get("/actuator/optimizers/critic").statusCode()).isEqualTo(404);
     }
 
     @Test
-    void healthTurnsDownOverHttpAfterARejectedStep() throws Exception {
+    void theEndpointLeavesOutWhatIsNotKnownOrNotUsed() throws Exception {
+        Tensors params = model();
+        factory.create("driven", params);
+
+        JsonNode fresh = JSON.readTree(get("/actuator/optimizers/driven").body());
+        List<String> keys = new ArrayList<>();
+        fresh.propertyNames().forEach(keys::add);
+        assertThat(keys).containsExactly("name", "settings", "count", "skippedSteps", "lastStep");
+        assertThat(fresh.get("settings").get("learningRateSource").asString()).isEqualTo("STEP");
+        assertThat(fresh.get("settings").has("lr")).isFalse(); // configured 0.002, never used with scale=false
+        assertThat(fresh.get("lastStep").get("status").asString()).isEqualTo("NONE");
+
+        factory.create("driven", params).step(gradient(), params, 1e-4);
+        JsonNode stepped = JSON.readTree(get("/actuator/optimizers/driven").body());
+        assertThat(stepped.get("lastLearningRate").asDouble()).isEqualTo(1e-4);
+        assertThat(stepped.get("lastGradientNorm").asDouble()).isGreaterThan(0);
+    }
+
+    @Test
+    void anOptedInOptimizerTakesTheReadinessGroupDownAfterItsThresholdWhileLivenessStaysUp() throws Exception {
         Tensors params = model();
         Optimizer value = factory.create("value", params);
         value.step(gradient(), params);
-        assertThat(get("/actuator/health/optimizers").statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+
+        assertThatThrownBy(() -> value.step(nanGradient(), params)).isInstanceOf(IllegalArgumentException.class);
+        HttpResponse<String> once = get("/actuator/health/optimizers");
+        assertThat(once.statusCode()).isEqualTo(200); // one bad batch: reported, not failing
+        assertThat(JSON.readTree(once.body()).get("details").get("value").get("consecutiveFailures").asLong())
+                .isEqualTo(1);
 
         assertThatThrownBy(() -> value.step(nanGradient(), params)).isInstanceOf(IllegalArgumentException.class);
 
-        HttpResponse<String> health = get("/actuator/health/optimizers");
-        assertThat(health.statusCode()).isEqualTo(503);
-        JsonNode body = JSON.readTree(health.body());
+        HttpResponse<String> readiness = get("/actuator/health/readiness");
+        assertThat(readiness.statusCode()).isEqualTo(503);
+        JsonNode body = JSON.readTree(readiness.body());
         assertThat(body.get("status").asString()).isEqualTo("DOWN");
-        assertThat(body.get("details").get("value").get("lastStep").asString()).isEqualTo("REJECTED");
-        assertThat(body.get("details").get("value").get("reason").asString()).contains("NaN");
+        JsonNode detail = body.get("components").get("optimizers").get("details").get("value");
+        assertThat(detail.get("lastStep").asString()).isEqualTo("REJECTED");
+        assertThat(detail.get("consecutiveFailures").asLong()).isEqualTo(2);
+        assertThat(detail.get("failureThreshold").asInt()).isEqualTo(2);
+        assertThat(detail.get("reason").asString()).contains("NaN");
+        assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 
         value.step(gradient(), params);
+        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
         assertThat(get("/actuator/health/optimizers").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void failingStepsOfAnOptimizerThatDidNotOptInNeverFailTheHealth() throws Exception {
+        Tensors params = model();
+        Optimizer policy = factory.create("policy", params);
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> policy.step(nanGradient(), params)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        HttpResponse<String> health = get("/actuator/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode detail = JSON.readTree(health.body()).get("components").get("optimizers").get("details")
+                .get("policy");
+        assertThat(detail.get("consecutiveFailures").asLong()).isEqualTo(10);
+        assertThat(detail.has("failureThreshold")).isFalse();
     }
 }

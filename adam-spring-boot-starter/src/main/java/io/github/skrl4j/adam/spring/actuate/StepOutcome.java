@@ -1,15 +1,18 @@
-package io.github.skrl4j.adam.spring;
+package io.github.skrl4j.adam.spring.actuate;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * How a registered optimizer's most recent {@code step} call ended.
  *
- * @param status what happened
- * @param count  the optimizer's count after that call (a skipped or rejected step leaves it unchanged)
- * @param reason why the step was skipped or rejected; {@code null} otherwise
+ * @param status              what happened
+ * @param count               the optimizer's count after that call (a skipped or rejected step leaves
+ *                            it unchanged)
+ * @param consecutiveFailures skipped or rejected steps in a row up to and including that call; 0
+ *                            after an applied step (and before any step)
+ * @param reason              why the step was skipped or rejected; {@code null} otherwise
  */
-public record StepOutcome(Status status, long count, @Nullable String reason) {
+public record StepOutcome(Status status, long count, long consecutiveFailures, @Nullable String reason) {
 
     /** What the most recent {@code step} call did. */
     public enum Status {
