@@ -3,7 +3,9 @@ package io.github.skrl4j.adam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -13,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SteadyStateAllocationTest {
 
+    private static final int MAX_WINDOWS = 5;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -33,7 +36,8 @@ class SteadyStateAllocationTest {
         }
         try (Optimizer opt = settings.build().init(model)) {
             assertAllocatesNothing(opt, model, grad, name, parallelism);
-            assertThat(heard[0]).isEqualTo(withListener ? 4_000L * 4_001 / 2 : 0);
+            long steps = opt.count();
+            assertThat(heard[0]).isEqualTo(withListener ? steps * (steps + 1) / 2 : 0);
         }
     }
 
@@ -44,18 +48,27 @@ class SteadyStateAllocationTest {
         }
         long[] workers = workerThreadIds(name);
         assertThat(workers).hasSize(parallelism - 1);
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        long workersBefore = allocatedBy(workers);
-        for (int i = 0; i < 1_000; i++) {
-            opt.step(grad, model);
+        // Steady state is reached once the JIT has compiled the step: on a loaded machine a window can
+        // still catch a late compilation or deoptimization, which allocates a few objects once. An
+        // allocation per step shows in every window (>= 16,000 bytes), so the first quiet window is
+        // the answer, and a step that allocates never finds one.
+        List<String> windows = new ArrayList<>();
+        for (int window = 0; window < MAX_WINDOWS; window++) {
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            long workersBefore = allocatedBy(workers);
+            for (int i = 0; i < 1_000; i++) {
+                opt.step(grad, model);
+            }
+            long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+            long workersAllocated = allocatedBy(workers) - workersBefore;
+            windows.add(allocated + " B stepping, " + workersAllocated + " B workers");
+            // allow the MXBean calls' own few bytes
+            if (allocated < 1_000 && workersAllocated < 1_000) {
+                assertThat(opt.count()).isEqualTo(4_000 + 1_000L * window);
+                return;
+            }
         }
-        long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-        long workersAllocated = allocatedBy(workers) - workersBefore;
-
-        // a single allocation per step would be >= 16,000 bytes; allow the MXBean calls' own few bytes
-        assertThat(allocated).as("bytes allocated by 1,000 steps on the stepping thread").isLessThan(1_000);
-        assertThat(workersAllocated).as("bytes allocated by 1,000 steps on the worker threads").isLessThan(1_000);
-        assertThat(opt.count()).isEqualTo(4_000);
+        throw new AssertionError("every window of 1,000 steps allocated: " + windows);
     }
 
     /** The ids of the worker threads of the optimizer named {@code name} ({@code skrl4j-adam-<name>-<part>}). */
