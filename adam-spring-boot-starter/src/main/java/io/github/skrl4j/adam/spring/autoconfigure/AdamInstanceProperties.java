@@ -1,6 +1,7 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.AdamSettings;
 import io.github.skrl4j.adam.LearningRateSchedule;
 import io.github.skrl4j.adam.NonFinitePolicy;
 import jakarta.validation.Valid;
@@ -76,49 +77,18 @@ public class AdamInstanceProperties {
     private final Health health = new Health();
 
     /**
-     * Overwrites, in {@code builder}, the settings this instance sets, and sets its schedule.
+     * The top-level settings with every setting this instance sets, and its schedule.
      *
-     * @param topLevelLr the top-level lr, which an unset lr falls back to (and a schedule's init-value)
+     * @throws IllegalArgumentException if the combination is invalid (a schedule with {@code scale = false})
      */
-    Adam.Builder applyTo(Adam.Builder builder, double topLevelLr) {
-        if (lr != null) {
-            builder.lr(lr);
+    AdamSettings applyTo(AdamSettings topLevel) {
+        AdamSettings settings = SettingsBinding.overlay(topLevel, this);
+        // a schedule's init-value defaults to this instance's lr, itself falling back to the top level
+        LearningRateSchedule learningRate = schedule.toSchedule(settings.lr());
+        if (learningRate == null) {
+            return settings;
         }
-        if (gradNormClip != null) {
-            builder.gradNormClip(gradNormClip);
-        }
-        if (scale != null) {
-            builder.scale(scale);
-        }
-        if (b1 != null) {
-            builder.b1(b1);
-        }
-        if (b2 != null) {
-            builder.b2(b2);
-        }
-        if (eps != null) {
-            builder.eps(eps);
-        }
-        if (epsRoot != null) {
-            builder.epsRoot(epsRoot);
-        }
-        if (weightDecay != null) {
-            builder.weightDecay(weightDecay);
-        }
-        if (amsgrad != null) {
-            builder.amsgrad(amsgrad);
-        }
-        if (nesterov != null) {
-            builder.nesterov(nesterov);
-        }
-        if (nonFinite != null) {
-            builder.nonFinitePolicy(nonFinite);
-        }
-        LearningRateSchedule learningRate = schedule.toSchedule(lr != null ? lr : topLevelLr);
-        if (learningRate != null) {
-            builder.lr(learningRate);
-        }
-        return builder;
+        return Adam.builder().settings(settings).lr(learningRate).build().settings();
     }
 
     public @Nullable Double getLr() {

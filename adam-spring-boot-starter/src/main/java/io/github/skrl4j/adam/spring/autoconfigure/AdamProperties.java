@@ -1,6 +1,6 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
-import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.AdamSettings;
 import io.github.skrl4j.adam.NonFinitePolicy;
 import io.github.skrl4j.adam.spring.actuate.OptimizerHealthPolicy;
 import jakarta.validation.Valid;
@@ -140,11 +140,9 @@ public class AdamProperties implements Validator, EnvironmentAware {
         PropertiesValidator.validate((AdamProperties) target, errors, environment);
     }
 
-    /** The top-level settings as a builder named {@code name}, to which an instance's overrides apply. */
-    Adam.Builder toBuilder(String name) {
-        return Adam.builder().name(name).lr(lr).gradNormClip(gradNormClip).scale(scale).b1(b1).b2(b2).eps(eps)
-                .epsRoot(epsRoot).weightDecay(weightDecay).amsgrad(amsgrad).nesterov(nesterov)
-                .nonFinitePolicy(nonFinite);
+    /** The top-level settings, which every instance's settings start from. */
+    AdamSettings settings() {
+        return SettingsBinding.overlay(AdamSettings.DEFAULTS, this);
     }
 
     public double getLr() {

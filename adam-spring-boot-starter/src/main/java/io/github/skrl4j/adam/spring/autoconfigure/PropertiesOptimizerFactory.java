@@ -1,6 +1,7 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.AdamSettings;
 import io.github.skrl4j.adam.Model;
 import io.github.skrl4j.adam.CheckpointException;
 import io.github.skrl4j.adam.Optimizer;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -48,17 +50,19 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
     public PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry,
             List<StepListener> listeners) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.defaults = build(AdamProperties.PREFIX, properties.toBuilder(Adam.DEFAULT_NAME), listeners);
+        this.defaults = build(AdamProperties.PREFIX, Adam.DEFAULT_NAME, properties::settings, listeners);
         Map<String, Adam> configs = new LinkedHashMap<>();
         properties.getInstances().forEach((name, instance) -> configs.put(name,
-                build(AdamProperties.PREFIX + ".instances." + name,
-                        instance.applyTo(properties.toBuilder(name), properties.getLr()), listeners)));
+                build(AdamProperties.PREFIX + ".instances." + name, name,
+                        () -> instance.applyTo(properties.settings()), listeners)));
         this.instances = Collections.unmodifiableMap(configs);
     }
 
-    private static Adam build(String prefix, Adam.Builder builder, List<StepListener> listeners) {
-        listeners.forEach(builder::listener);
+    private static Adam build(String prefix, String name, Supplier<AdamSettings> settings,
+                              List<StepListener> listeners) {
         try {
+            Adam.Builder builder = Adam.builder().name(name).settings(settings.get());
+            listeners.forEach(builder::listener);
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Invalid optimizer settings under '" + prefix + "': " + e.getMessage(), e);
