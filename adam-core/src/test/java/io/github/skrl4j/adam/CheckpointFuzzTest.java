@@ -1,5 +1,7 @@
 package io.github.skrl4j.adam;
 
+import io.github.skrl4j.adam.testing.SafeTensorsBytes;
+import io.github.skrl4j.adam.testing.TrainingRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

@@ -1,5 +1,6 @@
 package io.github.skrl4j.adam;
 
+import io.github.skrl4j.adam.testing.TrainingRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

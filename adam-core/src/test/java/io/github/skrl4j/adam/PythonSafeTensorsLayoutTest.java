@@ -1,7 +1,8 @@
 package io.github.skrl4j.adam;
 
-import static io.github.skrl4j.adam.SafeTensorsBytes.concat;
-import static io.github.skrl4j.adam.SafeTensorsBytes.f32;
+import io.github.skrl4j.adam.testing.SafeTensorsBytes;
+import static io.github.skrl4j.adam.testing.SafeTensorsBytes.concat;
+import static io.github.skrl4j.adam.testing.SafeTensorsBytes.f32;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.github.skrl4j.adam
 
+import io.github.skrl4j.adam.testing.TrainingRun
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR
 import io.github.skrl4j.adam.schedule.Schedules
 import org.assertj.core.api.Assertions.assertThat

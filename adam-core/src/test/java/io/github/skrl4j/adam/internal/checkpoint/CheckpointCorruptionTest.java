@@ -1,18 +1,18 @@
 package io.github.skrl4j.adam.internal.checkpoint;
 
-import static io.github.skrl4j.adam.SafeTensorsBytes.f32;
-import static io.github.skrl4j.adam.SafeTensorsBytes.file;
-import static io.github.skrl4j.adam.SafeTensorsBytes.rawFile;
+import io.github.skrl4j.adam.testing.SafeTensorsBytes;
+import io.github.skrl4j.adam.testing.TrainingRun;
+import static io.github.skrl4j.adam.testing.SafeTensorsBytes.f32;
+import static io.github.skrl4j.adam.testing.SafeTensorsBytes.file;
+import static io.github.skrl4j.adam.testing.SafeTensorsBytes.rawFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.CheckpointException;
 import io.github.skrl4j.adam.Optimizer;
-import io.github.skrl4j.adam.SafeTensorsBytes;
 import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
-import io.github.skrl4j.adam.TrainingRun;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package io.github.skrl4j.adam.internal.kernel;
 
+import io.github.skrl4j.adam.testing.ReferenceAdam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.skrl4j.adam.Adam;
-import io.github.skrl4j.adam.ReferenceAdam;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,4 +1,4 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -49,7 +49,7 @@ public final class SafeTensorsBytes {
         return b.array();
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);
@@ -64,7 +64,7 @@ public final class SafeTensorsBytes {
     }
 
     /** The data section of a file. */
-    static byte[] data(byte[] file) {
+    public static byte[] data(byte[] file) {
         long n = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         byte[] data = new byte[file.length - 8 - (int) n];
         System.arraycopy(file, 8 + (int) n, data, 0, data.length);

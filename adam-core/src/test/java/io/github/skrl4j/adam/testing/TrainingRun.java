@@ -1,5 +1,8 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.testing;
 
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.Tensor;
+import io.github.skrl4j.adam.Tensors;
 import java.util.SplittableRandom;
 
 /**
@@ -21,7 +24,7 @@ public final class TrainingRun {
     }
 
     /** The gradient of step {@code step}: depends only on the step and the parameters. */
-    static Tensors gradient(Tensors params, int step) {
+    public static Tensors gradient(Tensors params, int step) {
         SplittableRandom random = new SplittableRandom(1000 + step);
         Tensor[] grads = new Tensor[params.size()];
         for (int i = 0; i < params.size(); i++) {

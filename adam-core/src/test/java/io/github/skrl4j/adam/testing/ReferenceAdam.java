@@ -1,5 +1,6 @@
-package io.github.skrl4j.adam;
+package io.github.skrl4j.adam.testing;
 
+import io.github.skrl4j.adam.Adam;
 import java.util.Arrays;
 
 /**
@@ -33,6 +34,26 @@ public final class ReferenceAdam {
     public final double[][] nu;
     final double[][] nuMax;
     double lastNorm;
+
+    /** Steps taken. */
+    public long count() {
+        return count;
+    }
+
+    /** Global norm of the last step's gradient, before clipping. */
+    public double lastNorm() {
+        return lastNorm;
+    }
+
+    /** First moments, by tensor. */
+    public double[][] mu() {
+        return mu;
+    }
+
+    /** AMSGrad's running maximum, by tensor (unused without AMSGrad). */
+    public double[][] nuMax() {
+        return nuMax;
+    }
 
     public ReferenceAdam(Adam config, float[][] initialParams) {
         lr = config.lr();
