@@ -10,6 +10,7 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -26,7 +27,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * such leftover of that target (only names of exactly that form, never other files). A writer holds
  * a lock on its temporary file until the rename, so a leftover is told from a file that another
  * process is writing right now by whether its lock can be taken; within this JVM the writers are
- * known. On a file system without locks every other temporary of the target counts as left over.
+ * known. A temporary file that another process's cleaner deleted before its writer locked it is
+ * noticed at the rename, and that write starts over with a new one. On a file system without locks
+ * every other temporary of the target counts as left over.
  *
  * <p>The files are created with the file system's default permissions, as any file that the JVM
  * creates (under POSIX, 0666 less the process's umask), so that another user's backup or Python
@@ -35,6 +38,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class AtomicFiles {
 
     private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final int MAX_ATTEMPTS = 5;
 
     /** The temporary files this JVM is writing: never left over, and never to be opened by a cleaner. */
     private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
@@ -56,6 +60,25 @@ final class AtomicFiles {
         Path folder = absolute.getParent();
         String name = absolute.getFileName().toString();
         removeLeftovers(folder, name);
+        try {
+            // Another process's cleaner can take a temporary file for a leftover in the moment between
+            // its creation and its lock; the rename then finds it gone, and the write starts over.
+            for (int attempt = 1; !writeOnce(folder, name, absolute, content); attempt++) {
+                if (attempt == MAX_ATTEMPTS) {
+                    throw new CheckpointException(target, "cannot be written: its temporary file was deleted by"
+                            + " another process " + MAX_ATTEMPTS + " times in a row");
+                }
+            }
+            forceFolder(folder);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new CheckpointException(target, "cannot be replaced atomically on this file system", e);
+        } catch (IOException e) {
+            throw new CheckpointException(target, "cannot be written: " + e, e);
+        }
+    }
+
+    /** One write through a new temporary file; false if the temporary file vanished before the rename. */
+    private static boolean writeOnce(Path folder, String name, Path target, Content content) throws IOException {
         Path temp = null;
         boolean renamed = false;
         try {
@@ -75,14 +98,17 @@ final class AtomicFiles {
                 content.writeTo(open);
                 open.force(true);
                 // renamed while the lock is held: a cleaner elsewhere never sees it unlocked
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (NoSuchFileException e) {
+                    if (Files.exists(temp)) {
+                        throw e;
+                    }
+                    return false;
+                }
                 renamed = true;
             }
-            forceFolder(folder);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new CheckpointException(target, "cannot be replaced atomically on this file system", e);
-        } catch (IOException e) {
-            throw new CheckpointException(target, "cannot be written: " + e, e);
+            return true;
         } finally {
             if (temp != null) {
                 try {
