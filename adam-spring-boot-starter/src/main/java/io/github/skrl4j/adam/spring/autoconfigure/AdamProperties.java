@@ -144,7 +144,8 @@ public class AdamProperties implements Validator, EnvironmentAware {
     Adam.Builder toBuilder(String name) {
         return Adam.builder().name(name).lr(lr).gradNormClip(gradNormClip).scale(scale).b1(b1).b2(b2).eps(eps)
                 .epsRoot(epsRoot).weightDecay(weightDecay).amsgrad(amsgrad).nesterov(nesterov)
-                .nonFinitePolicy(nonFinite);
+                .nonFinitePolicy(nonFinite)
+                .measureStepDuration(metrics.isEnabled() && metrics.getStepDuration().isEnabled());
     }
 
     public double getLr() {
@@ -265,6 +266,31 @@ public class AdamProperties implements Validator, EnvironmentAware {
          * present.
          */
         private boolean enabled = true;
+
+        /** The skrl.optim.adam.step.duration timer. */
+        private final StepDuration stepDuration = new StepDuration();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public StepDuration getStepDuration() {
+            return stepDuration;
+        }
+    }
+
+    /** The {@code skrl.optim.adam.metrics.step-duration.*} settings. */
+    public static class StepDuration {
+
+        /**
+         * Whether every optimizer the factory makes measures its steps' wall time (two clock reads per
+         * step) and publishes it as the skrl.optim.adam.step.duration timer. Needs metrics.enabled.
+         */
+        private boolean enabled = false;
 
         public boolean isEnabled() {
             return enabled;

@@ -28,7 +28,8 @@ import org.apache.commons.logging.LogFactory;
  * fails loudly, listing the configured ones, instead of silently training with the defaults.
  *
  * <p>{@code resume(name, model, file)} reads the file's count and moments through adam-core's public
- * checkpoint API and restores them under the configured settings.
+ * checkpoint API and restores them under the configured settings; with an observation registry it
+ * is observed as {@code skrl.optim.adam.checkpoint} (see {@link AdamObservationAutoConfiguration}).
  */
 public final class PropertiesOptimizerFactory implements OptimizerFactory {
 
@@ -37,6 +38,7 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
     private final OptimizerRegistry registry;
     private final Adam defaults;
     private final Map<String, Adam> instances;
+    private final ResumeObserver resumeObserver;
 
     /**
      * @param properties the bound and validated properties
@@ -47,6 +49,13 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
      */
     public PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry,
             List<StepListener> listeners) {
+        this(properties, registry, listeners, ResumeObserver.NONE);
+    }
+
+    /** As the public constructor, with every {@code resume} run through {@code resumeObserver}. */
+    PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry, List<StepListener> listeners,
+            ResumeObserver resumeObserver) {
+        this.resumeObserver = Objects.requireNonNull(resumeObserver, "resumeObserver");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.defaults = build(AdamProperties.PREFIX, properties.toBuilder(Adam.DEFAULT_NAME), listeners);
         Map<String, Adam> configs = new LinkedHashMap<>();
@@ -80,6 +89,10 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(file, "file");
         Adam configured = config(name);
+        return resumeObserver.observe(name, file, () -> resume(name, configured, model, file));
+    }
+
+    private Optimizer resume(String name, Adam configured, Model model, Path file) {
         AtomicReference<Adam> saved = new AtomicReference<>();
         OptimizerState state;
         // the file's own optimizer only reads count and moments; it never steps, so starts no threads
