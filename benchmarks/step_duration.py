@@ -3,7 +3,8 @@
 
 The iterations rotate through off, measured, timed, off2 (warm-up iterations counted, so the first
 measured iteration is variant warmups % 4). Each cycle of four gives a ratio to the mean of its two
-'off' iterations; the medians of those ratios are printed, with off2 / off as the noise floor.
+'off' iterations; the medians and quartiles of those ratios are printed, with off2's own ratio as
+the noise floor (two identical optimizers).
 Usage: step_duration.py result.json
 """
 import json
@@ -35,11 +36,13 @@ def main(path):
     for v in ["measured", "timed"]:
         ratios = [c[v] / ((c["off"] + c["off2"]) / 2) - 1 for c in cycles]
         diffs = [c[v] - (c["off"] + c["off2"]) / 2 for c in cycles]
-        print("  %-8s %+6.1f%%  (%+.1f ns/step; ratios %s)" % (v, 100 * statistics.median(ratios),
-              statistics.median(diffs), " ".join("%+.1f%%" % (100 * r) for r in ratios)))
-    noise = [c["off2"] / c["off"] - 1 for c in cycles]
-    print("  noise    off2/off %+6.1f%% median, range %+.1f%% .. %+.1f%%" % (
-        100 * statistics.median(noise), 100 * min(noise), 100 * max(noise)))
+        q1, _, q3 = statistics.quantiles(ratios, n=4)
+        print("  %-8s %+6.1f%%  (%+.1f ns/step; quartiles of the ratios %+.1f%% .. %+.1f%%)" % (
+            v, 100 * statistics.median(ratios), statistics.median(diffs), 100 * q1, 100 * q3))
+    noise = [c["off2"] / ((c["off"] + c["off2"]) / 2) - 1 for c in cycles]
+    q1, _, q3 = statistics.quantiles(noise, n=4)
+    print("  off2     %+6.1f%%  (the noise floor: two identical optimizers; quartiles %+.1f%% .. %+.1f%%)" % (
+        100 * statistics.median(noise), 100 * q1, 100 * q3))
 
 
 if __name__ == "__main__":
