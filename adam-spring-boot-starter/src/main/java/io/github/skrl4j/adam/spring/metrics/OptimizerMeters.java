@@ -35,7 +35,7 @@ final class OptimizerMeters implements StepListener {
     private final MeterRegistry registry;
     private final Tags tags;
     // saves' timers, registered on the first save of each outcome (saves are rare, any thread may save)
-    private final List<Meter> checkpointTimers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Meter> checkpointTimers = new CopyOnWriteArrayList<>();
 
     OptimizerMeters(Optimizer optimizer, MeterRegistry registry) {
         this.registry = registry;
@@ -109,9 +109,7 @@ final class OptimizerMeters implements StepListener {
                 .tag(AdamMetrics.TAG_OUTCOME, failure == null ? AdamMetrics.OUTCOME_SUCCESS : AdamMetrics.OUTCOME_FAILURE)
                 .tag(AdamMetrics.TAG_ERROR, failure == null ? "none" : failure.getClass().getSimpleName())
                 .register(registry);
-        if (!checkpointTimers.contains(timer)) {
-            checkpointTimers.add(timer);
-        }
+        checkpointTimers.addIfAbsent(timer);
         timer.record(event.durationNanos(), TimeUnit.NANOSECONDS);
     }
 
