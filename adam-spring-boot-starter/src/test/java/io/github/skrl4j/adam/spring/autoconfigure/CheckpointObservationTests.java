@@ -126,6 +126,45 @@ class CheckpointObservationTests {
                 });
     }
 
+    private ApplicationContextRunner withSpringBootsObservationAndMetrics() {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(
+                        org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration.class,
+                        org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration.class,
+                        org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration.class,
+                        org.springframework.boot.micrometer.metrics.autoconfigure.export.simple
+                                .SimpleMetricsExportAutoConfiguration.class,
+                        AdamAutoConfiguration.class, AdamMetricsAutoConfiguration.class,
+                        AdamObservationAutoConfiguration.class))
+                .withPropertyValues("skrl.optim.adam.instances.policy.lr=0.01");
+    }
+
+    @Test
+    void withSpringBootsAutoConfigurationAResumeBecomesATimer() {
+        withSpringBootsObservationAndMetrics().run(context -> {
+            assertThat(context).hasSingleBean(ObservationResumeObserver.class);
+            OptimizerFactory factory = context.getBean(OptimizerFactory.class);
+            factory.resume("policy", model(), saved(factory, 2));
+
+            assertThat(context.getBean(MeterRegistry.class).get(AdamMetrics.CHECKPOINT)
+                    .tag(AdamMetrics.TAG_OPERATION, AdamMetrics.OPERATION_LOAD)
+                    .tag(AdamMetrics.TAG_OUTCOME, AdamMetrics.OUTCOME_SUCCESS).timer().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void springBootsObservationSwitchTurnsTheResumeObservationOff() {
+        withSpringBootsObservationAndMetrics()
+                .withPropertyValues("management.observations.enable.skrl.optim.adam.checkpoint=false")
+                .run(context -> {
+                    OptimizerFactory factory = context.getBean(OptimizerFactory.class);
+                    assertThat(factory.resume("policy", model(), saved(factory, 2)).count()).isEqualTo(2);
+
+                    assertThat(context.getBean(MeterRegistry.class).find(AdamMetrics.CHECKPOINT)
+                            .tag(AdamMetrics.TAG_OPERATION, AdamMetrics.OPERATION_LOAD).timers()).isEmpty();
+                });
+    }
+
     @Test
     void aFailedSaveIsTimedAsAFailureNamingTheException() throws IOException {
         Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
