@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  *
  * <p>What a step computes is one {@link AdamSettings} value ({@link #settings()}); beside it stand the
- * settings that only say who the optimizer is and how a step runs: its name, its listeners and how
- * many threads share the work. Defaults are skrl's and Optax's ({@link AdamSettings#DEFAULTS}).
+ * settings that only say who the optimizer is and how a step runs: its name, its listeners, how
+ * many threads share the work and whether a step measures its duration. Defaults are skrl's and
+ * Optax's ({@link AdamSettings#DEFAULTS}).
  */
 public final class Adam {
 
@@ -33,6 +34,7 @@ public final class Adam {
     private final List<StepListener> listeners;
     private final int parallelism;
     private final int parallelThreshold;
+    private final boolean measureStepDuration;
 
     private Adam(AdamSettings settings, Builder b) {
         this.settings = settings;
@@ -40,6 +42,7 @@ public final class Adam {
         this.listeners = List.copyOf(b.listeners);
         this.parallelism = b.parallelism;
         this.parallelThreshold = b.parallelThreshold;
+        this.measureStepDuration = b.measureStepDuration;
     }
 
     /** skrl's {@code Adam(model=model, lr=lr, grad_norm_clip=gradNormClip, scale=scale)}. */
@@ -168,6 +171,15 @@ public final class Adam {
         return parallelThreshold;
     }
 
+    /**
+     * Whether each step measures its wall time, reported as {@link StepEvent#durationNanos()}: from
+     * entering the step (a wait for a reader's copy included) to the end of its writes, the listeners
+     * not included. Off by default; when on, a step costs two {@link System#nanoTime()} calls more.
+     */
+    public boolean measuresStepDuration() {
+        return measureStepDuration;
+    }
+
     /** See {@link AdamSettings#hasSchedule()}. */
     public boolean hasSchedule() {
         return settings.hasSchedule();
@@ -188,18 +200,19 @@ public final class Adam {
         }
         Adam a = (Adam) o;
         return settings.equals(a.settings) && name.equals(a.name) && listeners.equals(a.listeners)
-                && parallelism == a.parallelism && parallelThreshold == a.parallelThreshold;
+                && parallelism == a.parallelism && parallelThreshold == a.parallelThreshold
+                && measureStepDuration == a.measureStepDuration;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(settings, name, listeners, parallelism, parallelThreshold);
+        return Objects.hash(settings, name, listeners, parallelism, parallelThreshold, measureStepDuration);
     }
 
     @Override
     public String toString() {
         return "Adam[name=" + name + ", " + settings + ", parallelism=" + parallelism
-                + ", parallelThreshold=" + parallelThreshold + "]";
+                + ", parallelThreshold=" + parallelThreshold + ", measureStepDuration=" + measureStepDuration + "]";
     }
 
     /** Collects settings; {@link #build()} checks them all at once. Not thread-safe. */
@@ -224,6 +237,7 @@ public final class Adam {
         private final List<StepListener> listeners = new ArrayList<>();
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private int parallelThreshold = DEFAULT_PARALLEL_THRESHOLD;
+        private boolean measureStepDuration;
 
         private Builder() {
             settings(AdamSettings.DEFAULTS);
@@ -235,9 +249,10 @@ public final class Adam {
             listeners.addAll(a.listeners);
             parallelism = a.parallelism;
             parallelThreshold = a.parallelThreshold;
+            measureStepDuration = a.measureStepDuration;
         }
 
-        /** Takes every setting of {@code settings} (name, listeners and threads stay as they are). */
+        /** Takes every setting of {@code settings} (name, listeners, threads and timing stay as they are). */
         public Builder settings(AdamSettings settings) {
             Objects.requireNonNull(settings, "settings");
             lr = settings.lr();
@@ -352,6 +367,12 @@ public final class Adam {
         /** See {@link Adam#parallelThreshold()}; {@code >= 1}. */
         public Builder parallelThreshold(int parallelThreshold) {
             this.parallelThreshold = parallelThreshold;
+            return this;
+        }
+
+        /** See {@link Adam#measuresStepDuration()}; default false. */
+        public Builder measureStepDuration(boolean measure) {
+            this.measureStepDuration = measure;
             return this;
         }
 

@@ -40,6 +40,7 @@ public final class Optimizer implements AutoCloseable {
     private final AdamMoments moments;
     private final AdamPipeline pipeline;
     private final StepEvent event;
+    private final boolean measureStepDuration;
     /** Held by the one thread inside {@code step}: a second stepper is refused, not queued. */
     private final AtomicBoolean stepping = new AtomicBoolean();
     /** Guards the moments and the count: a step holds it throughout, readers while they copy. */
@@ -69,6 +70,7 @@ public final class Optimizer implements AutoCloseable {
         this.pipeline = new AdamPipeline(settings, this, name, layout.sizes(), config.parallelism(),
                 config.parallelThreshold());
         this.event = new StepEvent(name);
+        this.measureStepDuration = config.measuresStepDuration();
         this.listeners = new StepListeners(config.listeners());
     }
 
@@ -136,12 +138,16 @@ public final class Optimizer implements AutoCloseable {
                     + " an optimizer is for one thread at a time"));
         }
         RuntimeException refusal = null;
+        long started = measureStepDuration ? System.nanoTime() : 0L;
         stateLock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("optimizer '" + name + "' is closed");
             }
             applyStep(grad, model, givenLr, lrGiven);
+            if (measureStepDuration) {
+                event.setDurationNanos(System.nanoTime() - started);
+            }
         } catch (RuntimeException e) {
             refusal = e;
         } finally {
@@ -238,6 +244,11 @@ public final class Optimizer implements AutoCloseable {
         return listeners.remove(listener);
     }
 
+    /** For {@link OptimizerFiles}, which reports saves and loads to them. */
+    StepListeners listeners() {
+        return listeners;
+    }
+
     /** Steps taken (Optax's {@code count}); skipped and refused steps do not count. */
     public long count() {
         return count;
@@ -298,6 +309,9 @@ public final class Optimizer implements AutoCloseable {
      * <p>Called while another thread steps, it waits for that step and saves the state after it;
      * the file is written from a copy, so steps go on while it is written.
      *
+     * <p>Listeners then hear {@link StepListener#onCheckpoint}, also when the write failed (before
+     * the exception is thrown; an exception of a listener's is then added to it as suppressed).
+     *
      * @throws CheckpointException naming the file if it cannot be written
      */
     public void save(Path file) {
@@ -327,6 +341,8 @@ public final class Optimizer implements AutoCloseable {
      * Like {@link #load(Path, Model)}, with the saved settings passed through {@code settings} first:
      * the way to give back what a file cannot hold, a learning-rate schedule and listeners
      * ({@code b -> b.lr(schedule).listener(metrics)}), and to tune how steps run on this machine.
+     * Listeners given here hear the load as {@link StepListener#onCheckpoint} before this returns; a
+     * load that fails makes no optimizer, so no listener hears it (time it around this call).
      * Changing the Adam settings themselves breaks the bit-for-bit continuation, and changing
      * {@code amsgrad} makes the file not fit.
      *

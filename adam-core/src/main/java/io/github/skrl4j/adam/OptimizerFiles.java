@@ -19,14 +19,39 @@ final class OptimizerFiles {
     }
 
     static void save(Optimizer optimizer, Path file) {
+        long started = System.nanoTime();
         Adam config = optimizer.config();
-        // one consistent copy; the write below holds no lock, so steps go on meanwhile
-        OptimizerState state = optimizer.state();
-        OptimizerCheckpoint.write(file, config.name(), config.settings(), state.count(),
-                new Moments(state.mu().asList(), state.nu().asList(), state.nuMax().asList()));
+        long count = optimizer.count();
+        try {
+            // one consistent copy; the write below holds no lock, so steps go on meanwhile
+            OptimizerState state = optimizer.state();
+            count = state.count();
+            OptimizerCheckpoint.write(file, config.name(), config.settings(), count,
+                    new Moments(state.mu().asList(), state.nu().asList(), state.nuMax().asList()));
+        } catch (RuntimeException e) {
+            CheckpointEvent failed = new CheckpointEvent(config.name(), CheckpointEvent.Operation.SAVE, file, count,
+                    System.nanoTime() - started, e);
+            try {
+                optimizer.listeners().checkpointed(failed);
+            } catch (RuntimeException listenerError) {
+                // the save's own failure is what the caller must see
+                e.addSuppressed(listenerError);
+            }
+            throw e;
+        }
+        optimizer.listeners().checkpointed(new CheckpointEvent(config.name(), CheckpointEvent.Operation.SAVE, file,
+                count, System.nanoTime() - started, null));
     }
 
     static Optimizer load(Path file, Model model, @Nullable UnaryOperator<Adam.Builder> customizer) {
+        long started = System.nanoTime();
+        Optimizer loaded = read(file, model, customizer);
+        loaded.listeners().checkpointed(new CheckpointEvent(loaded.name(), CheckpointEvent.Operation.LOAD, file,
+                loaded.count(), System.nanoTime() - started, null));
+        return loaded;
+    }
+
+    private static Optimizer read(Path file, Model model, @Nullable UnaryOperator<Adam.Builder> customizer) {
         Tensors params = model.parameters();
         SavedOptimizer saved = OptimizerCheckpoint.read(file);
         String schedule = saved.scheduleDescription();

@@ -12,6 +12,7 @@ public final class StepEvent {
     private boolean clipped;
     private double learningRate;
     private boolean skipped;
+    private long durationNanos = -1;
 
     StepEvent(String optimizerName) {
         this.optimizerName = optimizerName;
@@ -20,6 +21,7 @@ public final class StepEvent {
     private StepEvent(StepEvent other) {
         this(other.optimizerName);
         set(other.count, other.gradientNorm, other.clipped, other.learningRate, other.skipped);
+        this.durationNanos = other.durationNanos;
     }
 
     void set(long count, double gradientNorm, boolean clipped, double learningRate, boolean skipped) {
@@ -28,6 +30,10 @@ public final class StepEvent {
         this.clipped = clipped;
         this.learningRate = learningRate;
         this.skipped = skipped;
+    }
+
+    void setDurationNanos(long durationNanos) {
+        this.durationNanos = durationNanos;
     }
 
     /** The optimizer's {@link Adam#name()}. */
@@ -63,6 +69,15 @@ public final class StepEvent {
         return skipped;
     }
 
+    /**
+     * The step's wall time in nanoseconds ({@link System#nanoTime()}), from entering the step (a wait
+     * for another thread's read of the state included) to the end of its writes, the listeners not
+     * included; -1 unless the optimizer {@linkplain Adam#measuresStepDuration() measures it}.
+     */
+    public long durationNanos() {
+        return durationNanos;
+    }
+
     /** An independent copy of this event, safe to keep. */
     public StepEvent snapshot() {
         return new StepEvent(this);
@@ -71,6 +86,7 @@ public final class StepEvent {
     @Override
     public String toString() {
         return "StepEvent[" + optimizerName + " count=" + count + " gradientNorm=" + gradientNorm
-                + " clipped=" + clipped + " learningRate=" + learningRate + " skipped=" + skipped + "]";
+                + " clipped=" + clipped + " learningRate=" + learningRate + " skipped=" + skipped
+                + " durationNanos=" + durationNanos + "]";
     }
 }

@@ -2,7 +2,7 @@ package io.github.skrl4j.adam;
 
 /**
  * Hears every step of an {@link Optimizer}: the hook through which metrics, logs and health checks
- * watch training, without the core depending on any of them.
+ * watch training (and its checkpoints), without the core depending on any of them.
  *
  * <p>A functional interface: {@code optimizer.addListener(e -> log(e.gradientNorm()))}. Listeners
  * run on the stepping thread, after the step's writes, so keep them short. An exception thrown by a
@@ -40,5 +40,17 @@ public interface StepListener {
      * @param optimizer the optimizer just closed
      */
     default void onClosed(Optimizer optimizer) {
+    }
+
+    /**
+     * The optimizer was {@linkplain Optimizer#save(java.nio.file.Path) saved} (after the file was
+     * written, or after the write failed, just before {@code save} throws), or was just made by
+     * {@link Optimizer#loadWith(java.nio.file.Path, Model, java.util.function.UnaryOperator)} with
+     * this listener among its settings. Called on the thread that saved or loaded. A failed load made
+     * no optimizer, so no listener hears it. Does nothing unless overridden.
+     *
+     * @param event what was saved or loaded, how long it took, and whether it failed
+     */
+    default void onCheckpoint(CheckpointEvent event) {
     }
 }

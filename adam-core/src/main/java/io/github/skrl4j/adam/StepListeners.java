@@ -51,6 +51,12 @@ final class StepListeners {
         }
     }
 
+    void checkpointed(CheckpointEvent event) {
+        for (StepListener l : listeners) {
+            l.onCheckpoint(event);
+        }
+    }
+
     void closed(Optimizer optimizer) {
         for (StepListener l : listeners) {
             l.onClosed(optimizer);

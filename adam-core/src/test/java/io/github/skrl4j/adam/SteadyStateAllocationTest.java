@@ -41,6 +41,23 @@ class SteadyStateAllocationTest {
         }
     }
 
+    @ParameterizedTest(name = "size {0}, measured, a listener reading the duration, parallelism {1}")
+    @CsvSource({"4610, 1", "200000, 2"})
+    void measuredStepsAllocateNothingInSteadyState(int size, int parallelism) {
+        Tensors model = Tensors.of(Tensor.of("w", new float[size], size), Tensor.of("b", new float[64], 64));
+        float[] gw = new float[size];
+        Arrays.fill(gw, 0.01f);
+        Tensors grad = Tensors.of(Tensor.of("w", gw, size), Tensor.of("b", new float[64], 64));
+        long[] measured = new long[1];
+        String name = "alloc-measured-" + size + "-" + parallelism;
+        try (Optimizer opt = Adam.builder().name(name).gradNormClip(0.5).parallelism(parallelism)
+                .parallelThreshold(65_536).measureStepDuration(true)
+                .listener(e -> measured[0] += e.durationNanos() >= 0 ? 1 : 0).build().init(model)) {
+            assertAllocatesNothing(opt, model, grad, name, parallelism);
+            assertThat(measured[0]).isEqualTo(opt.count());
+        }
+    }
+
     private static void assertAllocatesNothing(Optimizer opt, Tensors model, Tensors grad, String name,
                                                int parallelism) {
         for (int i = 0; i < 3_000; i++) {

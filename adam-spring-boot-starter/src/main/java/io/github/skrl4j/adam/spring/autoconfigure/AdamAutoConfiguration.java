@@ -45,7 +45,8 @@ public final class AdamAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(OptimizerFactory.class)
     PropertiesOptimizerFactory optimizerFactory(AdamProperties properties, OptimizerRegistry registry,
-            ObjectProvider<StepListener> listeners) {
-        return new PropertiesOptimizerFactory(properties, registry, listeners.orderedStream().toList());
+            ObjectProvider<StepListener> listeners, ObjectProvider<ResumeObserver> resumeObserver) {
+        return new PropertiesOptimizerFactory(properties, registry, listeners.orderedStream().toList(),
+                resumeObserver.getIfAvailable(() -> ResumeObserver.NONE));
     }
 }

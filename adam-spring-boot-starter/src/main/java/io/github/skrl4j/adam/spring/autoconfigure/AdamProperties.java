@@ -145,6 +145,11 @@ public class AdamProperties implements Validator, EnvironmentAware {
         return SettingsBinding.overlay(AdamSettings.DEFAULTS, this);
     }
 
+    /** True when optimizers measure each step's duration for the step timer. */
+    boolean measuresStepDuration() {
+        return metrics.isEnabled() && metrics.getStepDuration().isEnabled();
+    }
+
     public double getLr() {
         return lr;
     }
@@ -263,6 +268,31 @@ public class AdamProperties implements Validator, EnvironmentAware {
          * present.
          */
         private boolean enabled = true;
+
+        /** The skrl.optim.adam.step.duration timer. */
+        private final StepDuration stepDuration = new StepDuration();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public StepDuration getStepDuration() {
+            return stepDuration;
+        }
+    }
+
+    /** The {@code skrl.optim.adam.metrics.step-duration.*} settings. */
+    public static class StepDuration {
+
+        /**
+         * Whether every optimizer the factory makes measures its steps' wall time (two clock reads per
+         * step) and publishes it as the skrl.optim.adam.step.duration timer. Needs metrics.enabled.
+         */
+        private boolean enabled = false;
 
         public boolean isEnabled() {
             return enabled;

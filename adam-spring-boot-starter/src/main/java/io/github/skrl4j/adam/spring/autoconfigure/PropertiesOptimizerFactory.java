@@ -30,7 +30,8 @@ import org.apache.commons.logging.LogFactory;
  * fails loudly, listing the configured ones, instead of silently training with the defaults.
  *
  * <p>{@code resume(name, model, file)} reads the file's count and moments through adam-core's public
- * checkpoint API and restores them under the configured settings.
+ * checkpoint API and restores them under the configured settings; with an observation registry it
+ * is observed as {@code skrl.optim.adam.checkpoint} (see {@link AdamObservationAutoConfiguration}).
  */
 public final class PropertiesOptimizerFactory implements OptimizerFactory {
 
@@ -39,6 +40,7 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
     private final OptimizerRegistry registry;
     private final Adam defaults;
     private final Map<String, Adam> instances;
+    private final ResumeObserver resumeObserver;
 
     /**
      * @param properties the bound and validated properties
@@ -49,19 +51,27 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
      */
     public PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry,
             List<StepListener> listeners) {
+        this(properties, registry, listeners, ResumeObserver.NONE);
+    }
+
+    /** As the public constructor, with every {@code resume} run through {@code resumeObserver}. */
+    PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry, List<StepListener> listeners,
+            ResumeObserver resumeObserver) {
+        this.resumeObserver = Objects.requireNonNull(resumeObserver, "resumeObserver");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.defaults = build(AdamProperties.PREFIX, Adam.DEFAULT_NAME, properties::settings, listeners);
+        boolean timed = properties.measuresStepDuration();
+        this.defaults = build(AdamProperties.PREFIX, Adam.DEFAULT_NAME, properties::settings, timed, listeners);
         Map<String, Adam> configs = new LinkedHashMap<>();
         properties.getInstances().forEach((name, instance) -> configs.put(name,
                 build(AdamProperties.PREFIX + ".instances." + name, name,
-                        () -> instance.applyTo(properties.settings()), listeners)));
+                        () -> instance.applyTo(properties.settings()), timed, listeners)));
         this.instances = Collections.unmodifiableMap(configs);
     }
 
-    private static Adam build(String prefix, String name, Supplier<AdamSettings> settings,
+    private static Adam build(String prefix, String name, Supplier<AdamSettings> settings, boolean timed,
                               List<StepListener> listeners) {
         try {
-            Adam.Builder builder = Adam.builder().name(name).settings(settings.get());
+            Adam.Builder builder = Adam.builder().name(name).settings(settings.get()).measureStepDuration(timed);
             listeners.forEach(builder::listener);
             return builder.build();
         } catch (IllegalArgumentException e) {
@@ -84,6 +94,10 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(file, "file");
         Adam configured = config(name);
+        return resumeObserver.observe(name, file, () -> resume(name, configured, model, file));
+    }
+
+    private Optimizer resume(String name, Adam configured, Model model, Path file) {
         AtomicReference<Adam> saved = new AtomicReference<>();
         OptimizerState state;
         // the file's own optimizer only reads count and moments; it never steps, so starts no threads

@@ -29,10 +29,41 @@ public final class AdamMetrics implements OptimizerRegistry.Listener {
     public static final String GRADIENT_CLIPPED = "skrl.optim.adam.gradient.clipped";
     /** Gauge of the last applied learning rate. */
     public static final String LEARNING_RATE = "skrl.optim.adam.learning.rate";
+    /**
+     * Timer of the wall time of every applied step, for an optimizer that
+     * {@linkplain io.github.skrl4j.adam.Adam#measuresStepDuration() measures it}
+     * ({@code skrl.optim.adam.metrics.step-duration.enabled}).
+     */
+    public static final String STEP_DURATION = "skrl.optim.adam.step.duration";
+    /**
+     * Timer of checkpoint saves and loads, tags {@value #TAG_NAME}, {@value #TAG_OPERATION},
+     * {@value #TAG_OUTCOME} and {@value #TAG_ERROR}: saves from their {@link io.github.skrl4j.adam.CheckpointEvent},
+     * {@code OptimizerFactory.resume} as a Micrometer Observation of the same name.
+     */
+    public static final String CHECKPOINT = "skrl.optim.adam.checkpoint";
     /** The tag holding the optimizer's name. */
     public static final String TAG_NAME = "name";
-    /** The tag of {@value #STEPS} saying how a step call ended. */
+    /**
+     * The tag of {@value #STEPS} saying how a step call ended, and of {@value #CHECKPOINT} saying
+     * {@value #OUTCOME_SUCCESS} or {@value #OUTCOME_FAILURE}.
+     */
     public static final String TAG_OUTCOME = "outcome";
+    /** The tag of {@value #CHECKPOINT} saying {@value #OPERATION_SAVE} or {@value #OPERATION_LOAD}. */
+    public static final String TAG_OPERATION = "operation";
+    /**
+     * The tag of {@value #CHECKPOINT} naming the exception's simple class name, or {@code none}: the
+     * key Micrometer's {@code DefaultMeterObservationHandler} adds, so saves and observed loads share
+     * one set of tag keys.
+     */
+    public static final String TAG_ERROR = "error";
+    /** {@value #TAG_OPERATION} of a save. */
+    public static final String OPERATION_SAVE = "save";
+    /** {@value #TAG_OPERATION} of a load (the factory's resume). */
+    public static final String OPERATION_LOAD = "load";
+    /** {@value #TAG_OUTCOME} of a checkpoint operation that succeeded. */
+    public static final String OUTCOME_SUCCESS = "success";
+    /** {@value #TAG_OUTCOME} of a checkpoint operation that threw. */
+    public static final String OUTCOME_FAILURE = "failure";
     /** {@value #TAG_OUTCOME} of a step that was applied. */
     public static final String OUTCOME_APPLIED = "applied";
     /** {@value #TAG_OUTCOME} of a step skipped for a non-finite gradient. */

@@ -31,7 +31,7 @@ class StarterPackagingTests {
         ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).forEach(candidates::add);
         assertThat(candidates).contains(AdamAutoConfiguration.class.getName(),
                 AdamMetricsAutoConfiguration.class.getName(), AdamEndpointAutoConfiguration.class.getName(),
-                AdamHealthAutoConfiguration.class.getName());
+                AdamHealthAutoConfiguration.class.getName(), AdamObservationAutoConfiguration.class.getName());
     }
 
     @Test
