@@ -169,12 +169,29 @@ public final class ChunkedCollective implements Collective {
         return values[0];
     }
 
+    /**
+     * Leaves the world: tells every other rank the last operation this one took part in (their
+     * operations that need this rank after it fail with {@link CollectiveException.Reason#MEMBER_LEFT}),
+     * then closes the transport. Call it between operations, from the thread that runs them.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            transport.close();
+        if (closed) {
+            return;
         }
+        closed = true;
+        if (broken == null) {
+            for (int r = 0; r < worldSize; r++) {
+                if (r != rank) {
+                    try {
+                        transport.sendLongs(r, sequence, Mailbox.LEAVE_SLOT, new long[0]);
+                    } catch (RuntimeException e) {
+                        // that rank is gone already, or the transport is: it needs no notice
+                    }
+                }
+            }
+        }
+        transport.close();
     }
 
     @Override

@@ -75,7 +75,10 @@ public interface Collective extends AutoCloseable {
      */
     DivergenceCheck checkDivergence(Tensors parameters);
 
-    /** Leaves the world: the other ranks' pending and later operations fail with {@code MEMBER_LEFT}. */
+    /**
+     * Leaves the world: the other ranks' pending and later operations that need this rank fail with
+     * {@code MEMBER_LEFT}.
+     */
     @Override
     void close();
 }

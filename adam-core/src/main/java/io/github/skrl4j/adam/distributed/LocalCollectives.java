@@ -9,7 +9,7 @@ import java.util.List;
  * A world of N ranks inside one JVM, one {@link Collective} per rank, each to be driven by its own
  * thread: for tests of distributed training loops, and as the reference the cluster transports are
  * held to (it runs the same {@link ChunkedCollective}). Messages are copied as a network would copy
- * them; closing a rank's collective makes the others' operations fail with
+ * them; closing a rank's collective makes the others' operations that need it fail with
  * {@link CollectiveException.Reason#MEMBER_LEFT}.
  */
 public final class LocalCollectives {
@@ -48,13 +48,9 @@ public final class LocalCollectives {
             Arrays.setAll(mailboxes, r -> new Mailbox());
         }
 
-        void leave(int rank) {
-            for (int r = 0; r < mailboxes.length; r++) {
-                mailboxes[r].fail(r == rank
-                        ? new CollectiveException(CollectiveException.Reason.CLOSED, "rank " + rank + " closed")
-                        : new CollectiveException(CollectiveException.Reason.MEMBER_LEFT, "rank " + rank
-                                + " left the world"));
-            }
+        void close(int rank) {
+            mailboxes[rank].fail(new CollectiveException(CollectiveException.Reason.CLOSED, "rank " + rank
+                    + " closed"));
         }
     }
 
@@ -108,7 +104,7 @@ public final class LocalCollectives {
 
         @Override
         public void close() {
-            hub.leave(rank);
+            hub.close(rank);
         }
     }
 }

@@ -16,17 +16,34 @@ public final class Mailbox {
     private record Key(int fromRank, long sequence, int slot) {
     }
 
+    /**
+     * The slot of the message a rank sends to every other rank when it leaves the world
+     * ({@link Collective#close()}), with the sequence of the last operation it took part in: from then
+     * on, waiting for a message of that rank for a later operation fails with
+     * {@link CollectiveException.Reason#MEMBER_LEFT}.
+     */
+    public static final int LEAVE_SLOT = -1;
+
     private final Map<Key, Object> messages = new HashMap<>();
+    private final Map<Integer, Long> departed = new HashMap<>();
     private @Nullable CollectiveException failure;
 
-    /** Files a message ({@code float[]} or {@code long[]}); a duplicate replaces the earlier one. */
+    /**
+     * Files a message ({@code float[]} or {@code long[]}); a duplicate replaces the earlier one. A
+     * message for {@link #LEAVE_SLOT} records instead that its sender left after operation
+     * {@code sequence}.
+     */
     public void deliver(int fromRank, long sequence, int slot, Object payload) {
         Objects.requireNonNull(payload, "payload");
         synchronized (this) {
             if (failure != null) {
                 return; // the world is broken; nobody will take it
             }
-            messages.put(new Key(fromRank, sequence, slot), payload);
+            if (slot == LEAVE_SLOT) {
+                departed.put(fromRank, sequence);
+            } else {
+                messages.put(new Key(fromRank, sequence, slot), payload);
+            }
             notifyAll();
         }
     }
@@ -49,6 +66,11 @@ public final class Mailbox {
                 Object payload = messages.remove(key);
                 if (payload != null) {
                     return payload;
+                }
+                Long lastOperation = departed.get(fromRank);
+                if (lastOperation != null && sequence > lastOperation) {
+                    throw new CollectiveException(CollectiveException.Reason.MEMBER_LEFT, what + ": rank " + fromRank
+                            + " left the world after operation " + lastOperation);
                 }
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {

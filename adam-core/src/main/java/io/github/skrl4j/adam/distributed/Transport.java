@@ -42,7 +42,10 @@ public interface Transport extends AutoCloseable {
     /** The longs {@code fromRank} sent for ({@code sequence}, {@code slot}); as {@link #receive}. */
     long[] receiveLongs(int fromRank, long sequence, int slot, long deadlineNanos);
 
-    /** Leaves the world: the other ranks' waits fail with {@link CollectiveException.Reason#MEMBER_LEFT}. */
+    /**
+     * Stops this rank's end: its own waits fail with {@link CollectiveException.Reason#CLOSED}. (The
+     * collective tells the other ranks beforehand, with a message for {@link Mailbox#LEAVE_SLOT}.)
+     */
     @Override
     void close();
 }
