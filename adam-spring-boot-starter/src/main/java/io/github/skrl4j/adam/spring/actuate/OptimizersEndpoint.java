@@ -2,6 +2,7 @@ package io.github.skrl4j.adam.spring.actuate;
 
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -18,10 +19,17 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 public class OptimizersEndpoint {
 
     private final OptimizerRegistry registry;
+    private final @Nullable DistributedTraining distributed;
 
     /** Reports on the optimizers of {@code registry}. */
     public OptimizersEndpoint(OptimizerRegistry registry) {
+        this(registry, null);
+    }
+
+    /** Reports on the optimizers of {@code registry} and on the replica's world, if it trains data-parallel. */
+    public OptimizersEndpoint(OptimizerRegistry registry, @Nullable DistributedTraining distributed) {
         this.registry = registry;
+        this.distributed = distributed;
     }
 
     /** All registered optimizers, by name. */
@@ -31,7 +39,7 @@ public class OptimizersEndpoint {
         for (Optimizer optimizer : registry.optimizers()) {
             all.put(optimizer.name(), OptimizerDescriptor.of(optimizer, registry.lastStep(optimizer.name())));
         }
-        return new OptimizersDescriptor(all);
+        return new OptimizersDescriptor(all, distributed == null ? null : distributed.describe());
     }
 
     /** The optimizer named {@code name}, or {@code null} (a 404) if none is registered under it. */
@@ -44,8 +52,15 @@ public class OptimizersEndpoint {
     /**
      * The response of {@code /actuator/optimizers}.
      *
-     * @param optimizers every registered optimizer, sorted by name
+     * @param optimizers  every registered optimizer, sorted by name
+     * @param distributed rank, world size and last divergence check of data-parallel training; null without
      */
-    public record OptimizersDescriptor(Map<String, OptimizerDescriptor> optimizers) implements OperationResponseBody {
+    public record OptimizersDescriptor(Map<String, OptimizerDescriptor> optimizers,
+            @Nullable Map<String, Object> distributed) implements OperationResponseBody {
+
+        /** The optimizers of a replica that does not train data-parallel. */
+        public OptimizersDescriptor(Map<String, OptimizerDescriptor> optimizers) {
+            this(optimizers, null);
+        }
     }
 }

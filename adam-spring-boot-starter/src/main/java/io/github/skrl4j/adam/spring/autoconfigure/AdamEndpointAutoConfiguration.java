@@ -1,6 +1,8 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
+import org.springframework.beans.factory.ObjectProvider;
 import io.github.skrl4j.adam.spring.actuate.OptimizersEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -23,7 +25,8 @@ public class AdamEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    public OptimizersEndpoint optimizersEndpoint(OptimizerRegistry registry) {
-        return new OptimizersEndpoint(registry);
+    public OptimizersEndpoint optimizersEndpoint(OptimizerRegistry registry,
+            ObjectProvider<DistributedTraining> distributed) {
+        return new OptimizersEndpoint(registry, distributed.getIfAvailable());
     }
 }

@@ -1,6 +1,8 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
+import org.springframework.beans.factory.ObjectProvider;
 import io.github.skrl4j.adam.spring.actuate.OptimizersHealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -24,7 +26,8 @@ public class AdamHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "optimizersHealthIndicator")
     @ConditionalOnEnabledHealthIndicator("optimizers")
-    public OptimizersHealthIndicator optimizersHealthIndicator(OptimizerRegistry registry) {
-        return new OptimizersHealthIndicator(registry);
+    public OptimizersHealthIndicator optimizersHealthIndicator(OptimizerRegistry registry,
+            ObjectProvider<DistributedTraining> distributed) {
+        return new OptimizersHealthIndicator(registry, distributed.getIfAvailable());
     }
 }

@@ -2,6 +2,8 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.NonFinitePolicy;
+import io.github.skrl4j.adam.spring.distributed.DistributedProperties;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 import org.springframework.validation.Errors;
@@ -111,6 +114,11 @@ public class AdamProperties implements Validator, EnvironmentAware {
 
     /** Micrometer meters. */
     private final Metrics metrics = new Metrics();
+
+    /** Data-parallel training on the application's Hazelcast cluster (skrl.optim.adam.distributed.*). */
+    @Valid
+    @NestedConfigurationProperty
+    private final DistributedProperties distributed = new DistributedProperties();
 
     // where the values came from, for the failure report; set before binding
     private @Nullable Environment environment;
@@ -232,6 +240,10 @@ public class AdamProperties implements Validator, EnvironmentAware {
 
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    public DistributedProperties getDistributed() {
+        return distributed;
     }
 
     /** The {@code skrl.optim.adam.metrics.*} settings. */
