@@ -132,11 +132,11 @@ public class TrainingService implements SmartLifecycle {
     }
 
     private void run(PpoTrainer trainer, PpoAgent built) {
+        Collective replicas = collective;
         log.info("Training PPO on CartPole-v1: seed {}, budget {} environment steps, solved at mean return {}",
-                properties.getSeed(), properties.getMaxEnvironmentSteps(), properties.getSolvedThreshold());
+                properties.getSeed() + (replicas == null ? 0 : replicas.rank()), properties.getMaxEnvironmentSteps(), properties.getSolvedThreshold());
         TrainingStatus outcome;
         try {
-            Collective replicas = collective;
             if (replicas != null) {
                 replicas.broadcast(built.policy().parameters());
                 replicas.broadcast(built.value().parameters());

@@ -68,14 +68,16 @@ class DistributedTrainingTest {
         }
     }
 
-    private ConfigurableApplicationContext startReplica(String clusterName, int[] ports, int index) {
+    private ConfigurableApplicationContext startReplica(String clusterName, int[] ports, int index, long budget,
+            String... more) {
         Config config = loopback(clusterName, ports, index);
+        String[] args = Stream.concat(Stream.of("--sample.training.max-environment-steps=" + budget,
+                "--sample.training.checkpoint-interval=1", "--sample.training.checkpoint-dir=" + dir,
+                "--skrl.optim.adam.distributed.join-timeout=90s"), Stream.of(more)).toArray(String[]::new);
         return new SpringApplicationBuilder(SampleApplication.class).web(WebApplicationType.NONE)
                 .profiles("distributed")
                 .initializers(context -> ((GenericApplicationContext) context).registerBean(Config.class, () -> config))
-                .run("--sample.training.max-environment-steps=2048", "--sample.training.checkpoint-interval=1",
-                        "--sample.training.checkpoint-dir=" + dir,
-                        "--skrl.optim.adam.distributed.join-timeout=90s");
+                .run(args);
     }
 
     private static TrainingSnapshot awaitEnd(ConfigurableApplicationContext context) throws InterruptedException {
@@ -89,13 +91,13 @@ class DistributedTrainingTest {
     }
 
     @Test
-    void twoReplicasTrainInLockstepAndOnlyRankZeroWritesCheckpoints() throws Exception {
+    void twoReplicasTrainInLockstepOnlyRankZeroWritesCheckpointsAndASurvivorResumesFromThem() throws Exception {
         String clusterName = "sample-test-" + UUID.randomUUID();
         int[] ports = freePorts();
         // both start at once: each start waits until the world has both replicas
         CompletableFuture<ConfigurableApplicationContext> second = CompletableFuture.supplyAsync(
-                () -> startReplica(clusterName, ports, 1));
-        try (ConfigurableApplicationContext first = startReplica(clusterName, ports, 0);
+                () -> startReplica(clusterName, ports, 1, 2048));
+        try (ConfigurableApplicationContext first = startReplica(clusterName, ports, 0, 2048);
                 ConfigurableApplicationContext other = second.get(120, TimeUnit.SECONDS)) {
             TrainingSnapshot a = awaitEnd(first);
             TrainingSnapshot b = awaitEnd(other);
@@ -130,6 +132,19 @@ class DistributedTrainingTest {
             try (Stream<Path> saved = Files.list(dir)) {
                 assertThat(saved.map(p -> p.getFileName().toString())).contains("update-000001", "update-000002");
             }
+        }
+
+        // a survivor alone (a world of one) continues from rank 0's last checkpoint
+        Path resumeFrom = dir.resolve("update-000002");
+        try (ConfigurableApplicationContext survivor = startReplica(clusterName + "-survivor", freePorts(), 0, 3072,
+                "--sample.training.resume-from=" + resumeFrom,
+                "--skrl.optim.adam.distributed.world-size=1")) {
+            TrainingSnapshot resumed = awaitEnd(survivor);
+            assertThat(resumed.status()).isEqualTo(TrainingStatus.BUDGET_EXHAUSTED);
+            assertThat(resumed.resumedFrom()).isEqualTo(resumeFrom.toString());
+            assertThat(resumed.updates()).isEqualTo(3);
+            assertThat(resumed.replica().worldSize()).isEqualTo(1);
+            assertThat(survivor.getBean(TrainingService.class).agent().policyOptimizer().count()).isEqualTo(480);
         }
     }
 }

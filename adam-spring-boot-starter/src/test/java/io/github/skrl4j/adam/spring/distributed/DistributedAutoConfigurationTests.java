@@ -97,6 +97,16 @@ class DistributedAutoConfigurationTests {
     }
 
     @Test
+    void bothAutoConfigurationsAreListedInTheImportsFile() {
+        java.util.List<String> candidates = new java.util.ArrayList<>();
+        org.springframework.boot.context.annotation.ImportCandidates.load(
+                org.springframework.boot.autoconfigure.AutoConfiguration.class, getClass().getClassLoader())
+                .forEach(candidates::add);
+        assertThat(candidates).contains(DistributedAutoConfiguration.class.getName(),
+                DistributedMetricsAutoConfiguration.class.getName());
+    }
+
+    @Test
     void offUnlessEnabled() throws IOException {
         withCluster(runner, "off-" + UUID.randomUUID(), freePorts(1), 0).run(context -> {
             assertThat(context).hasNotFailed();
