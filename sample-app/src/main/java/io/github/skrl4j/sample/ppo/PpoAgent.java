@@ -8,6 +8,8 @@ import io.github.skrl4j.sample.env.CartPole;
 import io.github.skrl4j.sample.nn.Categorical;
 import io.github.skrl4j.sample.nn.Mlp;
 import io.github.skrl4j.sample.nn.MlpPass;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
@@ -72,6 +74,7 @@ public final class PpoAgent {
     private final int[] order;
     private long updates;
     private @Nullable Collective collective;
+    private @Nullable Tensors bothGradients;
     private final Tensors epochKl = Tensors.of(Tensor.zeros("kl", 1));
 
     /**
@@ -208,15 +211,17 @@ public final class PpoAgent {
                         batchLogProbs, batchAdvantages, settings.ratioClip(), settings.entropyLossScale(),
                         logitGradients);
                 Tensors policyGrad = policyTrainPass.backward(logitGradients);
-                averageOverReplicas(policyGrad);
-                step(policyOptimizer, policyGrad, policy, policyLearningRate);
 
+                // the value network shares nothing with the policy's step, so both gradients exist
+                // before either step, and replicas average them in one all-reduce
                 double[] predicted = valueTrainPass.forward(batchStates, batch);
                 double valueLoss = PpoLosses.value(predicted, batch, batchValues, batchReturns,
                         settings.valueLossScale(), settings.clipPredictedValues(), settings.valueClip(),
                         valueGradients);
                 Tensors valueGrad = valueTrainPass.backward(valueGradients);
-                averageOverReplicas(valueGrad);
+                averageOverReplicas(policyGrad, valueGrad);
+
+                step(policyOptimizer, policyGrad, policy, policyLearningRate);
                 step(valueOptimizer, valueGrad, value, valueOptimizer.config().lr());
 
                 klSum += policyLoss.kl();
@@ -248,11 +253,21 @@ public final class PpoAgent {
         }
     }
 
-    private void averageOverReplicas(Tensors gradients) {
+    /** Both networks' gradients, averaged in place over the replicas in one all-reduce. */
+    private void averageOverReplicas(Tensors policyGrad, Tensors valueGrad) {
         Collective c = collective;
-        if (c != null) {
-            c.allReduceMean(gradients);
+        if (c == null) {
+            return;
         }
+        Tensors both = bothGradients;
+        if (both == null || both.get(0) != policyGrad.get(0) || both.get(policyGrad.size()) != valueGrad.get(0)) {
+            // the passes hand back the same gradient tensors every time: built once
+            List<Tensor> tensors = new ArrayList<>(policyGrad.asList());
+            tensors.addAll(valueGrad.asList());
+            both = Tensors.of(tensors);
+            bothGradients = both;
+        }
+        c.allReduceMean(both);
     }
 
     /** The replicas' mean KL (rounded to float), so that every replica adapts the learning rate alike. */

@@ -80,6 +80,14 @@ class DistributedTrainingTest {
                 .run(args);
     }
 
+    private static void awaitMember(String instanceName) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (com.hazelcast.core.Hazelcast.getHazelcastInstanceByName(instanceName) == null) {
+            assertThat(System.nanoTime()).as("the first member starts in time").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
     private static TrainingSnapshot awaitEnd(ConfigurableApplicationContext context) throws InterruptedException {
         TrainingService service = context.getBean(TrainingService.class);
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -94,11 +102,13 @@ class DistributedTrainingTest {
     void twoReplicasTrainInLockstepOnlyRankZeroWritesCheckpointsAndASurvivorResumesFromThem() throws Exception {
         String clusterName = "sample-test-" + UUID.randomUUID();
         int[] ports = freePorts();
-        // both start at once: each start waits until the world has both replicas
-        CompletableFuture<ConfigurableApplicationContext> second = CompletableFuture.supplyAsync(
-                () -> startReplica(clusterName, ports, 1, 2048));
-        try (ConfigurableApplicationContext first = startReplica(clusterName, ports, 0, 2048);
-                ConfigurableApplicationContext other = second.get(120, TimeUnit.SECONDS)) {
+        // each start waits until the world has both replicas; the second member starts once the first is up, so
+        // that the two never form two clusters of one (which Hazelcast would merge only minutes later)
+        CompletableFuture<ConfigurableApplicationContext> firstStart = CompletableFuture.supplyAsync(
+                () -> startReplica(clusterName, ports, 0, 2048));
+        awaitMember(clusterName + "-0");
+        try (ConfigurableApplicationContext other = startReplica(clusterName, ports, 1, 2048);
+                ConfigurableApplicationContext first = firstStart.get(120, TimeUnit.SECONDS)) {
             TrainingSnapshot a = awaitEnd(first);
             TrainingSnapshot b = awaitEnd(other);
 

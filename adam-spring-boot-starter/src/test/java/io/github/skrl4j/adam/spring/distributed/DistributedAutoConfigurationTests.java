@@ -92,6 +92,19 @@ class DistributedAutoConfigurationTests {
         return ports;
     }
 
+    private static void awaitMember(String instanceName) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (com.hazelcast.core.Hazelcast.getHazelcastInstanceByName(instanceName) == null) {
+            assertThat(System.nanoTime()).as("the first member starts in time").isLessThan(deadline);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     private static Tensors gradient(float... values) {
         return Tensors.of(Tensor.of("w", values, values.length));
     }
@@ -203,9 +216,10 @@ class DistributedAutoConfigurationTests {
         ApplicationContextRunner replica = runner.withPropertyValues("skrl.optim.adam.distributed.enabled=true",
                 "skrl.optim.adam.distributed.world-size=2", "skrl.optim.adam.distributed.run=starter-test");
         CompletableFuture<Void> firstReduced = new CompletableFuture<>();
-        // both contexts start at once: each start waits until the world has both members
-        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> withCluster(replica, name, ports, 1)
-                .run(context -> {
+        // each start waits until the world has both members; the second member starts once the first is up, so
+        // that the two never form two clusters of one (which Hazelcast would merge only minutes later)
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> awaitMember(name + "-0"))
+                .thenRun(() -> withCluster(replica, name, ports, 1).run(context -> {
                     assertThat(context).hasNotFailed();
                     Tensors grad = gradient(3, 5);
                     context.getBean(Collective.class).allReduceMean(grad);
