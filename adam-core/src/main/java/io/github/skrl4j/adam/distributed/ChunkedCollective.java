@@ -115,9 +115,10 @@ public final class ChunkedCollective implements Collective {
     public void broadcast(Tensors tensors) {
         Objects.requireNonNull(tensors, "tensors");
         List<Tensors> parts = List.of(tensors);
+        int total = totalSize(parts);
         run("broadcast", (seq, deadline) -> {
             broadcastLongs(seq, deadline, new long[] {fingerprint(parts)}, "broadcast");
-            broadcastValues(parts, seq, deadline);
+            broadcastValues(parts, total, seq, deadline);
             return null;
         });
     }
@@ -126,10 +127,11 @@ public final class ChunkedCollective implements Collective {
     public OptimizerState broadcast(OptimizerState state) {
         Objects.requireNonNull(state, "state");
         List<Tensors> parts = List.of(state.mu(), state.nu(), state.nuMax());
+        int total = totalSize(parts);
         return run("broadcast of the optimizer state", (seq, deadline) -> {
             long[] header = broadcastLongs(seq, deadline, new long[] {fingerprint(parts), state.count()},
                     "broadcast of the optimizer state");
-            broadcastValues(parts, seq, deadline);
+            broadcastValues(parts, total, seq, deadline);
             return rank == 0 ? state : OptimizerState.of(header[1], state.mu(), state.nu(), state.nuMax());
         });
     }
@@ -206,8 +208,8 @@ public final class ChunkedCollective implements Collective {
         Objects.requireNonNull(gradients, "gradients");
         String what = mean ? "all-reduce (mean)" : "all-reduce (sum)";
         List<Tensors> parts = List.of(gradients);
+        int total = totalSize(parts);
         run(what, (seq, deadline) -> {
-            int total = totalSize(parts);
             float[] buffer = flatten(parts, total);
             int chunks = chunkCount(total);
             // reduce-scatter: each chunk to its owner ...
@@ -279,8 +281,7 @@ public final class ChunkedCollective implements Collective {
     }
 
     /** Rank 0's values into every rank's scratch, then into the tensors. */
-    private void broadcastValues(List<Tensors> parts, long seq, long deadline) {
-        int total = totalSize(parts);
+    private void broadcastValues(List<Tensors> parts, int total, long seq, long deadline) {
         int chunks = chunkCount(total);
         if (rank == 0) {
             float[] buffer = flatten(parts, total);
@@ -336,6 +337,7 @@ public final class ChunkedCollective implements Collective {
             total += part.totalSize();
         }
         if (total > MAX_VALUES) {
+            // refused before the operation starts: the world stays usable
             throw new IllegalArgumentException(total + " values exceed what one collective operation handles ("
                     + MAX_VALUES + ")");
         }
