@@ -72,6 +72,14 @@
     text('threshold', 'solved at ' + t.solvedThreshold);
     text('elapsed', fmt(t.elapsedSeconds, 1) + ' s');
     threshold = t.solvedThreshold;
+    // data-parallel training: this replica's rank, the world, and its parameters' checksum
+    const replica = document.getElementById('replica');
+    replica.hidden = !t.replica;
+    if (t.replica) {
+      text('replica-rank', 'rank ' + t.replica.rank + ' of ' + t.replica.worldSize);
+      text('replica-checksum', t.replica.parameterChecksum == null ? ''
+          : 'parameters crc32c ' + t.replica.parameterChecksum + (t.replica.consistent ? ' (all replicas equal)' : ' (DIVERGED)'));
+    }
     const err = document.getElementById('error');
     err.hidden = !t.error;
     err.textContent = t.error || '';

@@ -1,13 +1,18 @@
 package io.github.skrl4j.sample.ppo;
 
 import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.sample.env.CartPole;
 import io.github.skrl4j.sample.nn.Categorical;
 import io.github.skrl4j.sample.nn.Mlp;
 import io.github.skrl4j.sample.nn.MlpPass;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * skrl's PPO agent for a discrete action space with separate policy and value networks
@@ -18,6 +23,10 @@ import java.util.SplittableRandom;
  * each epoch the policy's learning rate moves with the epoch's mean KL divergence. The policy
  * optimizer is stepped with that learning rate when its settings have {@code scale = false}; an
  * optimizer with {@code scale = true} applies its own.
+ *
+ * <p>Trained data-parallel ({@link #distributeOver}), every gradient is averaged over the replicas
+ * before its step and so is each epoch's KL, so that every replica takes the same steps at the same
+ * learning rates.
  */
 public final class PpoAgent {
 
@@ -64,6 +73,9 @@ public final class PpoAgent {
     private final double[] valueGradients;
     private final int[] order;
     private long updates;
+    private @Nullable Collective collective;
+    private @Nullable Tensors bothGradients;
+    private final Tensors epochKl = Tensors.of(Tensor.zeros("kl", 1));
 
     /**
      * An agent over existing networks and optimizers (fresh or restored from a checkpoint).
@@ -134,6 +146,14 @@ public final class PpoAgent {
         return optimizer;
     }
 
+    /**
+     * Trains data-parallel from now on: every mini-batch's gradients and every epoch's KL are averaged
+     * over {@code collective}'s replicas (all of which must run the same updates). {@code null} trains alone.
+     */
+    public void distributeOver(@Nullable Collective collective) {
+        this.collective = collective;
+    }
+
     /** An action drawn from the policy and its log-probability. */
     public record Decision(int action, double logProb) {
     }
@@ -191,13 +211,17 @@ public final class PpoAgent {
                         batchLogProbs, batchAdvantages, settings.ratioClip(), settings.entropyLossScale(),
                         logitGradients);
                 Tensors policyGrad = policyTrainPass.backward(logitGradients);
-                step(policyOptimizer, policyGrad, policy, policyLearningRate);
 
+                // the value network shares nothing with the policy's step, so both gradients exist
+                // before either step, and replicas average them in one all-reduce
                 double[] predicted = valueTrainPass.forward(batchStates, batch);
                 double valueLoss = PpoLosses.value(predicted, batch, batchValues, batchReturns,
                         settings.valueLossScale(), settings.clipPredictedValues(), settings.valueClip(),
                         valueGradients);
                 Tensors valueGrad = valueTrainPass.backward(valueGradients);
+                averageOverReplicas(policyGrad, valueGrad);
+
+                step(policyOptimizer, policyGrad, policy, policyLearningRate);
                 step(valueOptimizer, valueGrad, value, valueOptimizer.config().lr());
 
                 klSum += policyLoss.kl();
@@ -208,7 +232,7 @@ public final class PpoAgent {
                 valueNormSum += valueOptimizer.lastGradientNorm();
                 steps++;
             }
-            lastEpochKl = klSum / settings.miniBatches();
+            lastEpochKl = agreedKl(klSum / settings.miniBatches());
             policyLearningRate = learningRateAdapter.next(policyLearningRate, lastEpochKl);
         }
         updates++;
@@ -227,6 +251,35 @@ public final class PpoAgent {
         } else {
             optimizer.step(grad, net, lr);
         }
+    }
+
+    /** Both networks' gradients, averaged in place over the replicas in one all-reduce. */
+    private void averageOverReplicas(Tensors policyGrad, Tensors valueGrad) {
+        Collective c = collective;
+        if (c == null) {
+            return;
+        }
+        Tensors both = bothGradients;
+        if (both == null || both.get(0) != policyGrad.get(0) || both.get(policyGrad.size()) != valueGrad.get(0)) {
+            // the passes hand back the same gradient tensors every time: built once
+            List<Tensor> tensors = new ArrayList<>(policyGrad.asList());
+            tensors.addAll(valueGrad.asList());
+            both = Tensors.of(tensors);
+            bothGradients = both;
+        }
+        c.allReduceMean(both);
+    }
+
+    /** The replicas' mean KL (rounded to float), so that every replica adapts the learning rate alike. */
+    private double agreedKl(double localKl) {
+        Collective c = collective;
+        if (c == null) {
+            return localKl;
+        }
+        float[] kl = epochKl.get(0).data();
+        kl[0] = (float) localKl;
+        c.allReduceMean(epochKl);
+        return kl[0];
     }
 
     private void shuffle(SplittableRandom random) {

@@ -1,11 +1,14 @@
 package io.github.skrl4j.sample.training;
 
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
 import io.github.skrl4j.sample.ppo.OptimizerSource;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -53,10 +56,14 @@ public class TrainingConfiguration {
     @Bean
     TrainingService trainingService(TrainingProperties properties, OptimizerSource optimizerSource,
             OptimizerRestorer optimizerRestorer, KLAdaptiveLR policyLearningRateRule, TrainingRecorder recorder,
-            CheckpointStore checkpointStore, ConfigurableApplicationContext context) {
+            CheckpointStore checkpointStore, ConfigurableApplicationContext context,
+            ObjectProvider<Collective> replicas) {
         LearningRateAdapter adapter = policyLearningRateRule::next;
-        return new TrainingService(properties, optimizerSource, optimizerRestorer, adapter, recorder, checkpointStore,
-                code -> System.exit(SpringApplication.exit(context, () -> code)));
+        TrainingService service = new TrainingService(properties, optimizerSource, optimizerRestorer, adapter, recorder,
+                checkpointStore, code -> System.exit(SpringApplication.exit(context, () -> code)));
+        // the distributed profile: the starter's collective on the replicas' Hazelcast cluster
+        replicas.ifAvailable(service::distributeOver);
+        return service;
     }
 
     /** {@code training}: UP while running or when over without error, DOWN when training failed. */

@@ -1,6 +1,11 @@
 package io.github.skrl4j.sample.training;
 
 import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.Tensor;
+import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.distributed.Checksums;
+import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.DivergenceCheck;
 import io.github.skrl4j.sample.env.CartPole;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
@@ -11,6 +16,7 @@ import io.github.skrl4j.sample.ppo.PpoTrainer;
 import io.github.skrl4j.sample.ppo.TrainingListener;
 import io.github.skrl4j.sample.ppo.TrainingProgress;
 import io.github.skrl4j.sample.ppo.UpdateStats;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
@@ -50,6 +56,11 @@ public class TrainingService implements SmartLifecycle {
     private volatile boolean stopRequested;
     private volatile @Nullable String resumedFrom;
     private volatile @Nullable Thread thread;
+    // data-parallel training (the distributed profile): null when this replica trains alone
+    private volatile @Nullable Collective collective;
+    private volatile boolean solvedTogether;
+    private volatile @Nullable String parameterChecksum;
+    private volatile @Nullable Boolean replicasConsistent;
 
     /**
      * @param optimizers creates fresh optimizers ({@code policy}, {@code value})
@@ -68,6 +79,17 @@ public class TrainingService implements SmartLifecycle {
         this.exit = exit;
     }
 
+    /**
+     * Trains data-parallel with the other replicas of {@code replicas} (call before {@link #start()}):
+     * each replica seeds its environment and sampling with {@code seed + rank}, starts from rank 0's
+     * networks, averages every gradient, and after every update the replicas agree whether they have
+     * solved (the mean of their mean returns reaches the threshold, every one having 100 episodes) and
+     * compare parameter checksums. Only rank 0 writes checkpoints; resume every replica from the same one.
+     */
+    public void distributeOver(Collective replicas) {
+        this.collective = replicas;
+    }
+
     /** Builds the agent (fresh or from {@code resume-from}) and starts training on a background thread. */
     @Override
     public synchronized void start() {
@@ -75,7 +97,8 @@ public class TrainingService implements SmartLifecycle {
             return;
         }
         PpoSettings settings = properties.getPpo().toSettings();
-        long seed = properties.getSeed();
+        Collective replicas = collective;
+        long seed = properties.getSeed() + (replicas == null ? 0 : replicas.rank());
         SplittableRandom master;
         PpoAgent built;
         if (properties.getResumeFrom() != null) {
@@ -93,10 +116,13 @@ public class TrainingService implements SmartLifecycle {
             master = new SplittableRandom(seed);
             built = PpoAgent.create(settings, master.split(), optimizers, learningRateAdapter);
         }
+        built.distributeOver(replicas);
         agent = built;
         CartPole env = new CartPole(master.nextLong());
+        // replicas decide "solved" together after an update (CheckpointingListener), never alone mid-rollout
+        double solvedThreshold = replicas == null ? properties.getSolvedThreshold() : Double.POSITIVE_INFINITY;
         PpoTrainer trainer = new PpoTrainer(built, env, master.split(), progress,
-                properties.getMaxEnvironmentSteps(), properties.getSolvedThreshold(), new CheckpointingListener(built));
+                properties.getMaxEnvironmentSteps(), solvedThreshold, new CheckpointingListener(built));
         startNanos = System.nanoTime();
         status = TrainingStatus.RUNNING;
         Thread t = new Thread(() -> run(trainer, built), "ppo-training");
@@ -106,15 +132,21 @@ public class TrainingService implements SmartLifecycle {
     }
 
     private void run(PpoTrainer trainer, PpoAgent built) {
+        Collective replicas = collective;
         log.info("Training PPO on CartPole-v1: seed {}, budget {} environment steps, solved at mean return {}",
-                properties.getSeed(), properties.getMaxEnvironmentSteps(), properties.getSolvedThreshold());
+                properties.getSeed() + (replicas == null ? 0 : replicas.rank()), properties.getMaxEnvironmentSteps(), properties.getSolvedThreshold());
         TrainingStatus outcome;
         try {
-            PpoTrainer.Outcome result = trainer.run(() -> stopRequested);
+            if (replicas != null) {
+                replicas.broadcast(built.policy().parameters());
+                replicas.broadcast(built.value().parameters());
+                log.info("Training data-parallel as rank {} of {}", replicas.rank(), replicas.worldSize());
+            }
+            PpoTrainer.Outcome result = trainer.run(() -> stopRequested || solvedTogether);
             outcome = switch (result) {
                 case SOLVED -> TrainingStatus.SOLVED;
                 case BUDGET_EXHAUSTED -> TrainingStatus.BUDGET_EXHAUSTED;
-                case STOPPED -> TrainingStatus.STOPPED;
+                case STOPPED -> solvedTogether ? TrainingStatus.SOLVED : TrainingStatus.STOPPED;
             };
         } catch (RuntimeException | Error e) {
             log.error("Training failed", e);
@@ -122,7 +154,7 @@ public class TrainingService implements SmartLifecycle {
             outcome = TrainingStatus.FAILED;
         }
         endNanos = System.nanoTime();
-        if (outcome != TrainingStatus.FAILED) {
+        if (outcome != TrainingStatus.FAILED && writesCheckpoints()) {
             try {
                 checkpoints.save(built, progress);
             } catch (RuntimeException e) {
@@ -176,9 +208,12 @@ public class TrainingService implements SmartLifecycle {
                 : List.of(optimizerSnapshot(a.policyOptimizer(), a.policyLearningRate()),
                         optimizerSnapshot(a.valueOptimizer(), Double.NaN));
         double last = recorder.lastReturn();
+        Collective replicas = collective;
+        TrainingSnapshot.Replica replica = replicas == null ? null : new TrainingSnapshot.Replica(replicas.rank(),
+                replicas.worldSize(), parameterChecksum, replicasConsistent);
         return new TrainingSnapshot(status, p.episodes(), p.environmentSteps(), p.updates(), p.meanReturn100(),
                 Double.isNaN(last) ? null : last, elapsedSeconds(), properties.getSolvedThreshold(),
-                properties.getMaxEnvironmentSteps(), opts, resumedFrom, checkpoints.lastSaved(), error);
+                properties.getMaxEnvironmentSteps(), opts, resumedFrom, checkpoints.lastSaved(), error, replica);
     }
 
     private static TrainingSnapshot.OptimizerSnapshot optimizerSnapshot(Optimizer optimizer, double givenLr) {
@@ -206,6 +241,34 @@ public class TrainingService implements SmartLifecycle {
         return agent;
     }
 
+    /** Alone, or as rank 0 of the replicas: the others hold the same networks. */
+    private boolean writesCheckpoints() {
+        Collective replicas = collective;
+        return replicas == null || replicas.rank() == 0;
+    }
+
+    /** Whether the replicas together have solved: every one has 100 episodes and their mean returns average the threshold. */
+    private boolean solvedByAllReplicas(Collective replicas, TrainingProgress p) {
+        // solved(-infinity) is true once the 100-episode window is full
+        Tensors vote = Tensors.of(Tensor.of("vote", new float[] {p.solved(Double.NEGATIVE_INFINITY) ? 1 : 0,
+                (float) p.meanReturn100()}, 2));
+        replicas.allReduceMean(vote);
+        float[] agreed = vote.get(0).data();
+        return agreed[0] == 1f && agreed[1] >= properties.getSolvedThreshold();
+    }
+
+    /** Compares the CRC-32C of both networks' parameters across the replicas; a divergence fails the run. */
+    private void checkReplicas(Collective replicas, PpoAgent built) {
+        List<Tensor> both = new ArrayList<>(built.policy().parameters().asList());
+        both.addAll(built.value().parameters().asList());
+        DivergenceCheck check = replicas.checkDivergence(Tensors.of(both));
+        parameterChecksum = Checksums.hex(check.localChecksum());
+        replicasConsistent = check.consistent();
+        if (!check.consistent()) {
+            throw new IllegalStateException("replicas diverged: " + check);
+        }
+    }
+
     private double elapsedSeconds() {
         if (startNanos == 0) {
             return 0;
@@ -231,8 +294,13 @@ public class TrainingService implements SmartLifecycle {
         @Override
         public void onUpdate(UpdateStats update, TrainingProgress p) {
             recorder.onUpdate(update, p);
+            Collective replicas = collective;
+            if (replicas != null) {
+                checkReplicas(replicas, built);
+                solvedTogether = solvedByAllReplicas(replicas, p);
+            }
             int interval = properties.getCheckpointInterval();
-            if (interval > 0 && p.updates() % interval == 0) {
+            if (interval > 0 && p.updates() % interval == 0 && writesCheckpoints()) {
                 checkpoints.save(built, p);
             }
         }

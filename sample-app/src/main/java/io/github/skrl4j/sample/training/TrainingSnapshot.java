@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param resumedFrom         the checkpoint the run continued from, if any
  * @param lastCheckpoint      the newest checkpoint written by this run, if any
  * @param error               what went wrong, when FAILED
+ * @param replica             this replica's place in data-parallel training; null when it trains alone
  */
 public record TrainingSnapshot(
         TrainingStatus status,
@@ -33,7 +34,19 @@ public record TrainingSnapshot(
         List<OptimizerSnapshot> optimizers,
         @Nullable String resumedFrom,
         @Nullable String lastCheckpoint,
-        @Nullable String error) {
+        @Nullable String error,
+        @Nullable Replica replica) {
+
+    /**
+     * A replica of data-parallel training.
+     *
+     * @param rank              this replica's rank (0 writes the checkpoints)
+     * @param worldSize         replicas training together
+     * @param parameterChecksum CRC-32C of both networks' parameters after the last update (null before)
+     * @param consistent        whether every replica had the same checksum then (null before)
+     */
+    public record Replica(int rank, int worldSize, @Nullable String parameterChecksum, @Nullable Boolean consistent) {
+    }
 
     /**
      * One optimizer.

@@ -2,6 +2,7 @@ package io.github.skrl4j.adam.spring.actuate;
 
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -19,11 +20,17 @@ public class OptimizersEndpoint {
 
     private final OptimizerRegistry registry;
     private final StepOutcomes outcomes;
+    private final @Nullable DistributedTraining distributed;
 
-    /** Reports on the optimizers of {@code registry}, with their last steps as {@code outcomes} saw them. */
     public OptimizersEndpoint(OptimizerRegistry registry, StepOutcomes outcomes) {
+        this(registry, outcomes, null);
+    }
+
+    public OptimizersEndpoint(OptimizerRegistry registry, StepOutcomes outcomes,
+            @Nullable DistributedTraining distributed) {
         this.registry = registry;
         this.outcomes = outcomes;
+        this.distributed = distributed;
     }
 
     /** All registered optimizers, by name. */
@@ -33,7 +40,7 @@ public class OptimizersEndpoint {
         for (Optimizer optimizer : registry.optimizers()) {
             all.put(optimizer.name(), OptimizerDescriptor.of(optimizer, outcomes.of(optimizer)));
         }
-        return new OptimizersDescriptor(all);
+        return new OptimizersDescriptor(all, distributed == null ? null : distributed.describe());
     }
 
     /** The optimizer named {@code name}, or {@code null} (a 404) if none is registered under it. */
@@ -46,8 +53,15 @@ public class OptimizersEndpoint {
     /**
      * The response of {@code /actuator/optimizers}.
      *
-     * @param optimizers every registered optimizer, sorted by name
+     * @param optimizers  every registered optimizer, sorted by name
+     * @param distributed rank, world size and last divergence check of data-parallel training; null without
      */
-    public record OptimizersDescriptor(Map<String, OptimizerDescriptor> optimizers) implements OperationResponseBody {
+    public record OptimizersDescriptor(Map<String, OptimizerDescriptor> optimizers,
+            @Nullable Map<String, Object> distributed) implements OperationResponseBody {
+
+        /** The optimizers of a replica that does not train data-parallel. */
+        public OptimizersDescriptor(Map<String, OptimizerDescriptor> optimizers) {
+            this(optimizers, null);
+        }
     }
 }

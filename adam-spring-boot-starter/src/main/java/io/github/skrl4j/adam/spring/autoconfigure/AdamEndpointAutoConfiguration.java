@@ -3,6 +3,8 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import io.github.skrl4j.adam.spring.actuate.OptimizersEndpoint;
 import io.github.skrl4j.adam.spring.actuate.StepOutcomes;
+import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,7 +26,8 @@ public final class AdamEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    OptimizersEndpoint optimizersEndpoint(OptimizerRegistry registry, StepOutcomes optimizerStepOutcomes) {
-        return new OptimizersEndpoint(registry, optimizerStepOutcomes);
+    OptimizersEndpoint optimizersEndpoint(OptimizerRegistry registry, StepOutcomes optimizerStepOutcomes,
+            ObjectProvider<DistributedTraining> distributed) {
+        return new OptimizersEndpoint(registry, optimizerStepOutcomes, distributed.getIfAvailable());
     }
 }

@@ -3,6 +3,8 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import io.github.skrl4j.adam.spring.actuate.OptimizersHealthIndicator;
 import io.github.skrl4j.adam.spring.actuate.StepOutcomes;
+import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,7 +32,9 @@ public final class AdamHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = "optimizersHealthIndicator")
     @ConditionalOnEnabledHealthIndicator("optimizers")
     OptimizersHealthIndicator optimizersHealthIndicator(OptimizerRegistry registry,
-            StepOutcomes optimizerStepOutcomes, AdamProperties properties) {
-        return new OptimizersHealthIndicator(registry, optimizerStepOutcomes, properties::healthPolicy);
+            StepOutcomes optimizerStepOutcomes, AdamProperties properties,
+            ObjectProvider<DistributedTraining> distributed) {
+        return new OptimizersHealthIndicator(registry, optimizerStepOutcomes, properties::healthPolicy,
+                distributed.getIfAvailable());
     }
 }

@@ -3,6 +3,7 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 import io.github.skrl4j.adam.AdamSettings;
 import io.github.skrl4j.adam.NonFinitePolicy;
 import io.github.skrl4j.adam.spring.actuate.OptimizerHealthPolicy;
+import io.github.skrl4j.adam.spring.distributed.DistributedProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 import org.springframework.validation.Errors;
@@ -120,6 +122,11 @@ public class AdamProperties implements Validator, EnvironmentAware {
      */
     @Valid
     private final Health health = new Health();
+
+    /** Data-parallel training on the application's Hazelcast cluster (skrl.optim.adam.distributed.*). */
+    @Valid
+    @NestedConfigurationProperty
+    private final DistributedProperties distributed = new DistributedProperties();
 
     // where the values came from, for the failure report; set before binding
     private @Nullable Environment environment;
@@ -258,6 +265,10 @@ public class AdamProperties implements Validator, EnvironmentAware {
         Integer threshold = own == null ? null : own.getFailureThreshold();
         return new OptimizerHealthPolicy(allow != null ? allow : health.isAllowHealthIndicatorToFail(),
                 threshold != null ? threshold : health.getFailureThreshold());
+    }
+
+    public DistributedProperties getDistributed() {
+        return distributed;
     }
 
     /** The {@code skrl.optim.adam.metrics.*} settings. */

@@ -1,0 +1,444 @@
+package io.github.skrl4j.adam.distributed;
+
+import io.github.skrl4j.adam.OptimizerState;
+import io.github.skrl4j.adam.Tensor;
+import io.github.skrl4j.adam.Tensors;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link Collective} over a {@link Transport}: the tensors are seen as one flat vector cut into
+ * chunks of {@link #chunkSize()} values, and chunk {@code c} belongs to rank {@code c mod N}.
+ *
+ * <p>An all-reduce is a reduce-scatter followed by an all-gather: every rank sends each chunk it does
+ * not own to the chunk's owner; each owner sums its chunks over ranks 0..N-1 in that order (in
+ * double, rounded once to float) and sends the result to every other rank. So each rank sends and
+ * receives about {@code 2 (N-1)/N} of the model, and no rank reduces more than its {@code 1/N} share.
+ *
+ * <p>The flat vector lives in a scratch buffer of this collective, reused between calls; the
+ * caller's tensors are written only after the last chunk has arrived, so a failed operation changed
+ * nothing. The first failure breaks the collective: later calls fail with
+ * {@link CollectiveException.Reason#BROKEN}.
+ */
+public final class ChunkedCollective implements Collective {
+
+    /** Values per chunk unless told otherwise: 262,144 floats, 1 MiB on the wire. */
+    public static final int DEFAULT_CHUNK_SIZE = 1 << 18;
+    /** How long an operation waits for the other ranks unless told otherwise. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
+
+    private final Transport transport;
+    private final int rank;
+    private final int worldSize;
+    private final int chunkSize;
+    private final long timeoutNanos;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private long sequence;
+    private volatile boolean closed;
+    private volatile @Nullable CollectiveException broken;
+
+    private float[] flat = new float[0];
+    private final double[] accumulator;
+
+    private ChunkedCollective(Transport transport, int chunkSize, Duration timeout) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.rank = transport.rank();
+        this.worldSize = transport.worldSize();
+        if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+            throw new IllegalArgumentException("rank " + rank + " is not in a world of " + worldSize);
+        }
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunkSize must be >= 1, was " + chunkSize);
+        }
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        this.chunkSize = chunkSize;
+        this.timeoutNanos = timeout.toNanos();
+        this.accumulator = new double[chunkSize];
+    }
+
+    /**
+     * A collective over {@code transport}.
+     *
+     * @param chunkSize values per chunk (the unit of work spread over the ranks and of a message)
+     * @param timeout   how long an operation may wait for the other ranks before failing with
+     *                  {@link CollectiveException.Reason#TIMEOUT}
+     */
+    public static ChunkedCollective over(Transport transport, int chunkSize, Duration timeout) {
+        return new ChunkedCollective(transport, chunkSize, timeout);
+    }
+
+    /** A collective over {@code transport} with {@link #DEFAULT_CHUNK_SIZE} and {@link #DEFAULT_TIMEOUT}. */
+    public static ChunkedCollective over(Transport transport) {
+        return new ChunkedCollective(transport, DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT);
+    }
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    @Override
+    public int worldSize() {
+        return worldSize;
+    }
+
+    /** Values per chunk. */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /** How long an operation waits for the other ranks. */
+    public Duration timeout() {
+        return Duration.ofNanos(timeoutNanos);
+    }
+
+    /** Operations started so far (successful or not); the same number on every rank in lockstep. */
+    public long operations() {
+        return sequence;
+    }
+
+    /** The failure that broke this collective, or {@code null} while it works. */
+    public @Nullable CollectiveException failure() {
+        return broken;
+    }
+
+    @Override
+    public void broadcast(Tensors tensors) {
+        Objects.requireNonNull(tensors, "tensors");
+        List<Tensors> parts = List.of(tensors);
+        int total = totalSize(parts);
+        run("broadcast", (seq, deadline) -> {
+            broadcastLongs(seq, deadline, new long[] {fingerprint(parts)}, "broadcast");
+            broadcastValues(parts, total, seq, deadline);
+            return null;
+        });
+    }
+
+    @Override
+    public OptimizerState broadcast(OptimizerState state) {
+        Objects.requireNonNull(state, "state");
+        List<Tensors> parts = List.of(state.mu(), state.nu(), state.nuMax());
+        int total = totalSize(parts);
+        return run("broadcast of the optimizer state", (seq, deadline) -> {
+            long[] header = broadcastLongs(seq, deadline, new long[] {fingerprint(parts), state.count()},
+                    "broadcast of the optimizer state");
+            broadcastValues(parts, total, seq, deadline);
+            return rank == 0 ? state : OptimizerState.of(header[1], state.mu(), state.nu(), state.nuMax());
+        });
+    }
+
+    @Override
+    public void allReduceSum(Tensors gradients) {
+        allReduce(gradients, false);
+    }
+
+    @Override
+    public void allReduceMean(Tensors gradients) {
+        allReduce(gradients, true);
+    }
+
+    @Override
+    public DivergenceCheck checkDivergence(Tensors parameters) {
+        Objects.requireNonNull(parameters, "parameters");
+        return run("divergence check", (seq, deadline) -> {
+            long[] mine = {Checksums.crc32c(parameters)};
+            long[] checksums = new long[worldSize];
+            for (int r = 0; r < worldSize; r++) {
+                if (r != rank) {
+                    transport.sendLongs(r, seq, 0, mine);
+                }
+            }
+            for (int r = 0; r < worldSize; r++) {
+                checksums[r] = r == rank ? mine[0] : single(transport.receiveLongs(r, seq, 0, deadline), r);
+            }
+            return new DivergenceCheck(seq, rank, checksums);
+        });
+    }
+
+    private long single(long[] values, int fromRank) {
+        if (values.length != 1) {
+            throw mismatch("rank " + fromRank + " sent " + values.length + " values where one was expected");
+        }
+        return values[0];
+    }
+
+    /**
+     * Leaves the world: tells every other rank the last operation this one took part in (their
+     * operations that need this rank after it fail with {@link CollectiveException.Reason#MEMBER_LEFT}),
+     * then closes the transport. Call it between operations, from the thread that runs them.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (broken == null) {
+            for (int r = 0; r < worldSize; r++) {
+                if (r != rank) {
+                    try {
+                        transport.sendLongs(r, sequence, Mailbox.LEAVE_SLOT, new long[0]);
+                    } catch (RuntimeException e) {
+                        // that rank is gone already, or the transport is: it needs no notice
+                    }
+                }
+            }
+        }
+        transport.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ChunkedCollective[rank " + rank + " of " + worldSize + ", chunk " + chunkSize
+                + (broken != null ? ", broken" : closed ? ", closed" : "") + "]";
+    }
+
+    // ---- the operations
+
+    private void allReduce(Tensors gradients, boolean mean) {
+        Objects.requireNonNull(gradients, "gradients");
+        String what = mean ? "all-reduce (mean)" : "all-reduce (sum)";
+        List<Tensors> parts = List.of(gradients);
+        int total = totalSize(parts);
+        run(what, (seq, deadline) -> {
+            float[] buffer = flatten(parts, total);
+            int chunks = chunkCount(total);
+            // reduce-scatter: each chunk to its owner ...
+            for (int c = 0; c < chunks; c++) {
+                int owner = c % worldSize;
+                if (owner != rank) {
+                    transport.send(owner, seq, 2 * c, buffer, chunkStart(c), chunkLength(c, total));
+                }
+            }
+            // ... which sums it in rank order and sends the result to everyone
+            for (int c = rank; c < chunks; c += worldSize) {
+                reduceOwnedChunk(c, total, buffer, seq, deadline, mean);
+            }
+            // all-gather: the other owners' results
+            for (int c = 0; c < chunks; c++) {
+                int owner = c % worldSize;
+                if (owner != rank) {
+                    float[] result = transport.receive(owner, seq, 2 * c + 1, deadline);
+                    int length = chunkLength(c, total);
+                    requireLength(result, length, owner, c);
+                    System.arraycopy(result, 0, buffer, chunkStart(c), length);
+                }
+            }
+            unflatten(buffer, parts);
+            return null;
+        });
+    }
+
+    private void reduceOwnedChunk(int c, int total, float[] buffer, long seq, long deadline, boolean mean) {
+        int start = chunkStart(c);
+        int length = chunkLength(c, total);
+        double[] acc = accumulator;
+        for (int r = 0; r < worldSize; r++) {
+            float[] source;
+            int offset;
+            if (r == rank) {
+                source = buffer;
+                offset = start;
+            } else {
+                source = transport.receive(r, seq, 2 * c, deadline);
+                requireLength(source, length, r, c);
+                offset = 0;
+            }
+            if (r == 0) {
+                for (int i = 0; i < length; i++) {
+                    acc[i] = source[offset + i];
+                }
+            } else {
+                for (int i = 0; i < length; i++) {
+                    acc[i] += source[offset + i];
+                }
+            }
+        }
+        if (mean) {
+            double n = worldSize;
+            for (int i = 0; i < length; i++) {
+                buffer[start + i] = (float) (acc[i] / n);
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                buffer[start + i] = (float) acc[i];
+            }
+        }
+        for (int r = 0; r < worldSize; r++) {
+            if (r != rank) {
+                transport.send(r, seq, 2 * c + 1, buffer, start, length);
+            }
+        }
+    }
+
+    /** Rank 0's values into every rank's scratch, then into the tensors. */
+    private void broadcastValues(List<Tensors> parts, int total, long seq, long deadline) {
+        int chunks = chunkCount(total);
+        if (rank == 0) {
+            float[] buffer = flatten(parts, total);
+            for (int r = 1; r < worldSize; r++) {
+                for (int c = 0; c < chunks; c++) {
+                    transport.send(r, seq, c + 1, buffer, chunkStart(c), chunkLength(c, total));
+                }
+            }
+            return;
+        }
+        float[] buffer = scratch(total);
+        for (int c = 0; c < chunks; c++) {
+            float[] values = transport.receive(0, seq, c + 1, deadline);
+            int length = chunkLength(c, total);
+            requireLength(values, length, 0, c);
+            System.arraycopy(values, 0, buffer, chunkStart(c), length);
+        }
+        unflatten(buffer, parts);
+    }
+
+    /** Rank 0's header (a layout fingerprint first, then values) on every rank; refuses a different layout. */
+    private long[] broadcastLongs(long seq, long deadline, long[] mine, String what) {
+        if (rank == 0) {
+            for (int r = 1; r < worldSize; r++) {
+                transport.sendLongs(r, seq, 0, mine);
+            }
+            return mine;
+        }
+        long[] header = transport.receiveLongs(0, seq, 0, deadline);
+        if (header.length != mine.length || header[0] != mine[0]) {
+            throw mismatch(what + ": rank 0's tensors differ in names, shapes or order from rank " + rank + "'s");
+        }
+        return header;
+    }
+
+    // ---- the flat vector
+
+    private int chunkCount(int total) {
+        return (int) ((total + (long) chunkSize - 1) / chunkSize);
+    }
+
+    private int chunkStart(int c) {
+        return c * chunkSize;
+    }
+
+    private int chunkLength(int c, int total) {
+        return Math.min(chunkSize, total - c * chunkSize);
+    }
+
+    private static int totalSize(List<Tensors> parts) {
+        long total = 0;
+        for (Tensors part : parts) {
+            total += part.totalSize();
+        }
+        if (total > MAX_VALUES) {
+            // refused before the operation starts: the world stays usable
+            throw new IllegalArgumentException(total + " values exceed what one collective operation handles ("
+                    + MAX_VALUES + ")");
+        }
+        return (int) total;
+    }
+
+    private float[] scratch(int total) {
+        if (flat.length < total) {
+            flat = new float[total];
+        }
+        return flat;
+    }
+
+    private float[] flatten(List<Tensors> parts, int total) {
+        float[] buffer = scratch(total);
+        int at = 0;
+        for (Tensors part : parts) {
+            for (Tensor t : part) {
+                System.arraycopy(t.data(), 0, buffer, at, t.size());
+                at += t.size();
+            }
+        }
+        return buffer;
+    }
+
+    private static void unflatten(float[] buffer, List<Tensors> parts) {
+        int at = 0;
+        for (Tensors part : parts) {
+            for (Tensor t : part) {
+                System.arraycopy(buffer, at, t.data(), 0, t.size());
+                at += t.size();
+            }
+        }
+    }
+
+    /** A CRC-32C of the names and shapes, in order: ranks whose layouts differ must not exchange values. */
+    private static long fingerprint(List<Tensors> parts) {
+        CRC32C crc = new CRC32C();
+        for (Tensors part : parts) {
+            crc.update(0x1e);
+            for (Tensor t : part) {
+                crc.update(t.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                crc.update(0x1f);
+                for (int d : t.shape()) {
+                    crc.update(d);
+                    crc.update(d >>> 8);
+                    crc.update(d >>> 16);
+                    crc.update(d >>> 24);
+                }
+            }
+        }
+        return crc.getValue();
+    }
+
+    private void requireLength(float[] values, int expected, int fromRank, int chunk) {
+        if (values.length != expected) {
+            throw mismatch("rank " + fromRank + " sent " + values.length + " values for chunk " + chunk
+                    + " where rank " + rank + " expects " + expected + " (are the tensors' layouts the same?)");
+        }
+    }
+
+    private static CollectiveException mismatch(String message) {
+        return new CollectiveException(CollectiveException.Reason.MISMATCH, message);
+    }
+
+    // ---- one operation at a time, failures break the world
+
+    @FunctionalInterface
+    private interface Operation<T> {
+        T run(long sequence, long deadlineNanos);
+    }
+
+    private <T> T run(String what, Operation<T> operation) {
+        if (!busy.compareAndSet(false, true)) {
+            throw new IllegalStateException("rank " + rank + ": another thread is in a collective operation");
+        }
+        try {
+            if (closed) {
+                throw new CollectiveException(CollectiveException.Reason.CLOSED, what + " on rank " + rank
+                        + ": the collective is closed");
+            }
+            CollectiveException failure = broken;
+            if (failure != null) {
+                throw new CollectiveException(CollectiveException.Reason.BROKEN, what + " on rank " + rank
+                        + ": an earlier operation failed (" + failure.getMessage() + ")", failure);
+            }
+            long seq = ++sequence;
+            long deadline = System.nanoTime() + timeoutNanos;
+            try {
+                return operation.run(seq, deadline);
+            } catch (CollectiveException e) {
+                broken = e;
+                throw e;
+            } catch (RuntimeException e) {
+                CollectiveException wrapped = new CollectiveException(CollectiveException.Reason.TRANSPORT,
+                        what + " on rank " + rank + ": " + e, e);
+                broken = wrapped;
+                throw wrapped;
+            }
+        } finally {
+            busy.set(false);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.skrl4j.adam.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** The skrl.optim.adam.distributed.* rules stop the start naming the property, as every other property's do. */
+class DistributedPropertiesValidationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(AdamAutoConfiguration.class));
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            skrl.optim.adam.distributed.world-size   | 0        | must be greater than 0
+            skrl.optim.adam.distributed.chunk-size   | 0        | must be greater than 0
+            skrl.optim.adam.distributed.chunk-size   | 67108865 | must be less than or equal to 67108864
+            skrl.optim.adam.distributed.timeout      | 0s       | must be longer than or equal to 1 milli
+            skrl.optim.adam.distributed.join-timeout | -5s      | must be longer than or equal to 1 milli
+            skrl.optim.adam.distributed.run          | ' '      | must not be blank
+            """)
+    void aBadValueStopsTheStartNamingThePropertyAndTheRule(String property, String value, String rule) {
+        runner.withPropertyValues(property + "=" + value).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(FailureReports.of(context.getStartupFailure())).contains("Property: " + property)
+                    .contains("Reason: " + rule).contains("Origin: \"" + property + "\" from property source \"test\"");
+        });
+    }
+
+    @Test
+    void anUnknownKeyStopsTheStartNamingIt() {
+        runner.withPropertyValues("skrl.optim.adam.distributed.world=2").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(FailureReports.of(context.getStartupFailure())).contains("skrl.optim.adam.distributed.world")
+                    .contains("unbound");
+        });
+    }
+
+    @Test
+    void theDefaultsBindAndAreValid() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            var distributed = context.getBean(AdamProperties.class).getDistributed();
+            assertThat(distributed.isEnabled()).isFalse();
+            assertThat(distributed.getWorldSize()).isEqualTo(1);
+            assertThat(distributed.getRun()).isEqualTo("skrl4j");
+        });
+    }
+}

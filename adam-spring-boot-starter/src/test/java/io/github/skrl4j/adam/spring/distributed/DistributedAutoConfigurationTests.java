@@ -1,0 +1,251 @@
+package io.github.skrl4j.adam.spring.distributed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import io.github.skrl4j.adam.Tensor;
+import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.CollectiveException;
+import io.github.skrl4j.adam.hazelcast.HazelcastCollectives;
+import io.github.skrl4j.adam.spring.actuate.OptimizersEndpoint;
+import io.github.skrl4j.adam.spring.actuate.OptimizersHealthIndicator;
+import io.github.skrl4j.adam.spring.autoconfigure.AdamAutoConfiguration;
+import io.github.skrl4j.adam.spring.autoconfigure.AdamEndpointAutoConfiguration;
+import io.github.skrl4j.adam.spring.autoconfigure.AdamHealthAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.annotation.UserConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Each condition of {@link DistributedAutoConfiguration}, on real Hazelcast members on loopback. */
+@Timeout(120)
+class DistributedAutoConfigurationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(AdamAutoConfiguration.class, HazelcastAutoConfiguration.class,
+                    DistributedAutoConfiguration.class, DistributedMetricsAutoConfiguration.class,
+                    AdamEndpointAutoConfiguration.class,
+                    AdamHealthAutoConfiguration.class))
+            .withPropertyValues("management.endpoints.web.exposure.include=optimizers",
+                    "skrl.optim.adam.distributed.join-timeout=30s", "skrl.optim.adam.distributed.timeout=20s");
+
+    /** A single-member cluster on a free loopback port. */
+    private static ApplicationContextRunner withCluster(ApplicationContextRunner runner, String name, int[] ports,
+            int index) {
+        return runner.withBean(Config.class, () -> loopback(name, ports, index));
+    }
+
+    static Config loopback(String clusterName, int[] ports, int index) {
+        Config config = new Config();
+        config.setClusterName(clusterName);
+        config.setInstanceName(clusterName + "-" + index);
+        config.setProperty("hazelcast.logging.type", "none");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.wait.seconds.before.join", "0");
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        config.setProperty("hazelcast.partition.count", "23");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.getNetworkConfig().setPort(ports[index]).setPortAutoIncrement(false);
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true);
+        for (int port : ports) {
+            join.getTcpIpConfig().addMember("127.0.0.1:" + port);
+        }
+        return config;
+    }
+
+    static int[] freePorts(int count) throws IOException {
+        int[] ports = new int[count];
+        ServerSocket[] sockets = new ServerSocket[count];
+        for (int i = 0; i < count; i++) {
+            sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            ports[i] = sockets[i].getLocalPort();
+        }
+        for (ServerSocket s : sockets) {
+            s.close();
+        }
+        return ports;
+    }
+
+    private static void awaitMember(String instanceName) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (com.hazelcast.core.Hazelcast.getHazelcastInstanceByName(instanceName) == null) {
+            assertThat(System.nanoTime()).as("the first member starts in time").isLessThan(deadline);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private static Tensors gradient(float... values) {
+        return Tensors.of(Tensor.of("w", values, values.length));
+    }
+
+    @Test
+    void bothAutoConfigurationsAreListedInTheImportsFile() {
+        java.util.List<String> candidates = new java.util.ArrayList<>();
+        org.springframework.boot.context.annotation.ImportCandidates.load(
+                org.springframework.boot.autoconfigure.AutoConfiguration.class, getClass().getClassLoader())
+                .forEach(candidates::add);
+        assertThat(candidates).contains(DistributedAutoConfiguration.class.getName(),
+                DistributedMetricsAutoConfiguration.class.getName());
+    }
+
+    @Test
+    void offUnlessEnabled() throws IOException {
+        withCluster(runner, "off-" + UUID.randomUUID(), freePorts(1), 0).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(Collective.class);
+        });
+    }
+
+    @Test
+    void offWithoutAHazelcastInstance() {
+        runner.withPropertyValues("skrl.optim.adam.distributed.enabled=true").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(Collective.class);
+        });
+    }
+
+    @Test
+    void offWithoutAdamHazelcastOnTheClassPath() throws IOException {
+        withCluster(runner, "no-module-" + UUID.randomUUID(), freePorts(1), 0)
+                .withClassLoader(new FilteredClassLoader(HazelcastCollectives.class))
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(Collective.class);
+                });
+    }
+
+    @Test
+    void aWorldOfOneWithMetersEndpointAndHealth() throws IOException {
+        withCluster(runner, "one-" + UUID.randomUUID(), freePorts(1), 0)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    DistributedTraining training = context.getBean(DistributedTraining.class);
+                    assertThat(context.getBean(Collective.class)).isSameAs(training);
+                    assertThat(training.rank()).isZero();
+                    assertThat(training.worldSize()).isEqualTo(1);
+
+                    Tensors grad = gradient(1, 2, 3);
+                    training.allReduceMean(grad);
+                    assertThat(grad.get(0).data()).containsExactly(1, 2, 3);
+                    assertThat(training.checkDivergence(grad).consistent()).isTrue();
+
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    assertThat(meters.get(DistributedMeters.WORLD_SIZE).gauge().value()).isEqualTo(1);
+                    assertThat(meters.get(DistributedMeters.OPERATION_TIME).tag("operation", "all-reduce-mean")
+                            .timer().count()).isEqualTo(1);
+                    assertThat(meters.get(DistributedMeters.OPERATION_BYTES).tag("operation", "all-reduce-mean")
+                            .counter().count()).isEqualTo(12);
+                    assertThat(meters.get(DistributedMeters.DIVERGENCE_CHECKS).tag("outcome", "consistent")
+                            .counter().count()).isEqualTo(1);
+
+                    Map<String, Object> world = context.getBean(OptimizersEndpoint.class).optimizers().distributed();
+                    assertThat(world).containsEntry("rank", 0).containsEntry("worldSize", 1);
+                    assertThat(world).extractingByKey("lastDivergenceCheck").asInstanceOf(
+                            org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("consistent", true);
+                    Health health = context.getBean(OptimizersHealthIndicator.class).health();
+                    assertThat(health.getStatus()).isEqualTo(Status.UP);
+                    assertThat(health.getDetails()).containsKey("distributed");
+                });
+    }
+
+    @Test
+    void noMetersWhenMetricsAreDisabled() throws IOException {
+        withCluster(runner, "nometrics-" + UUID.randomUUID(), freePorts(1), 0)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true", "skrl.optim.adam.metrics.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(DistributedTraining.class);
+                    assertThat(context).doesNotHaveBean(DistributedMeters.class);
+                });
+    }
+
+    @Test
+    void anApplicationsOwnCollectiveWins() throws IOException {
+        withCluster(runner, "own-" + UUID.randomUUID(), freePorts(1), 0)
+                .withConfiguration(UserConfigurations.of(OwnCollective.class))
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true").run(context -> {
+                    assertThat(context).hasSingleBean(Collective.class);
+                    assertThat(context).doesNotHaveBean(DistributedTraining.class);
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnCollective {
+        @Bean
+        Collective collective() {
+            return io.github.skrl4j.adam.distributed.LocalCollectives.create(1).get(0);
+        }
+    }
+
+    @Test
+    void twoReplicasReduceTogetherAndAReplicaThatLeavesTurnsTheOthersHealthDown() throws Exception {
+        String name = "two-" + UUID.randomUUID();
+        int[] ports = freePorts(2);
+        ApplicationContextRunner replica = runner.withPropertyValues("skrl.optim.adam.distributed.enabled=true",
+                "skrl.optim.adam.distributed.world-size=2", "skrl.optim.adam.distributed.run=starter-test");
+        CompletableFuture<Void> firstReduced = new CompletableFuture<>();
+        // each start waits until the world has both members; the second member starts once the first is up, so
+        // that the two never form two clusters of one (which Hazelcast would merge only minutes later)
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> awaitMember(name + "-0"))
+                .thenRun(() -> withCluster(replica, name, ports, 1).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Tensors grad = gradient(3, 5);
+                    context.getBean(Collective.class).allReduceMean(grad);
+                    assertThat(grad.get(0).data()).containsExactly(2, 4);
+                    firstReduced.get(60, TimeUnit.SECONDS);
+                }));
+        withCluster(replica, name, ports, 0).run(first -> {
+            assertThat(first).hasNotFailed();
+            DistributedTraining training = first.getBean(DistributedTraining.class);
+            Tensors grad = gradient(1, 3);
+            training.allReduceMean(grad);
+            assertThat(grad.get(0).data()).containsExactly(2, 4);
+            firstReduced.complete(null);
+            second.get(60, TimeUnit.SECONDS);
+
+            // the second replica's context closed: it left the world
+            Tensors next = gradient(1, 1);
+            assertThatThrownBy(() -> training.allReduceMean(next)).isInstanceOfSatisfying(CollectiveException.class,
+                    e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.MEMBER_LEFT));
+            assertThat(next.get(0).data()).containsExactly(1, 1);
+            Health health = first.getBean(OptimizersHealthIndicator.class).health();
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails().get("distributed")).asInstanceOf(
+                    org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                    .containsEntry("worldSize", 2).extractingByKey("failure").asString().contains("MEMBER_LEFT");
+        });
+    }
+
+}
