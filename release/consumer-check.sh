@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Proof as a consumer. Deploys the published modules (the parent POM, adam-core, the starter,
-# adam-kotlin, the BOM)
-# to a file repository in target/staging, checks each published module's files there (jar, sources,
+# adam-kotlin, adam-hazelcast, the BOM) to a file repository in target/staging, checks each published module's files there (jar, sources,
 # javadoc, POM; the module name the JVM derives), then builds and runs, in a temporary folder with an
 # EMPTY local Maven repository, the Spring Boot application in release/consumer: it names only
 # skrl4j-bom and adam-spring-boot-starter and takes them from target/staging, so nothing of skrl4j can
@@ -23,13 +22,13 @@ started=$SECONDS
 if [[ "${1:-}" != "--no-deploy" ]]; then
   rm -rf "$staging"
   # maven.install.skip: the deploy phase would otherwise also install into ~/.m2
-  "$root/mvnw" -B -q -f "$root/pom.xml" -pl skrl4j-bom,adam-spring-boot-starter,adam-kotlin -am -DskipTests \
+  "$root/mvnw" -B -q -f "$root/pom.xml" -pl skrl4j-bom,adam-spring-boot-starter,adam-kotlin,adam-hazelcast -am -DskipTests \
     -Dmaven.install.skip=true -DaltDeploymentRepository="staging::file://$staging" deploy
 fi
 
 # what a repository manager and an IDE look for, for each published module
 java_home_bin=$(dirname "$(readlink -f "$(command -v java)")")
-for module in adam-core adam-spring-boot-starter adam-kotlin skrl4j-bom; do
+for module in adam-core adam-spring-boot-starter adam-kotlin adam-hazelcast skrl4j-bom; do
   dir="$staging/io/github/skrl4j/$module/$version"
   [[ -d "$dir" ]] || fail "$module $version was not deployed to $staging"
   base=$(ls "$dir"/"$module"-*.pom | sort | tail -1)
@@ -51,6 +50,7 @@ for module in adam-core adam-spring-boot-starter adam-kotlin skrl4j-bom; do
     case "$module" in
       adam-core) expected=io.github.skrl4j.adam ;;
       adam-spring-boot-starter) expected=io.github.skrl4j.adam.spring ;;
+      adam-hazelcast) expected=io.github.skrl4j.adam.hazelcast ;;
       adam-kotlin) expected=io.github.skrl4j.adam.kotlin
         grep -q '^io/github/skrl4j/adam/kotlin/.*\.kt$' <<<"$("$java_home_bin/jar" --list --file "$base-sources.jar")" \
           || fail "$(basename "$base-sources.jar") holds no Kotlin sources" ;;
@@ -64,7 +64,7 @@ for element in '<licenses>' '<scm' '<url>https://github.com/skrl4j/skrl4j</url>'
   grep -q "$element" "$parent" || fail "the parent POM lacks $element"
   grep -q "$element" "$staging"/io/github/skrl4j/skrl4j-bom/"$version"/*.pom || fail "the BOM lacks $element"
 done
-echo "consumer-check: target/staging holds jar, sources, javadoc and POM of adam-core, the starter, adam-kotlin and the BOM"
+echo "consumer-check: target/staging holds jar, sources, javadoc and POM of adam-core, the starter, adam-kotlin, adam-hazelcast and the BOM"
 
 # the consumer, in a temporary folder, with its own Maven wrapper and local repository
 work=$(mktemp -d)

@@ -2,7 +2,6 @@ package io.github.skrl4j.adam.spring.actuate;
 
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
-import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -20,14 +19,14 @@ public class OptimizersEndpoint {
 
     private final OptimizerRegistry registry;
     private final StepOutcomes outcomes;
-    private final @Nullable DistributedTraining distributed;
+    private final @Nullable ReplicaWorld distributed;
 
     public OptimizersEndpoint(OptimizerRegistry registry, StepOutcomes outcomes) {
         this(registry, outcomes, null);
     }
 
     public OptimizersEndpoint(OptimizerRegistry registry, StepOutcomes outcomes,
-            @Nullable DistributedTraining distributed) {
+            @Nullable ReplicaWorld distributed) {
         this.registry = registry;
         this.outcomes = outcomes;
         this.distributed = distributed;

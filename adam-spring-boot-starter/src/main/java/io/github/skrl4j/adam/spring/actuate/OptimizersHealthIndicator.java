@@ -2,7 +2,6 @@ package io.github.skrl4j.adam.spring.actuate;
 
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
-import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +29,7 @@ public class OptimizersHealthIndicator implements HealthIndicator {
     private final OptimizerRegistry registry;
     private final StepOutcomes outcomes;
     private final Function<String, OptimizerHealthPolicy> policies;
-    private final @Nullable DistributedTraining distributed;
+    private final @Nullable ReplicaWorld distributed;
 
     /** Reports on the optimizers of {@code registry} and never turns DOWN. */
     public OptimizersHealthIndicator(OptimizerRegistry registry, StepOutcomes outcomes) {
@@ -43,7 +42,7 @@ public class OptimizersHealthIndicator implements HealthIndicator {
      * if it trains data-parallel ({@code distributed} not null).
      */
     public OptimizersHealthIndicator(OptimizerRegistry registry, StepOutcomes outcomes,
-            Function<String, OptimizerHealthPolicy> policies, @Nullable DistributedTraining distributed) {
+            Function<String, OptimizerHealthPolicy> policies, @Nullable ReplicaWorld distributed) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.outcomes = Objects.requireNonNull(outcomes, "outcomes");
         this.policies = Objects.requireNonNull(policies, "policies");

@@ -2,8 +2,8 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import io.github.skrl4j.adam.spring.actuate.OptimizersEndpoint;
+import io.github.skrl4j.adam.spring.actuate.ReplicaWorld;
 import io.github.skrl4j.adam.spring.actuate.StepOutcomes;
-import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -27,7 +27,7 @@ public final class AdamEndpointAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
     OptimizersEndpoint optimizersEndpoint(OptimizerRegistry registry, StepOutcomes optimizerStepOutcomes,
-            ObjectProvider<DistributedTraining> distributed) {
+            ObjectProvider<ReplicaWorld> distributed) {
         return new OptimizersEndpoint(registry, optimizerStepOutcomes, distributed.getIfAvailable());
     }
 }

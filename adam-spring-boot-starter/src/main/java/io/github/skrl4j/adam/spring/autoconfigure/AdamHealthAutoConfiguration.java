@@ -2,8 +2,8 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import io.github.skrl4j.adam.spring.actuate.OptimizersHealthIndicator;
+import io.github.skrl4j.adam.spring.actuate.ReplicaWorld;
 import io.github.skrl4j.adam.spring.actuate.StepOutcomes;
-import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -33,7 +33,7 @@ public final class AdamHealthAutoConfiguration {
     @ConditionalOnEnabledHealthIndicator("optimizers")
     OptimizersHealthIndicator optimizersHealthIndicator(OptimizerRegistry registry,
             StepOutcomes optimizerStepOutcomes, AdamProperties properties,
-            ObjectProvider<DistributedTraining> distributed) {
+            ObjectProvider<ReplicaWorld> distributed) {
         return new OptimizersHealthIndicator(registry, optimizerStepOutcomes, properties::healthPolicy,
                 distributed.getIfAvailable());
     }

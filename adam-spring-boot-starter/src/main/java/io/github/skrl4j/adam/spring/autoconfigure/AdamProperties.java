@@ -3,7 +3,6 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 import io.github.skrl4j.adam.AdamSettings;
 import io.github.skrl4j.adam.NonFinitePolicy;
 import io.github.skrl4j.adam.spring.actuate.OptimizerHealthPolicy;
-import io.github.skrl4j.adam.spring.distributed.DistributedProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;

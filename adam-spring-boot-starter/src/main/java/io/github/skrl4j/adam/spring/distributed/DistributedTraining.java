@@ -6,6 +6,7 @@ import io.github.skrl4j.adam.distributed.Checksums;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.DivergenceCheck;
+import io.github.skrl4j.adam.spring.actuate.ReplicaWorld;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * {@code optimizers} endpoint and health), and tells its {@link CollectiveListener}s (the meters)
  * about every operation. Operations are the delegate's, unchanged.
  */
-public final class DistributedTraining implements Collective {
+public final class DistributedTraining implements Collective, ReplicaWorld {
 
     private final Collective delegate;
     private final Clock clock;
@@ -140,6 +141,7 @@ public final class DistributedTraining implements Collective {
     }
 
     /** True while no operation failed and the last divergence check (if any) found the replicas equal. */
+    @Override
     public boolean healthy() {
         DivergenceCheck check = lastCheck;
         return failure == null && (check == null || check.consistent());
@@ -149,6 +151,7 @@ public final class DistributedTraining implements Collective {
      * What the endpoint and health show: rank, world size, operations, the last divergence check
      * (sequence, time, whether consistent, each rank's checksum) and the failure, if any.
      */
+    @Override
     public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("rank", rank());

@@ -1,6 +1,7 @@
-package io.github.skrl4j.adam.spring.distributed;
+package io.github.skrl4j.adam.spring.autoconfigure;
 
-import io.github.skrl4j.adam.spring.autoconfigure.AdamProperties;
+import io.github.skrl4j.adam.spring.distributed.DistributedMeters;
+import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -1,4 +1,4 @@
-package io.github.skrl4j.adam.spring.distributed;
+package io.github.skrl4j.adam.spring.autoconfigure;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;

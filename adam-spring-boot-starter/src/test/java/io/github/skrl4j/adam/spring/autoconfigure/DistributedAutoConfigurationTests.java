@@ -1,4 +1,4 @@
-package io.github.skrl4j.adam.spring.distributed;
+package io.github.skrl4j.adam.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,9 +12,8 @@ import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.hazelcast.HazelcastCollectives;
 import io.github.skrl4j.adam.spring.actuate.OptimizersEndpoint;
 import io.github.skrl4j.adam.spring.actuate.OptimizersHealthIndicator;
-import io.github.skrl4j.adam.spring.autoconfigure.AdamAutoConfiguration;
-import io.github.skrl4j.adam.spring.autoconfigure.AdamEndpointAutoConfiguration;
-import io.github.skrl4j.adam.spring.autoconfigure.AdamHealthAutoConfiguration;
+import io.github.skrl4j.adam.spring.distributed.DistributedMeters;
+import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -28,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.annotation.UserConfigurations;
+import org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;

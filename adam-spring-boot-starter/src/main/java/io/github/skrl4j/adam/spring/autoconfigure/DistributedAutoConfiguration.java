@@ -1,11 +1,10 @@
-package io.github.skrl4j.adam.spring.distributed;
+package io.github.skrl4j.adam.spring.autoconfigure;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.hazelcast.HazelcastCollectiveOptions;
 import io.github.skrl4j.adam.hazelcast.HazelcastCollectives;
-import io.github.skrl4j.adam.spring.autoconfigure.AdamAutoConfiguration;
-import io.github.skrl4j.adam.spring.autoconfigure.AdamProperties;
+import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
