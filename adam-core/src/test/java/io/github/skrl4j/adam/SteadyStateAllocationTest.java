@@ -18,7 +18,8 @@ class SteadyStateAllocationTest {
 
     @ParameterizedTest(name = "size {0}, listener {1}, parallelism {2}")
     @CsvSource({"4610, false, 1", "4610, true, 1", "200000, false, 2", "200000, true, 2"})
-    void stepsAllocateNothingInSteadyState(int size, boolean withListener, int parallelism) {
+    void stepsAllocateNothingInSteadyState(int size, boolean withListener, int parallelism)
+            throws InterruptedException {
         float[] w = new float[size];
         float[] gw = new float[size];
         Arrays.fill(gw, 0.01f);
@@ -33,29 +34,37 @@ class SteadyStateAllocationTest {
         }
         try (Optimizer opt = settings.build().init(model)) {
             assertAllocatesNothing(opt, model, grad, name, parallelism);
-            assertThat(heard[0]).isEqualTo(withListener ? 4_000L * 4_001 / 2 : 0);
+            assertThat(heard[0]).isEqualTo(withListener ? 6_000L * 6_001 / 2 : 0);
         }
     }
 
     private static void assertAllocatesNothing(Optimizer opt, Tensors model, Tensors grad, String name,
-                                               int parallelism) {
+                                               int parallelism) throws InterruptedException {
+        // the vector kernel takes over from the portable one once warm; that switch is not steady state
+        assertThat(Kernels.awaitWarm(java.time.Duration.ofSeconds(60))).isTrue();
         for (int i = 0; i < 3_000; i++) {
             opt.step(grad, model);
         }
         long[] workers = workerThreadIds(name);
         assertThat(workers).hasSize(parallelism - 1);
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        long workersBefore = allocatedBy(workers);
-        for (int i = 0; i < 1_000; i++) {
-            opt.step(grad, model);
+        // the least of three windows: an allocation per step shows in each, while the JIT's occasional
+        // recompilation (a deoptimized frame re-creates the objects it had optimized away) shows in one
+        long allocated = Long.MAX_VALUE;
+        long workersAllocated = Long.MAX_VALUE;
+        for (int window = 0; window < 3; window++) {
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            long workersBefore = allocatedBy(workers);
+            for (int i = 0; i < 1_000; i++) {
+                opt.step(grad, model);
+            }
+            allocated = Math.min(allocated, THREADS.getCurrentThreadAllocatedBytes() - before);
+            workersAllocated = Math.min(workersAllocated, allocatedBy(workers) - workersBefore);
         }
-        long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-        long workersAllocated = allocatedBy(workers) - workersBefore;
 
         // a single allocation per step would be >= 16,000 bytes; allow the MXBean calls' own few bytes
         assertThat(allocated).as("bytes allocated by 1,000 steps on the stepping thread").isLessThan(1_000);
         assertThat(workersAllocated).as("bytes allocated by 1,000 steps on the worker threads").isLessThan(1_000);
-        assertThat(opt.count()).isEqualTo(4_000);
+        assertThat(opt.count()).isEqualTo(6_000);
     }
 
     /** The ids of the worker threads of the optimizer named {@code name} ({@code skrl4j-adam-<name>-<part>}). */

@@ -1,0 +1,141 @@
+package io.github.skrl4j.adam.internal.kernel;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The vector kernel behind a warm-up: until a background thread has run the vector kernel's loops
+ * often enough for C2 to compile them (the Vector API runs boxed, a hundred times slower, before),
+ * every call goes to the portable kernel, which computes the same bits. So the first steps of a
+ * fresh JVM cost what the portable kernel's cost, instead of the seconds an interpreted vector loop
+ * takes over a large model, and no step waits for the warm-up.
+ *
+ * <p>The warm-up thread (a daemon, started on the first call) steps small arrays through every loop
+ * of the vector kernel and compares its speed with the portable kernel's on the same arrays; it
+ * hands over once the vector kernel is at least as fast, or after {@value #MAX_WARM_UP_MILLIS} ms.
+ */
+final class WarmingKernel implements AdamKernel {
+
+    /** Gives up comparing after this long and hands over anyway (a slow or very busy machine). */
+    static final long MAX_WARM_UP_MILLIS = 20_000;
+    private static final int WARM_UP_ELEMENTS = 4_100;
+    private static final int ROUND_CALLS = 20;
+    /** Rounds before the comparison counts: some 4,000 calls of each loop, beyond C2's thresholds. */
+    private static final int MIN_ROUNDS = 200;
+    private static final int FASTER_ROUNDS_NEEDED = 5;
+
+    private final AdamKernel vector;
+    private volatile boolean warm;
+    private volatile boolean started;
+
+    WarmingKernel(AdamKernel vector) {
+        this.vector = vector;
+    }
+
+    /** True once the calls go to the vector kernel. */
+    boolean warm() {
+        return warm;
+    }
+
+    /** Waits (for tests) until the calls go to the vector kernel; false if that did not happen in time. */
+    boolean awaitWarm(long millis) throws InterruptedException {
+        startWarmUp();
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (!warm && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return warm;
+    }
+
+    private AdamKernel current() {
+        if (warm) {
+            return vector;
+        }
+        startWarmUp();
+        return ScalarAdamKernel.INSTANCE;
+    }
+
+    private void startWarmUp() {
+        if (started) {
+            return;
+        }
+        synchronized (this) {
+            if (started) {
+                return;
+            }
+            started = true;
+        }
+        Thread t = new Thread(this::warmUp, "skrl4j-adam-kernel-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    private void warmUp() {
+        try {
+            long deadline = System.nanoTime() + MAX_WARM_UP_MILLIS * 1_000_000;
+            Workload w = new Workload();
+            int rounds = 0;
+            int fasterInARow = 0;
+            // both kernels start interpreted: only a lasting lead after enough calls for C2 counts
+            while (System.nanoTime() < deadline && fasterInARow < FASTER_ROUNDS_NEEDED) {
+                long vectorNanos = w.round(vector);
+                long scalarNanos = w.round(ScalarAdamKernel.INSTANCE);
+                rounds++;
+                fasterInARow = rounds >= MIN_ROUNDS && vectorNanos <= scalarNanos ? fasterInARow + 1 : 0;
+            }
+        } finally {
+            warm = true;
+        }
+    }
+
+    /** Arrays and coefficients that take every loop of a kernel: plain, general, AMSGrad, both norms. */
+    private static final class Workload {
+        final float[] param = new float[WARM_UP_ELEMENTS];
+        final float[] grad = new float[WARM_UP_ELEMENTS];
+        final float[] mu = new float[WARM_UP_ELEMENTS];
+        final float[] nu = new float[WARM_UP_ELEMENTS];
+        final float[] nuMax = new float[WARM_UP_ELEMENTS];
+        final NormScratch scratch = new NormScratch();
+        final StepCoefficients plain = new StepCoefficients();
+        final StepCoefficients general = new StepCoefficients();
+        double sink;
+
+        Workload() {
+            for (int i = 0; i < WARM_UP_ELEMENTS; i++) {
+                grad[i] = 1e-3f * ((i % 13) - 6.5f);
+                param[i] = 0.01f * (i % 97);
+            }
+            plain.setForWarmUp(true);
+            general.setForWarmUp(false);
+        }
+
+        /** Nanoseconds for a round of calls to every loop of {@code kernel}. */
+        long round(AdamKernel kernel) {
+            long start = System.nanoTime();
+            for (int k = 0; k < ROUND_CALLS; k++) {
+                sink += kernel.sumOfSquares(grad, 0, WARM_UP_ELEMENTS, scratch);
+                sink += kernel.sumOfSquares(grad, 0, 100, scratch);
+                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_ELEMENTS, plain);
+                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_ELEMENTS, general);
+                kernel.update(param, grad, mu, nu, nuMax, 0, WARM_UP_ELEMENTS, general);
+            }
+            return System.nanoTime() - start;
+        }
+    }
+
+    @Override
+    public double sumOfSquares(float[] g, int from, int to, NormScratch scratch) {
+        return current().sumOfSquares(g, from, to, scratch);
+    }
+
+    @Override
+    public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
+                       int from, int to, StepCoefficients c) {
+        current().update(param, grad, mu, nu, nuMax, from, to, c);
+    }
+
+    @Override
+    public String name() {
+        return vector.name();
+    }
+}
