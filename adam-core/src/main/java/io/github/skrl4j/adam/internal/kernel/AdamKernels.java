@@ -64,13 +64,18 @@ public final class AdamKernels {
     }
 
     static AdamKernel choose(String setting, Logger log) {
+        return choose(setting, log, ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent(), VECTOR_KERNEL);
+    }
+
+    /** The choice for a JVM with or without the vector module and the given vector kernel class (for tests). */
+    static AdamKernel choose(String setting, Logger log, boolean vectorModule, String vectorKernelClass) {
         String mode = setting.trim().toLowerCase(Locale.ROOT);
         switch (mode) {
             case "scalar":
                 log.log(Level.INFO, "skrl4j Adam kernel: scalar (portable; " + PROPERTY + "=scalar)");
                 return ScalarAdamKernel.INSTANCE;
             case "vector": {
-                Outcome vector = loadVectorKernel();
+                Outcome vector = loadVectorKernel(vectorModule, vectorKernelClass);
                 if (vector.kernel() == null) {
                     throw new IllegalStateException(PROPERTY + "=vector but the " + VECTOR_MODULE
                             + " kernel is not available: " + vector.why(), vector.cause());
@@ -79,7 +84,7 @@ public final class AdamKernels {
                 return new WarmingKernel(vector.kernel());
             }
             case "auto": {
-                Outcome vector = loadVectorKernel();
+                Outcome vector = loadVectorKernel(vectorModule, vectorKernelClass);
                 if (vector.kernel() != null) {
                     log.log(Level.INFO, "skrl4j Adam kernel: " + vector.kernel().name() + " (" + VECTOR_MODULE + ")");
                     return new WarmingKernel(vector.kernel());
@@ -99,16 +104,16 @@ public final class AdamKernels {
 
     /** The vector kernel, or null when the module is absent or the kernel declines this processor. */
     static @Nullable AdamKernel vectorKernelOrNull() {
-        return loadVectorKernel().kernel();
+        return loadVectorKernel(ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent(), VECTOR_KERNEL).kernel();
     }
 
-    private static Outcome loadVectorKernel() {
-        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+    private static Outcome loadVectorKernel(boolean vectorModule, String vectorKernelClass) {
+        if (!vectorModule) {
             return new Outcome(null, Level.INFO, "start the JVM with --add-modules " + VECTOR_MODULE
                     + " for the vector kernel", null);
         }
         try {
-            return new Outcome((AdamKernel) Class.forName(VECTOR_KERNEL).getConstructor().newInstance(),
+            return new Outcome((AdamKernel) Class.forName(vectorKernelClass).getConstructor().newInstance(),
                     Level.INFO, "", null);
         } catch (java.lang.reflect.InvocationTargetException e) {
             Throwable cause = e.getCause();
