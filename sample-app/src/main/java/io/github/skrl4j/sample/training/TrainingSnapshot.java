@@ -1,5 +1,7 @@
 package io.github.skrl4j.sample.training;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.skrl4j.adam.Kernels;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param resumedFrom         the checkpoint the run continued from, if any
  * @param lastCheckpoint      the newest checkpoint written by this run, if any
  * @param error               what went wrong, when FAILED
+ * @see #kernel()
  */
 public record TrainingSnapshot(
         TrainingStatus status,
@@ -34,6 +37,12 @@ public record TrainingSnapshot(
         @Nullable String resumedFrom,
         @Nullable String lastCheckpoint,
         @Nullable String error) {
+
+    /** The step kernel of this JVM (shown as {@code kernel}): its name and whether it is the vector one. */
+    @JsonProperty("kernel")
+    public Kernels.Kernel kernel() {
+        return Kernels.active();
+    }
 
     /**
      * One optimizer.

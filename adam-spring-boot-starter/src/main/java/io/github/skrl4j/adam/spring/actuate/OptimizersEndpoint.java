@@ -1,5 +1,6 @@
 package io.github.skrl4j.adam.spring.actuate;
 
+import io.github.skrl4j.adam.Kernels;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import java.util.LinkedHashMap;
@@ -24,14 +25,14 @@ public class OptimizersEndpoint {
         this.registry = registry;
     }
 
-    /** All registered optimizers, by name. */
+    /** The JVM's step kernel and all registered optimizers, by name. */
     @ReadOperation
     public OptimizersDescriptor optimizers() {
         Map<String, OptimizerDescriptor> all = new LinkedHashMap<>();
         for (Optimizer optimizer : registry.optimizers()) {
             all.put(optimizer.name(), OptimizerDescriptor.of(optimizer, registry.lastStep(optimizer.name())));
         }
-        return new OptimizersDescriptor(all);
+        return new OptimizersDescriptor(Kernels.active(), all);
     }
 
     /** The optimizer named {@code name}, or {@code null} (a 404) if none is registered under it. */
@@ -44,8 +45,11 @@ public class OptimizersEndpoint {
     /**
      * The response of {@code /actuator/optimizers}.
      *
+     * @param kernel     the step kernel of this JVM (one for all optimizers): its name and whether it is
+     *                   the {@code jdk.incubator.vector} one
      * @param optimizers every registered optimizer, sorted by name
      */
-    public record OptimizersDescriptor(Map<String, OptimizerDescriptor> optimizers) implements OperationResponseBody {
+    public record OptimizersDescriptor(Kernels.Kernel kernel, Map<String, OptimizerDescriptor> optimizers)
+            implements OperationResponseBody {
     }
 }
