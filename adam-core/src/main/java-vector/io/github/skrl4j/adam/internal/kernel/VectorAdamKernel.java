@@ -1,6 +1,5 @@
 package io.github.skrl4j.adam.internal.kernel;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -25,9 +24,6 @@ final class VectorAdamKernel implements AdamKernel {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = F.length();
-    /** Four floats, widened to four doubles: one double chain of the norm per lane. */
-    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
     private static final VectorSpecies<Integer> I =
             VectorSpecies.of(int.class, VectorShape.forBitSize(F.vectorBitSize()));
     /** Bits of the largest subnormal float: |x| at or below it (as int) means an all-zero exponent. */
@@ -49,7 +45,10 @@ final class VectorAdamKernel implements AdamKernel {
     @Override
     public double sumOfSquares(float[] g, int from, int to, NormScratch scratch) {
         if (to - from < ScalarAdamKernel.SMALLEST_LANE_RANGE) {
-            return squaresInDouble(g, from, to);
+            // the portable code: a vector version needs float and double vectors of other shapes, and
+            // mixing shapes in one JVM made C2 box the update loops' vectors (their Vector API call
+            // sites see several vector classes), an allocation per vector in every step
+            return ScalarAdamKernel.squaresInDouble(g, from, to);
         }
         // ScalarAdamKernel.squaresInLanes lane for lane, without the row copy it needs for C2
         float[] lanes = scratch.squares;
@@ -73,30 +72,6 @@ final class VectorAdamKernel implements AdamKernel {
             start = blockEnd;
         }
         return ScalarAdamKernel.finishSquares(scratch, g, from, to);
-    }
-
-    /**
-     * {@link ScalarAdamKernel#squaresInDouble} chain for chain: eight elements per step widened to
-     * two double vectors of four lanes (chains 0-3 and 4-7), squared and added without fused
-     * multiply-add; the tail and the tree of the chains as there.
-     */
-    private static double squaresInDouble(float[] g, int from, int to) {
-        DoubleVector low = DoubleVector.zero(D4);
-        DoubleVector high = DoubleVector.zero(D4);
-        int i = from;
-        for (; i <= to - 8; i += 8) {
-            DoubleVector a = (DoubleVector) FloatVector.fromArray(F4, g, i).convertShape(VectorOperators.F2D, D4, 0);
-            DoubleVector b = (DoubleVector) FloatVector.fromArray(F4, g, i + 4).convertShape(VectorOperators.F2D, D4, 0);
-            low = low.add(a.mul(a));
-            high = high.add(b.mul(b));
-        }
-        double s0 = low.lane(0);
-        for (; i < to; i++) {
-            double a = g[i];
-            s0 += a * a;
-        }
-        return ((s0 + low.lane(1)) + (low.lane(2) + low.lane(3)))
-                + ((high.lane(0) + high.lane(1)) + (high.lane(2) + high.lane(3)));
     }
 
     @Override
@@ -189,17 +164,52 @@ final class VectorAdamKernel implements AdamKernel {
         }
     }
 
-    /** {@link ScalarAdamKernel#amsgradMoments} and {@link ScalarAdamKernel#amsgradParameters} in one loop. */
+    /**
+     * {@link ScalarAdamKernel#amsgradMoments} and {@link ScalarAdamKernel#amsgradParameters}, as two
+     * loops as there: in one loop C2 (JDK 17) ran out of inlining budget for this many vector
+     * operations and boxed the vectors of the last ones.
+     */
     private static void updateAmsgrad(float[] param, float[] grad, float[] mu, float[] nu, float[] nuMax,
                                       int from, int to, StepCoefficients c) {
+        amsgradMoments(grad, mu, nu, nuMax, from, to, c);
+        amsgradParameters(param, grad, mu, nuMax, from, to, c);
+    }
+
+    /** Moments: mu and the running maximum as computed (the parameters read them), nu flushed. */
+    private static void amsgradMoments(float[] grad, float[] mu, float[] nu, float[] nuMax, int from, int to,
+                                       StepCoefficients c) {
         FloatVector clip = FloatVector.broadcast(F, c.clip);
         FloatVector b1 = FloatVector.broadcast(F, c.b1);
         FloatVector oneMinusB1 = FloatVector.broadcast(F, c.oneMinusB1);
         FloatVector b2 = FloatVector.broadcast(F, c.b2);
         FloatVector oneMinusB2 = FloatVector.broadcast(F, c.oneMinusB2);
+        FloatVector nuScale = FloatVector.broadcast(F, c.nuScale);
+        IntVector magnitude = IntVector.broadcast(I, StepCoefficients.MAGNITUDE_BITS);
+        IntVector largestSubnormal = IntVector.broadcast(I, LARGEST_SUBNORMAL_BITS);
+        int i = from;
+        for (int bound = to - LANES; i <= bound; i += LANES) {
+            FloatVector g = FloatVector.fromArray(F, grad, i).mul(clip);
+            oneMinusB1.mul(g).add(b1.mul(FloatVector.fromArray(F, mu, i))).intoArray(mu, i);
+            FloatVector v = oneMinusB2.mul(g).mul(g).add(b2.mul(FloatVector.fromArray(F, nu, i)));
+            IntVector vb = v.reinterpretAsInts();
+            vb.and(largestSubnormal.sub(vb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(nu, i);
+            // both operands are +0.0 or more (or a restored -0.0) and never NaN, whose bits order as
+            // ints do, so the integer lane max is Math.max
+            FloatVector.fromArray(F, nuMax, i).reinterpretAsInts().max(nuScale.mul(v).reinterpretAsInts())
+                    .reinterpretAsFloats().intoArray(nuMax, i);
+        }
+        if (i < to) {
+            ScalarAdamKernel.amsgradMoments(grad, mu, nu, nuMax, i, to, c);
+        }
+    }
+
+    /** Parameters from the new moments; mu and the running maximum flushed. */
+    private static void amsgradParameters(float[] param, float[] grad, float[] mu, float[] nuMax, int from, int to,
+                                          StepCoefficients c) {
+        FloatVector clip = FloatVector.broadcast(F, c.clip);
         FloatVector muScale = FloatVector.broadcast(F, c.muScale);
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale);
-        FloatVector nuScale = FloatVector.broadcast(F, c.nuScale);
         FloatVector epsRoot = FloatVector.broadcast(F, c.epsRoot);
         FloatVector eps = FloatVector.broadcast(F, c.eps);
         FloatVector lr = FloatVector.broadcast(F, c.lr);
@@ -208,27 +218,20 @@ final class VectorAdamKernel implements AdamKernel {
         IntVector largestSubnormal = IntVector.broadcast(I, LARGEST_SUBNORMAL_BITS);
         int i = from;
         for (int bound = to - LANES; i <= bound; i += LANES) {
-            FloatVector g = FloatVector.fromArray(F, grad, i).mul(clip);
-            FloatVector m = oneMinusB1.mul(g).add(b1.mul(FloatVector.fromArray(F, mu, i)));
-            FloatVector v = oneMinusB2.mul(g).mul(g).add(b2.mul(FloatVector.fromArray(F, nu, i)));
-            // both operands are +0.0 or more and never NaN, so the lane max equals Math.max
-            FloatVector vhat = FloatVector.fromArray(F, nuMax, i).max(nuScale.mul(v));
-            IntVector mb = m.reinterpretAsInts();
-            mb.and(largestSubnormal.sub(mb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
-                    .reinterpretAsFloats().intoArray(mu, i);
-            IntVector vb = v.reinterpretAsInts();
-            vb.and(largestSubnormal.sub(vb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
-                    .reinterpretAsFloats().intoArray(nu, i);
-            IntVector hb = vhat.reinterpretAsInts();
-            hb.and(largestSubnormal.sub(hb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
-                    .reinterpretAsFloats().intoArray(nuMax, i);
-            FloatVector mhat = muScale.mul(m).add(gradScale.mul(g));
+            FloatVector m = FloatVector.fromArray(F, mu, i);
+            FloatVector vhat = FloatVector.fromArray(F, nuMax, i);
+            FloatVector mhat = muScale.mul(m).add(gradScale.mul(FloatVector.fromArray(F, grad, i).mul(clip)));
             FloatVector u = mhat.div(vhat.add(epsRoot).sqrt().add(eps));
             FloatVector p = FloatVector.fromArray(F, param, i);
             p.sub(lr.mul(u.add(wd.mul(p)))).intoArray(param, i);
+            IntVector mb = m.reinterpretAsInts();
+            mb.and(largestSubnormal.sub(mb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(mu, i);
+            IntVector hb = vhat.reinterpretAsInts();
+            hb.and(largestSubnormal.sub(hb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(nuMax, i);
         }
         if (i < to) {
-            ScalarAdamKernel.amsgradMoments(grad, mu, nu, nuMax, i, to, c);
             ScalarAdamKernel.amsgradParameters(param, grad, mu, nuMax, i, to, c);
             ScalarAdamKernel.flush(mu, i, to);
         }

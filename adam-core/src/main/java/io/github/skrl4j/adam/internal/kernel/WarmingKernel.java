@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * takes over a large model, and no step waits for the warm-up.
  *
  * <p>The warm-up thread (a daemon, started on the first call) steps small arrays through every loop
- * of the vector kernel and compares its speed with the portable kernel's on the same arrays; it
- * hands over once the vector kernel is at least as fast, or after {@value #MAX_WARM_UP_MILLIS} ms.
+ * of the vector kernel, some 4,000 calls each (past C2's compile thresholds), and hands over once
+ * its speed is steady and it allocates nothing (five rounds in a row within a quarter of the best
+ * round, no bytes allocated where HotSpot can tell), or after {@value #MAX_WARM_UP_MILLIS} ms.
  */
 final class WarmingKernel implements AdamKernel {
 
@@ -21,7 +22,7 @@ final class WarmingKernel implements AdamKernel {
     private static final int ROUND_CALLS = 20;
     /** Rounds before the comparison counts: some 4,000 calls of each loop, beyond C2's thresholds. */
     private static final int MIN_ROUNDS = 200;
-    private static final int FASTER_ROUNDS_NEEDED = 5;
+    private static final int STEADY_ROUNDS_NEEDED = 5;
 
     private final AdamKernel vector;
     private volatile boolean warm;
@@ -74,17 +75,45 @@ final class WarmingKernel implements AdamKernel {
         try {
             long deadline = System.nanoTime() + MAX_WARM_UP_MILLIS * 1_000_000;
             Workload w = new Workload();
+            AllocationMeter meter = AllocationMeter.forCurrentThread();
             int rounds = 0;
-            int fasterInARow = 0;
-            // both kernels start interpreted: only a lasting lead after enough calls for C2 counts
-            while (System.nanoTime() < deadline && fasterInARow < FASTER_ROUNDS_NEEDED) {
-                long vectorNanos = w.round(vector);
-                long scalarNanos = w.round(ScalarAdamKernel.INSTANCE);
+            int steadyInARow = 0;
+            long best = Long.MAX_VALUE;
+            // compiled code runs at a steady speed and (the Vector API intrinsified) allocates nothing;
+            // interpreted and C1 code is far slower and boxes every vector. After enough calls for C2
+            // (MIN_ROUNDS), hand over once a few rounds in a row are close to the best one and allocate nothing
+            while (System.nanoTime() < deadline && steadyInARow < STEADY_ROUNDS_NEEDED) {
+                long allocatedBefore = meter.allocatedBytes();
+                long nanos = w.round(vector);
+                boolean allocated = meter.allocatedBytes() != allocatedBefore;
+                best = Math.min(best, nanos);
                 rounds++;
-                fasterInARow = rounds >= MIN_ROUNDS && vectorNanos <= scalarNanos ? fasterInARow + 1 : 0;
+                boolean steady = rounds >= MIN_ROUNDS && nanos <= best + best / 4 && !allocated;
+                steadyInARow = steady ? steadyInARow + 1 : 0;
             }
         } finally {
             warm = true;
+        }
+    }
+
+    /** The current thread's allocated bytes where HotSpot reports them; a constant elsewhere. */
+    private interface AllocationMeter {
+        long allocatedBytes();
+
+        static AllocationMeter forCurrentThread() {
+            try {
+                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                if (threads instanceof com.sun.management.ThreadMXBean) {
+                    com.sun.management.ThreadMXBean hotspot = (com.sun.management.ThreadMXBean) threads;
+                    if (hotspot.isThreadAllocatedMemorySupported() && hotspot.isThreadAllocatedMemoryEnabled()) {
+                        long id = Thread.currentThread().getId();
+                        return () -> hotspot.getThreadAllocatedBytes(id);
+                    }
+                }
+            } catch (LinkageError | RuntimeException e) {
+                // no java.management in this runtime image: speed alone decides
+            }
+            return () -> 0L;
         }
     }
 
