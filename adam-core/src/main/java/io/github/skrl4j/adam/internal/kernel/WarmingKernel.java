@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * fresh JVM cost what the portable kernel's cost, instead of the seconds an interpreted vector loop
  * takes over a large model, and no step waits for the warm-up.
  *
- * <p>The warm-up thread (a daemon, started on the first call) steps small arrays through every loop
+ * <p>The warm-up thread (a daemon, started on the first call, which it lets go first: it waits
+ * {@value #START_DELAY_MILLIS} ms) steps small arrays through every loop
  * of the vector kernel, some 4,000 calls each (past C2's compile thresholds), and hands over once
  * its speed is steady and it allocates nothing (five rounds in a row within a quarter of the best
  * round, no bytes allocated where HotSpot can tell), or after {@value #MAX_WARM_UP_MILLIS} ms.
@@ -18,7 +19,15 @@ final class WarmingKernel implements AdamKernel {
 
     /** Gives up comparing after this long and hands over anyway (a slow or very busy machine). */
     static final long MAX_WARM_UP_MILLIS = 20_000;
+    /** The norm's arrays: just over one block, so that the float lanes run. */
     private static final int WARM_UP_ELEMENTS = 4_100;
+    /**
+     * The update's range: short, since C2 compiles a loop after some hundred calls however long they
+     * are, and every element before that runs interpreted; not a multiple of the lanes, for the tail.
+     */
+    private static final int WARM_UP_UPDATE = 1_030;
+    /** Waits this long after the first call before warming up, so that the first step has the processors. */
+    private static final long START_DELAY_MILLIS = 300;
     private static final int ROUND_CALLS = 20;
     /** Rounds before the comparison counts: some 4,000 calls of each loop, beyond C2's thresholds. */
     private static final int MIN_ROUNDS = 200;
@@ -73,6 +82,8 @@ final class WarmingKernel implements AdamKernel {
 
     private void warmUp() {
         try {
+            // a fresh JVM's first step (class loading, the portable loops' own compilation) goes first
+            Thread.sleep(START_DELAY_MILLIS);
             long deadline = System.nanoTime() + MAX_WARM_UP_MILLIS * 1_000_000;
             Workload w = new Workload();
             AllocationMeter meter = AllocationMeter.forCurrentThread();
@@ -91,6 +102,8 @@ final class WarmingKernel implements AdamKernel {
                 boolean steady = rounds >= MIN_ROUNDS && nanos <= best + best / 4 && !allocated;
                 steadyInARow = steady ? steadyInARow + 1 : 0;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             warm = true;
         }
@@ -144,9 +157,9 @@ final class WarmingKernel implements AdamKernel {
             for (int k = 0; k < ROUND_CALLS; k++) {
                 sink += kernel.sumOfSquares(grad, 0, WARM_UP_ELEMENTS, scratch);
                 sink += kernel.sumOfSquares(grad, 0, 100, scratch);
-                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_ELEMENTS, plain);
-                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_ELEMENTS, general);
-                kernel.update(param, grad, mu, nu, nuMax, 0, WARM_UP_ELEMENTS, general);
+                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_UPDATE, plain);
+                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_UPDATE, general);
+                kernel.update(param, grad, mu, nu, nuMax, 0, WARM_UP_UPDATE, general);
             }
             return System.nanoTime() - start;
         }
