@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Runs the C speed anchor (adam_ref.c) and the JMH cases on this machine in one go and prints one
-# markdown table: case, ns/step, params/s, speed relative to the C kernel (with its range over the
-# rounds), bytes allocated per step, and the listener's cost from paired iterations.
+# Runs the C speed anchor (adam_ref.c) and the JMH cases on this machine in one go and prints
+# markdown tables: case, ns/step, params/s, speed relative to the C kernel (with its range over the
+# rounds), bytes allocated per step, and the listener's cost from paired iterations; then each Optax
+# option against the plain step, and the first steps of a fresh JVM.
+#
+# skrl4j runs twice per round: "portable" forks without JVM flags (what a JVM started the ordinary
+# way runs) and "vector" forks with --add-modules jdk.incubator.vector. With JAVA25_HOME set (a JDK
+# 25 home), both run on that JDK as well; the JMH harness itself runs on the java on the PATH.
 #
 #   benchmarks/run.sh             # skrl4j vs C (builds with ./mvnw -pl benchmarks -am package; no install)
 #   benchmarks/run.sh --peers     # also ND4J, DJL (PyTorch) and Tribuo (builds with -Ppeers; downloads ~300 MB once)
@@ -62,32 +67,66 @@ c_cases() {
 
 if [[ $quick == 1 ]]; then
   jmh_opts=(-f 1 -wi 1 -w 1 -r 1)
-  iterations=2 paired_iterations=4
+  iterations=2 paired_iterations=4 first_runs=1
 else
   jmh_opts=(-f 1 -wi 3 -w 1 -r 1)
-  iterations=5 paired_iterations=10
+  iterations=5 paired_iterations=10 first_runs=3
 fi
-jmh() { # pattern json log measurement-iterations
-  java -jar "$jar" "$1" "${jmh_opts[@]}" -i "$4" -prof gc -rf json -rff "$2" >"$3" 2>&1 \
-    || { tail -40 "$3" >&2; exit 1; }
+# the JDKs to run skrl4j on: "label java-binary"
+jdks=("17 java")
+if [[ -n "${JAVA25_HOME:-}" ]]; then
+  [[ -x "$JAVA25_HOME/bin/java" ]] || { echo "JAVA25_HOME=$JAVA25_HOME has no bin/java" >&2; exit 2; }
+  jdks+=("25 $JAVA25_HOME/bin/java")
+fi
+vector_flag=(--add-modules jdk.incubator.vector)
+jmh() { # pattern json log measurement-iterations java-binary kernel
+  local extra=()
+  [[ $6 == vector ]] && extra=(-jvmArgsAppend "${vector_flag[*]}")
+  java -jar "$jar" "$1" "${jmh_opts[@]}" -i "$4" -jvm "$(command -v "$5")" "${extra[@]}" \
+    -prof gc -rf json -rff "$2" >"$3" 2>&1 || { tail -40 "$3" >&2; exit 1; }
 }
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r of $rounds: C anchor, then JMH (skrl4j) ..." >&2
   c_cases >"$out/c-$r.txt"
-  jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.(large|policy|zeroAfter1000)$' \
-    "$out/jmh-$r.json" "$out/jmh-$r.log" "$iterations"
-  # the listener's cost: one fork whose iterations alternate without and with it (an even count)
-  jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.policyListenerPaired$' \
-    "$out/paired-$r.json" "$out/paired-$r.log" "$paired_iterations"
+  for jdk in "${jdks[@]}"; do
+    read -r label bin <<<"$jdk"
+    for kernel in portable vector; do
+      echo "  JDK $label, $kernel kernel ..." >&2
+      tag="$r-jdk$label-$kernel"
+      jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.(large|policy|policyOption|zeroAfter1000)$' \
+        "$out/jmh-$tag.json" "$out/jmh-$tag.log" "$iterations" "$bin" "$kernel"
+      # the listener's cost: one fork whose iterations alternate without and with it (an even count)
+      jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.policyListenerPaired$' \
+        "$out/paired-$tag.json" "$out/paired-$tag.log" "$paired_iterations" "$bin" "$kernel"
+    done
+  done
+done
+# the first steps of a fresh JVM, one JVM per run (FirstStep prints "kernel=... step1_ns=... ...")
+echo "first steps of fresh JVMs ..." >&2
+for jdk in "${jdks[@]}"; do
+  read -r label bin <<<"$jdk"
+  for kernel in portable vector; do
+    extra=()
+    [[ $kernel == vector ]] && extra=("${vector_flag[@]}")
+    for ((k = 1; k <= first_runs; k++)); do
+      "$bin" "${extra[@]}" -Xms2g -Xmx2g -cp "$jar" io.github.skrl4j.benchmarks.FirstStep 2>/dev/null \
+        | grep '^kernel=' >>"$out/first-jdk$label-$kernel.txt"
+    done
+  done
 done
 if [[ $peers == 1 ]]; then
   echo "peers: JMH (ND4J, DJL, Tribuo) ..." >&2
-  jmh 'io\.github\.skrl4j\.benchmarks\.(Nd4j|Djl|Tribuo)AdamBenchmark' "$out/peers.json" "$out/peers.log" "$iterations"
+  jmh 'io\.github\.skrl4j\.benchmarks\.(Nd4j|Djl|Tribuo)AdamBenchmark' "$out/peers.json" "$out/peers.log" "$iterations" java portable
 fi
 
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$here/table.py" "$out"
 cpu="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 echo
-echo "Machine: $cpu, $(nproc) cores; $(java -version 2>&1 | head -1); gcc $(gcc -dumpfullversion);" \
+versions=""
+for jdk in "${jdks[@]}"; do
+  read -r label bin <<<"$jdk"
+  versions+="JDK $label: $("$bin" -version 2>&1 | head -1); "
+done
+echo "Machine: $cpu, $(nproc) cores; ${versions}gcc $(gcc -dumpfullversion);" \
   "$(date -u +%Y-%m-%d), $rounds round(s). Load average (1/5/15 min) before: $load_before, after: $load_after."

@@ -1,12 +1,14 @@
-"""Turns run.sh's results into one markdown table.
+"""Turns run.sh's results into markdown tables.
 
-Reads a run directory: c-<r>.txt (the C anchor, "key ns" per line), jmh-<r>.json and paired-<r>.json
-(JMH) for every round r, and peers.json when the peers ran. Each round's ratio to C uses that round's
-own C timing (taken right before its JMH fork); the table shows the median ns/step over the rounds,
-the median ratio and, with more than one round, the range of the ratios. The listener row comes from
-the paired benchmark, whose iterations alternate without (even index, warm-ups counted) and with
-(odd index) the listener in one JVM: its cost is the median over the rounds of each round's median of
-(iteration with / mean of the neighbouring iterations without) - 1.
+Reads a run directory: c-<r>.txt (the C anchor, "key ns" per line), jmh-<r>-jdk<J>-<kernel>.json and
+paired-<r>-jdk<J>-<kernel>.json (JMH; kernel = portable or vector) for every round r, first-jdk<J>-
+<kernel>.txt (FirstStep's lines), and peers.json when the peers ran. Each round's ratio to C uses that
+round's own C timing (taken right before its JMH forks); the table shows the median ns/step over the
+rounds, the median ratio and, with more than one round, the range of the ratios. The listener row
+comes from the paired benchmark, whose iterations alternate without (even index, warm-ups counted)
+and with (odd index) the listener in one JVM: its cost is the median over the rounds of each round's
+median of (iteration with / mean of the neighbouring iterations without) - 1. The options table
+compares each option with the plain policy step of the same fork.
 """
 import glob
 import json
@@ -44,7 +46,15 @@ def case_of(bench, params):
         return "large-%sx-t%s" % (params["tensors"], params.get("threads", "1"))
     if bench == "policy":
         return "policy-t1"
+    if bench == "policyOption":
+        return "option-" + params["option"]
     return bench
+
+
+def skrl4j_label(path):
+    """'skrl4j portable, JDK 17' from a file name like jmh-3-jdk17-portable.json."""
+    m = re.search(r"-jdk(\d+)-(portable|vector)\.", os.path.basename(path))
+    return "skrl4j %s, JDK %s" % (m.group(2), m.group(1)) if m else "skrl4j"
 
 
 def read_jmh(path):
@@ -53,7 +63,7 @@ def read_jmh(path):
     with open(path) as f:
         for r in json.load(f):
             cls, bench = r["benchmark"].rsplit(".", 2)[-2:]
-            impl = "skrl4j" if cls == "AdamStepBenchmark" else cls.replace("AdamBenchmark", "")
+            impl = skrl4j_label(path) if cls == "AdamStepBenchmark" else cls.replace("AdamBenchmark", "")
             key = (impl, case_of(bench, r.get("params", {})))
             metric = r["primaryMetric"]
             # sampled benchmarks (the large cases): the median step, as the C anchor reports it
@@ -88,12 +98,47 @@ def read_paired(path):
 
 
 def round_number(path):
-    return int(re.search(r"-(\d+)\.", os.path.basename(path)).group(1))
+    return int(re.search(r"^c-(\d+)\.", os.path.basename(path)).group(1))
+
+
+def first_steps(run_dir):
+    """Table of the first steps of fresh JVMs, from first-jdk<J>-<kernel>.txt."""
+    rows = []
+    for path in sorted(glob.glob(os.path.join(run_dir, "first-jdk*-*.txt"))):
+        m = re.search(r"first-jdk(\d+)-(portable|vector)\.txt", os.path.basename(path))
+        steps = {}
+        kernel = "?"
+        with open(path) as f:
+            for line in f:
+                for field in line.split():
+                    key, value = field.split("=")
+                    if key == "kernel":
+                        kernel = value
+                    else:
+                        steps.setdefault(int(key[4:-3]), []).append(float(value))
+        if steps:
+            rows.append((int(m.group(1)), m.group(2), kernel, steps))
+    if not rows:
+        return
+    print("First steps of a fresh JVM: 16,777,216 params, 1 tensor, clip 1.0, 2 threads (medians over %d JVM(s) each;"
+          " ratio = first step / the portable kernel's first step on the same JDK)." % len(rows[0][3][1]))
+    print()
+    print("| JDK | run | kernel | step 1 ms | step 2 ms | step 5 ms | step 1 vs portable |")
+    print("|---|---|---|---:|---:|---:|---:|")
+    portable_first = {jdk: statistics.median(steps[1]) for jdk, run, _, steps in rows if run == "portable"}
+    for jdk, run, kernel, steps in rows:
+        first = statistics.median(steps[1])
+        last = max(steps)
+        ratio = "%.2f" % (first / portable_first[jdk]) if jdk in portable_first else "-"
+        print("| %d | %s | %s | %.1f | %.1f | %.1f | %s |" % (
+            jdk, run, kernel, first / 1e6, statistics.median(steps[2]) / 1e6, statistics.median(steps[last]) / 1e6,
+            ratio))
+    print()
 
 
 def main(run_dir):
     rounds = sorted(round_number(p) for p in glob.glob(os.path.join(run_dir, "c-*.txt")))
-    listener_cost = []  # per round: with / without - 1
+    listener_cost = {}  # impl -> per round: with / without - 1
     c_ns = {}      # case -> [ns per round]
     ns = {}        # (impl, case) -> [ns per round]
     ratios = {}    # (impl, case) -> [C ns / ns per round]
@@ -112,12 +157,11 @@ def main(run_dir):
         c = read_c(os.path.join(run_dir, "c-%d.txt" % r))
         for key, value in c.items():
             c_ns.setdefault(key, []).append(value)
-        paired = os.path.join(run_dir, "paired-%d.json" % r)
-        if os.path.exists(paired):
+        for paired in sorted(glob.glob(os.path.join(run_dir, "paired-%d-*.json" % r))):
             with_listener, cost, paired_alloc = read_paired(paired)
-            listener_cost.append(cost)
-            add(("skrl4j", "policy-t1+listener"), with_listener, paired_alloc, c)
-        files = [os.path.join(run_dir, "jmh-%d.json" % r)]
+            listener_cost.setdefault(skrl4j_label(paired), []).append(cost)
+            add((skrl4j_label(paired), "policy-t1+listener"), with_listener, paired_alloc, c)
+        files = sorted(glob.glob(os.path.join(run_dir, "jmh-%d-*.json" % r)))
         if r == rounds[-1] and os.path.exists(os.path.join(run_dir, "peers.json")):
             files.append(os.path.join(run_dir, "peers.json"))  # the peers run once, after the last round
         for path in files:
@@ -126,7 +170,8 @@ def main(run_dir):
                 add(key, value, allocs.get(key), c)
 
     several = len(rounds) > 1
-    impls = ["skrl4j"] + sorted({i for i, _ in ns} - {"skrl4j"})
+    skrl4j = sorted({i for i, _ in ns if i.startswith("skrl4j")})
+    impls = skrl4j + sorted({i for i, _ in ns} - set(skrl4j))
     header = "| case | implementation | ns/step | params/s | speed vs C |"
     rule = "|---|---|---:|---:|---:|"
     if several:
@@ -154,11 +199,34 @@ def main(run_dir):
                 label, impl, t, params / t * 1e9, speed, spread,
                 "-" if not a else "%.2f" % statistics.median(a)))
     print()
+    for impl, costs in sorted(listener_cost.items()):
+        print("Listener cost at policy size (%s), paired iterations in one JVM: %+.1f%% (median over %d round(s)%s)." % (
+            impl, 100 * statistics.median(costs), len(costs),
+            "; per round " + ", ".join("%+.1f%%" % (100 * x) for x in costs) if several else ""))
     if listener_cost:
-        print("Listener cost at policy size, paired iterations in one JVM: %+.1f%% (median over %d round(s)%s)." % (
-            100 * statistics.median(listener_cost), len(listener_cost),
-            "; per round " + ", ".join("%+.1f%%" % (100 * x) for x in listener_cost) if several else ""))
         print()
+    options = sorted({case[len("option-"):] for _, case in ns if case.startswith("option-")})
+    if options:
+        print("Optax options at policy size (4,610 params, clip 0.5, 1 thread): ns/step and the ratio to the plain step"
+              " of the same fork (median over the rounds; issue 12's target: at most 1.30).")
+        print()
+        print("| implementation | " + " | ".join(options) + " |")
+        print("|---|" + "---:|" * len(options))
+        for impl in skrl4j:
+            plain = ns.get((impl, "option-plain"))
+            if not plain:
+                continue
+            cells = []
+            for o in options:
+                values = ns.get((impl, "option-" + o))
+                if not values:
+                    cells.append("-")
+                    continue
+                ratio = statistics.median(v / p for v, p in zip(values, plain))
+                cells.append("%.0f (%.2f)" % (statistics.median(values), ratio))
+            print("| %s | %s |" % (impl, " | ".join(cells)))
+        print()
+    first_steps(run_dir)
     print("ns/step: for the large cases the median step (JMH sample mode; the C anchor also reports its median"
           " step), for the others JMH's average over 1 s iterations; each then the median over %d round(s);"
           " speed vs C = median over the rounds of (that round's C ns/step / ns/step), 1.00 = as fast as the C kernel; the zero-gradient case is compared with the C kernel on"

@@ -1,10 +1,12 @@
 package io.github.skrl4j.benchmarks;
 
 import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.Kernels;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.StepEvent;
 import io.github.skrl4j.adam.StepListener;
 import io.github.skrl4j.adam.Tensors;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,13 +22,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One skrl4j Adam step per operation, the cases of issue 3. The forks run with the vector module
- * ({@code --add-modules jdk.incubator.vector}), as a service that wants the fastest kernel would;
- * run.sh can run them without it too ({@code -jvmArgsAppend -Dskrl4j.adam.kernel=scalar}).
+ * One skrl4j Adam step per operation, the cases of issues 3 and 12. The forks run without JVM flags
+ * but the heap size, so they measure the portable kernel, what a JVM started the ordinary way runs;
+ * run.sh runs them a second time with {@code -jvmArgsAppend "--add-modules jdk.incubator.vector"}
+ * for the vector kernel. Each fork waits for the kernel's warm-up before it measures.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class AdamStepBenchmark {
@@ -49,6 +52,19 @@ public class AdamStepBenchmark {
             params = Workloads.equalTensors(tensors, Workloads.LARGE / tensors, false);
             grads = Workloads.equalTensors(tensors, Workloads.LARGE / tensors, true);
             optimizer = Adam.builder().lr(1e-3).gradNormClip(1.0).parallelism(threads).build().init(params);
+            awaitWarmKernel();
+        }
+    }
+
+    /** The kernel's warm-up (the vector kernel's background compilation) is over before any timing. */
+    static void awaitWarmKernel() {
+        try {
+            if (!Kernels.awaitWarm(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the step kernel did not warm up within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -64,6 +80,38 @@ public class AdamStepBenchmark {
             params = Workloads.policy(false);
             grads = Workloads.policy(true);
             optimizer = Adam.builder().lr(1e-3).gradNormClip(0.5).parallelism(1).build().init(params);
+            awaitWarmKernel();
+        }
+    }
+
+    /**
+     * The policy with each Optax option the plain loop does not cover (issue 12: each within 1.3x of
+     * the plain step on the same kernel): AMSGrad, Nesterov, decoupled weight decay, epsRoot.
+     */
+    @State(Scope.Benchmark)
+    public static class PolicyOption {
+        @Param({"plain", "amsgrad", "nesterov", "weightDecay", "epsRoot"})
+        public String option;
+
+        Tensors params;
+        Tensors grads;
+        Optimizer optimizer;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            params = Workloads.policy(false);
+            grads = Workloads.policy(true);
+            Adam.Builder settings = Adam.builder().lr(1e-3).gradNormClip(0.5).parallelism(1);
+            switch (option) {
+                case "plain" -> { }
+                case "amsgrad" -> settings.amsgrad(true);
+                case "nesterov" -> settings.nesterov(true);
+                case "weightDecay" -> settings.weightDecay(1e-4);
+                case "epsRoot" -> settings.epsRoot(1e-8);
+                default -> throw new IllegalArgumentException(option);
+            }
+            optimizer = settings.build().init(params);
+            awaitWarmKernel();
         }
     }
 
@@ -113,6 +161,7 @@ public class AdamStepBenchmark {
             Tensors grads = Workloads.equalTensors(1, Workloads.POLICY_SIZE, true);
             zeros = grads.zerosLike();
             optimizer = Adam.builder().lr(1e-3).gradNormClip(0.5).parallelism(1).build().init(params);
+            awaitWarmKernel();
             for (int s = 0; s < 1_000; s++) {
                 optimizer.step(grads, params);
             }
@@ -143,6 +192,11 @@ public class AdamStepBenchmark {
 
     @Benchmark
     public Optimizer policy(Policy s) {
+        return s.optimizer.step(s.grads, s.params);
+    }
+
+    @Benchmark
+    public Optimizer policyOption(PolicyOption s) {
         return s.optimizer.step(s.grads, s.params);
     }
 

@@ -1,5 +1,7 @@
 package io.github.skrl4j.sample.training;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.skrl4j.adam.Kernels;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param lastCheckpoint      the newest checkpoint written by this run, if any
  * @param error               what went wrong, when FAILED
  * @param replica             this replica's place in data-parallel training; null when it trains alone
+ * @see #kernel()
  */
 public record TrainingSnapshot(
         TrainingStatus status,
@@ -46,6 +49,12 @@ public record TrainingSnapshot(
      * @param consistent        whether every replica had the same checksum then (null before)
      */
     public record Replica(int rank, int worldSize, @Nullable String parameterChecksum, @Nullable Boolean consistent) {
+    }
+
+    /** The step kernel of this JVM (shown as {@code kernel}): its name and whether it is the vector one. */
+    @JsonProperty("kernel")
+    public Kernels.Kernel kernel() {
+        return Kernels.active();
     }
 
     /**

@@ -44,6 +44,9 @@ class TrainingServiceHttpTest extends RunningApplicationTest {
         assertThat(t.get("elapsedSeconds").asDouble()).isPositive();
         assertThat(t.get("maxEnvironmentSteps").asLong()).isEqualTo(3072);
         assertThat(t.get("error").isNull()).isTrue();
+        // the JVM's step kernel, as adam-core reports it
+        assertThat(t.get("kernel").get("name").asString()).isEqualTo(io.github.skrl4j.adam.Kernels.active().name());
+        assertThat(t.get("kernel").get("vectorized").asBoolean()).isEqualTo(io.github.skrl4j.adam.Kernels.active().vectorized());
 
         JsonNode policy = t.get("optimizers").get(0);
         JsonNode value = t.get("optimizers").get(1);

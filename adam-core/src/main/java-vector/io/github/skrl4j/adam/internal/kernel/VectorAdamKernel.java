@@ -1,6 +1,5 @@
 package io.github.skrl4j.adam.internal.kernel;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -10,26 +9,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The kernel on {@code jdk.incubator.vector}, chosen by {@link AdamKernels} when the module is in the
- * boot layer ({@code --add-modules jdk.incubator.vector}). It exists for the two things C2 does not
- * vectorize on JDK 17: the float-to-double squares of the norm pass, and the flush of subnormal
- * moments, which here is a few integer lane operations inside the update loop instead of a scalar sweep.
+ * boot layer ({@code --add-modules jdk.incubator.vector}). Every update loop (plain, general, AMSGrad)
+ * is one vector loop that flushes the subnormal moments with a few integer lane operations, which
+ * C2 cannot vectorize in plain Java (the portable kernel needs float arithmetic and, for the larger
+ * loops, extra sweeps for the same flush). The norm is the portable kernel's float lanes.
  *
  * <p>The update is operation for operation the one of {@link ScalarAdamKernel} (no fused
- * multiply-add), so both give bit-identical parameters and moments; only the norm's summation order
- * differs (lanes and fused multiply-adds), within double rounding.
+ * multiply-add, the same flush rule), and the norm is the same code, so both kernels give
+ * bit-identical norms, parameters and moments.
  *
  * <p>Compiled separately (src/main/java-vector) with the incubator module; loaded only reflectively.
  */
 final class VectorAdamKernel implements AdamKernel {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Double> D =
-            VectorSpecies.of(double.class, VectorShape.forBitSize(F.vectorBitSize()));
     private static final int LANES = F.length();
-    /** Floats that widen to one full-width double vector. */
-    private static final VectorSpecies<Float> H =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
-    private static final int HALF_LANES = H.length();
     private static final VectorSpecies<Integer> I =
             VectorSpecies.of(int.class, VectorShape.forBitSize(F.vectorBitSize()));
     /** Bits of the largest subnormal float: |x| at or below it (as int) means an all-zero exponent. */
@@ -49,43 +43,47 @@ final class VectorAdamKernel implements AdamKernel {
     }
 
     @Override
-    public double sumOfSquares(float[] g, int from, int to) {
-        // half-width float loads widened to full-width doubles (part 0 of the conversion, the cheap
-        // one on JDK 17), four accumulators to hide the FMA latency
-        DoubleVector a0 = DoubleVector.zero(D);
-        DoubleVector a1 = DoubleVector.zero(D);
-        DoubleVector a2 = DoubleVector.zero(D);
-        DoubleVector a3 = DoubleVector.zero(D);
-        int i = from;
-        for (int bound = to - 4 * HALF_LANES; i <= bound; i += 4 * HALF_LANES) {
-            DoubleVector x0 = (DoubleVector) FloatVector.fromArray(H, g, i).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector x1 = (DoubleVector) FloatVector.fromArray(H, g, i + HALF_LANES)
-                    .convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector x2 = (DoubleVector) FloatVector.fromArray(H, g, i + 2 * HALF_LANES)
-                    .convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector x3 = (DoubleVector) FloatVector.fromArray(H, g, i + 3 * HALF_LANES)
-                    .convertShape(VectorOperators.F2D, D, 0);
-            a0 = x0.fma(x0, a0);
-            a1 = x1.fma(x1, a1);
-            a2 = x2.fma(x2, a2);
-            a3 = x3.fma(x3, a3);
+    public double sumOfSquares(float[] g, int from, int to, NormScratch scratch) {
+        if (to - from < ScalarAdamKernel.SMALLEST_LANE_RANGE) {
+            // the portable code: a vector version needs float and double vectors of other shapes, and
+            // mixing shapes in one JVM made C2 box the update loops' vectors (their Vector API call
+            // sites see several vector classes), an allocation per vector in every step
+            return ScalarAdamKernel.squaresInDouble(g, from, to);
         }
-        double s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
-        for (; i < to; i++) {
-            double a = g[i];
-            s += a * a;
+        // ScalarAdamKernel.squaresInLanes lane for lane, without the row copy it needs for C2
+        float[] lanes = scratch.squares;
+        scratch.startCall();
+        for (int start = from; start < to; ) {
+            int blockEnd = ScalarAdamKernel.normBlockEnd(start, to);
+            java.util.Arrays.fill(lanes, 0f);
+            for (int r = start; r < blockEnd; r += ScalarAdamKernel.NORM_LANES) {
+                int n = Math.min(ScalarAdamKernel.NORM_LANES, blockEnd - r);
+                int j = 0;
+                for (; j <= n - LANES; j += LANES) {
+                    FloatVector x = FloatVector.fromArray(F, g, r + j);
+                    FloatVector.fromArray(F, lanes, j).add(x.mul(x)).intoArray(lanes, j);
+                }
+                for (; j < n; j++) {
+                    float x = g[r + j];
+                    lanes[j] += x * x;
+                }
+            }
+            ScalarAdamKernel.foldLanes(scratch);
+            start = blockEnd;
         }
-        return s;
+        return ScalarAdamKernel.finishSquares(scratch, g, from, to);
     }
 
     @Override
     public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
                        int from, int to, StepCoefficients c) {
-        if (nuMax == null && c.plain) {
+        // every loop flushes in its lanes, which costs next to nothing beside the square root and division
+        if (nuMax != null) {
+            updateAmsgrad(param, grad, mu, nu, nuMax, from, to, c);
+        } else if (c.plain) {
             updatePlain(param, grad, mu, nu, from, to, c);
         } else {
-            // the rarer settings: the portable loops (C2 vectorizes them) and their flush sweep
-            ScalarAdamKernel.INSTANCE.update(param, grad, mu, nu, nuMax, from, to, c);
+            updateGeneral(param, grad, mu, nu, from, to, c);
         }
     }
 
@@ -122,8 +120,120 @@ final class VectorAdamKernel implements AdamKernel {
         }
         if (i < to) {
             ScalarAdamKernel.updatePlain(param, grad, mu, nu, i, to, c);
-            ScalarAdamKernel.flushSubnormals(mu, i, to);
-            ScalarAdamKernel.flushSubnormals(nu, i, to);
+            ScalarAdamKernel.flush(mu, i, to);
+        }
+    }
+
+    /** {@link ScalarAdamKernel#generalMoments} and {@link ScalarAdamKernel#generalParameters} in one loop. */
+    private static void updateGeneral(float[] param, float[] grad, float[] mu, float[] nu, int from, int to,
+                                      StepCoefficients c) {
+        FloatVector clip = FloatVector.broadcast(F, c.clip);
+        FloatVector b1 = FloatVector.broadcast(F, c.b1);
+        FloatVector oneMinusB1 = FloatVector.broadcast(F, c.oneMinusB1);
+        FloatVector b2 = FloatVector.broadcast(F, c.b2);
+        FloatVector oneMinusB2 = FloatVector.broadcast(F, c.oneMinusB2);
+        FloatVector muScale = FloatVector.broadcast(F, c.muScale);
+        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale);
+        FloatVector nuScale = FloatVector.broadcast(F, c.nuScale);
+        FloatVector epsRoot = FloatVector.broadcast(F, c.epsRoot);
+        FloatVector eps = FloatVector.broadcast(F, c.eps);
+        FloatVector lr = FloatVector.broadcast(F, c.lr);
+        FloatVector wd = FloatVector.broadcast(F, c.weightDecay);
+        IntVector magnitude = IntVector.broadcast(I, StepCoefficients.MAGNITUDE_BITS);
+        IntVector largestSubnormal = IntVector.broadcast(I, LARGEST_SUBNORMAL_BITS);
+        int i = from;
+        for (int bound = to - LANES; i <= bound; i += LANES) {
+            FloatVector g = FloatVector.fromArray(F, grad, i).mul(clip);
+            FloatVector m = oneMinusB1.mul(g).add(b1.mul(FloatVector.fromArray(F, mu, i)));
+            FloatVector v = oneMinusB2.mul(g).mul(g).add(b2.mul(FloatVector.fromArray(F, nu, i)));
+            IntVector mb = m.reinterpretAsInts();
+            mb.and(largestSubnormal.sub(mb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(mu, i);
+            IntVector vb = v.reinterpretAsInts();
+            vb.and(largestSubnormal.sub(vb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(nu, i);
+            FloatVector mhat = muScale.mul(m).add(gradScale.mul(g));
+            FloatVector u = mhat.div(nuScale.mul(v).add(epsRoot).sqrt().add(eps));
+            FloatVector p = FloatVector.fromArray(F, param, i);
+            p.sub(lr.mul(u.add(wd.mul(p)))).intoArray(param, i);
+        }
+        if (i < to) {
+            ScalarAdamKernel.generalMoments(grad, mu, nu, i, to, c);
+            ScalarAdamKernel.generalParameters(param, grad, mu, nu, i, to, c);
+            ScalarAdamKernel.flush(mu, i, to);
+        }
+    }
+
+    /**
+     * {@link ScalarAdamKernel#amsgradMoments} and {@link ScalarAdamKernel#amsgradParameters}, as two
+     * loops as there: in one loop C2 (JDK 17) ran out of inlining budget for this many vector
+     * operations and boxed the vectors of the last ones.
+     */
+    private static void updateAmsgrad(float[] param, float[] grad, float[] mu, float[] nu, float[] nuMax,
+                                      int from, int to, StepCoefficients c) {
+        amsgradMoments(grad, mu, nu, nuMax, from, to, c);
+        amsgradParameters(param, grad, mu, nuMax, from, to, c);
+    }
+
+    /** Moments: mu and the running maximum as computed (the parameters read them), nu flushed. */
+    private static void amsgradMoments(float[] grad, float[] mu, float[] nu, float[] nuMax, int from, int to,
+                                       StepCoefficients c) {
+        FloatVector clip = FloatVector.broadcast(F, c.clip);
+        FloatVector b1 = FloatVector.broadcast(F, c.b1);
+        FloatVector oneMinusB1 = FloatVector.broadcast(F, c.oneMinusB1);
+        FloatVector b2 = FloatVector.broadcast(F, c.b2);
+        FloatVector oneMinusB2 = FloatVector.broadcast(F, c.oneMinusB2);
+        FloatVector nuScale = FloatVector.broadcast(F, c.nuScale);
+        IntVector magnitude = IntVector.broadcast(I, StepCoefficients.MAGNITUDE_BITS);
+        IntVector largestSubnormal = IntVector.broadcast(I, LARGEST_SUBNORMAL_BITS);
+        int i = from;
+        for (int bound = to - LANES; i <= bound; i += LANES) {
+            FloatVector g = FloatVector.fromArray(F, grad, i).mul(clip);
+            oneMinusB1.mul(g).add(b1.mul(FloatVector.fromArray(F, mu, i))).intoArray(mu, i);
+            FloatVector v = oneMinusB2.mul(g).mul(g).add(b2.mul(FloatVector.fromArray(F, nu, i)));
+            IntVector vb = v.reinterpretAsInts();
+            vb.and(largestSubnormal.sub(vb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(nu, i);
+            // both operands are +0.0 or more (or a restored -0.0) and never NaN, whose bits order as
+            // ints do, so the integer lane max is Math.max
+            FloatVector.fromArray(F, nuMax, i).reinterpretAsInts().max(nuScale.mul(v).reinterpretAsInts())
+                    .reinterpretAsFloats().intoArray(nuMax, i);
+        }
+        if (i < to) {
+            ScalarAdamKernel.amsgradMoments(grad, mu, nu, nuMax, i, to, c);
+        }
+    }
+
+    /** Parameters from the new moments; mu and the running maximum flushed. */
+    private static void amsgradParameters(float[] param, float[] grad, float[] mu, float[] nuMax, int from, int to,
+                                          StepCoefficients c) {
+        FloatVector clip = FloatVector.broadcast(F, c.clip);
+        FloatVector muScale = FloatVector.broadcast(F, c.muScale);
+        FloatVector gradScale = FloatVector.broadcast(F, c.gradScale);
+        FloatVector epsRoot = FloatVector.broadcast(F, c.epsRoot);
+        FloatVector eps = FloatVector.broadcast(F, c.eps);
+        FloatVector lr = FloatVector.broadcast(F, c.lr);
+        FloatVector wd = FloatVector.broadcast(F, c.weightDecay);
+        IntVector magnitude = IntVector.broadcast(I, StepCoefficients.MAGNITUDE_BITS);
+        IntVector largestSubnormal = IntVector.broadcast(I, LARGEST_SUBNORMAL_BITS);
+        int i = from;
+        for (int bound = to - LANES; i <= bound; i += LANES) {
+            FloatVector m = FloatVector.fromArray(F, mu, i);
+            FloatVector vhat = FloatVector.fromArray(F, nuMax, i);
+            FloatVector mhat = muScale.mul(m).add(gradScale.mul(FloatVector.fromArray(F, grad, i).mul(clip)));
+            FloatVector u = mhat.div(vhat.add(epsRoot).sqrt().add(eps));
+            FloatVector p = FloatVector.fromArray(F, param, i);
+            p.sub(lr.mul(u.add(wd.mul(p)))).intoArray(param, i);
+            IntVector mb = m.reinterpretAsInts();
+            mb.and(largestSubnormal.sub(mb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(mu, i);
+            IntVector hb = vhat.reinterpretAsInts();
+            hb.and(largestSubnormal.sub(hb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(nuMax, i);
+        }
+        if (i < to) {
+            ScalarAdamKernel.amsgradParameters(param, grad, mu, nuMax, i, to, c);
+            ScalarAdamKernel.flush(mu, i, to);
         }
     }
 }

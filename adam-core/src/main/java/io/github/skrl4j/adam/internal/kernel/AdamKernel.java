@@ -4,20 +4,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The two passes of a step over one range of one tensor. Implementations compute exactly the
- * formulas of {@link StepCoefficients} (including its flush of subnormal moments to zero); they may
- * round differently (reordered float operations), never compute something else. One implementation
- * is chosen at start-up by {@link AdamKernels}.
+ * formulas of {@link StepCoefficients} (including its flush of subnormal moments to zero) and the
+ * norm's lane arithmetic of {@link ScalarAdamKernel#sumOfSquares(float[], int, int, NormScratch)},
+ * so that every kernel gives the same bits. One implementation is chosen at start-up by
+ * {@link AdamKernels}.
  *
  * <p>Implementations are stateless and thread-safe: the parallel passes call them from several
- * threads at once on disjoint ranges.
+ * threads at once on disjoint ranges, each thread with its own {@link NormScratch}.
  */
 interface AdamKernel {
 
     /**
-     * Sum of {@code g[i]^2} over {@code [from, to)}, accumulated in double. The result depends only
-     * on the values and the range, never on timing, so that a chunked sum is reproducible.
+     * Sum of {@code g[i]^2} over {@code [from, to)}: float lanes folded into double, exact double
+     * where floats would overflow or underflow (see {@link ScalarAdamKernel}). The result depends
+     * only on the values and the range, never on timing, so that a chunked sum is reproducible.
      */
-    double sumOfSquares(float[] g, int from, int to);
+    double sumOfSquares(float[] g, int from, int to, NormScratch scratch);
 
     /**
      * The fused update over {@code [from, to)}: reads {@code grad}, updates {@code param}, {@code mu},

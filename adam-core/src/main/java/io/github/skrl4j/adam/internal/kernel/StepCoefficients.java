@@ -92,6 +92,28 @@ public final class StepCoefficients {
         }
     }
 
+    /**
+     * Typical scalars (b1 0.9, b2 0.999, a late step) for the vector kernel's warm-up: the plain
+     * settings, or Nesterov with weight decay and epsRoot for the general loops.
+     */
+    void setForWarmUp(boolean plainSettings) {
+        clip = 0.5f;
+        b1 = 0.9f;
+        oneMinusB1 = 0.1f;
+        b2 = 0.999f;
+        oneMinusB2 = 0.001f;
+        muScale = plainSettings ? 1f : 0.9f;
+        gradScale = plainSettings ? 0f : 0.1f;
+        nuScale = 1f;
+        epsRoot = plainSettings ? 0f : 1e-12f;
+        eps = 1e-8f;
+        lr = 1e-6f;
+        weightDecay = plainSettings ? 0f : 1e-4f;
+        step = 1e-6f;
+        rbc2 = 1f;
+        plain = plainSettings;
+    }
+
     /** Fills the scalars for the step that takes the count to {@code newCount}. */
     public void set(AdamSettings config, long newCount, double clipFactor, double learningRate) {
         double b1d = config.b1();

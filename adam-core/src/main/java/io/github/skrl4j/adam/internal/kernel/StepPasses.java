@@ -38,6 +38,8 @@ public final class StepPasses {
     private final int[] sizes;
     private final int[] chunkOffset;
     private final double[] chunkSums;
+    /** Per part: the norm's float lanes. */
+    private final NormScratch[] normScratch;
     private final boolean[] large;
     private final @Nullable WorkerGroup workers;
     private final Cleaner.@Nullable Cleanable stopWorkers;
@@ -54,12 +56,12 @@ public final class StepPasses {
     private final WorkerGroup.Job updateJob = this::updatePart;
 
     /**
-     * Passes with this JVM's kernel ({@link AdamKernels#DEFAULT}).
+     * Passes with this JVM's kernel ({@link AdamKernels#defaultKernel()}).
      *
      * @param owner the optimizer whose unreachability stops the worker threads (unless {@link #close()} did)
      */
     public StepPasses(Object owner, String name, int[] sizes, int parallelism, int parallelThreshold) {
-        this.kernel = AdamKernels.DEFAULT;
+        this.kernel = AdamKernels.defaultKernel();
         this.sizes = sizes.clone();
         this.chunkOffset = new int[sizes.length + 1];
         this.large = new boolean[sizes.length];
@@ -70,6 +72,10 @@ public final class StepPasses {
             anyLargeTensor |= large[i];
         }
         this.chunkSums = new double[chunkOffset[sizes.length]];
+        this.normScratch = new NormScratch[anyLargeTensor ? parallelism : 1];
+        for (int p = 0; p < normScratch.length; p++) {
+            normScratch[p] = new NormScratch();
+        }
         if (anyLargeTensor) {
             WorkerGroup group = new WorkerGroup(name, parallelism);
             this.stopWorkers = CleanerHolder.CLEANER.register(owner, group::shutdown);
@@ -164,12 +170,14 @@ public final class StepPasses {
             }
             float[] g = grads[i];
             int n = sizes[i];
+            NormScratch scratch = normScratch[part];
             for (int k = from; k < to; k++) {
                 int start = k * CHUNK;
                 int end = Math.min(n, start + CHUNK);
                 // as in the update pass: a full chunk's vector loads run line-aligned after a short head
                 int head = end - start == CHUNK ? lineStart(start) : start;
-                chunkSums[first + k] = kernel.sumOfSquares(g, start, head) + kernel.sumOfSquares(g, head, end);
+                chunkSums[first + k] = kernel.sumOfSquares(g, start, head, scratch)
+                        + kernel.sumOfSquares(g, head, end, scratch);
             }
         }
     }

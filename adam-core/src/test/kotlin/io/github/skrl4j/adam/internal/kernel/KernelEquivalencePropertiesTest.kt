@@ -68,7 +68,7 @@ class KernelEquivalencePropertiesTest {
 
     @Test
     fun `steps at parallelism 1 and 2 are the portable kernel's updates with the optimizer's coefficients`() = properties {
-        assertThat(AdamKernels.DEFAULT.name()).startsWith("vector-")
+        assertThat(AdamKernels.defaultKernel().name()).startsWith("vector-")
         val covered = mutableSetOf<String>()
         checkAll(seeded(0x7EC7_0002, 50), scenarios) { s ->
             val config = s.config()
@@ -82,15 +82,16 @@ class KernelEquivalencePropertiesTest {
             assertThat(runs[1].norms).isEqualTo(runs[0].norms)
 
             // the portable kernel over whole tensors, with the clip factor Optax's clip_by_global_norm
-            // takes from the optimizer's norm (the portable norm differs from it only in rounding)
+            // takes from the optimizer's norm (a norm summed over other ranges differs from it only in rounding)
             val state = inputs.initialParams.map { RestoredState(it.data().clone(), config.amsgrad()) }
             val c = StepCoefficients()
             for (i in 0 until inputs.steps) {
                 val grad = inputs.grads[i]
                 val norm = runs[0].norms[i]
-                val portableNorm = sqrt(grad.sumOf { portable.sumOfSquares(it.data(), 0, it.size()) })
-                // n * 2^-53 bounds the relative rounding of a sum of n positive terms
-                assertThat(norm).isCloseTo(portableNorm, within(1e-11 * portableNorm))
+                val portableNorm = sqrt(grad.sumOf { portable.sumOfSquares(it.data(), 0, it.size(), NormScratch()) })
+                // the kernels sum long ranges' squares in float lanes, folded into double per block, so a
+                // norm summed chunk by chunk and one summed tensor by tensor agree to float rounding
+                assertThat(norm).isCloseTo(portableNorm, within(1e-6 * portableNorm))
                 val clipFactor = if (config.clips() && !(norm < config.gradNormClip())) config.gradNormClip() / norm else 1.0
                 if (clipFactor < 1) covered += "clipped"
                 c.set(config.settings(), i + 1L, clipFactor, if (config.scale()) config.lr() else inputs.stepLrs[i])

@@ -1,5 +1,6 @@
 package io.github.skrl4j.adam.spring.actuate;
 
+import io.github.skrl4j.adam.Kernels;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import java.util.LinkedHashMap;
@@ -32,14 +33,14 @@ public class OptimizersEndpoint {
         this.distributed = distributed;
     }
 
-    /** All registered optimizers, by name. */
+    /** The JVM's step kernel and all registered optimizers, by name. */
     @ReadOperation
     public OptimizersDescriptor optimizers() {
         Map<String, OptimizerDescriptor> all = new LinkedHashMap<>();
         for (Optimizer optimizer : registry.optimizers()) {
             all.put(optimizer.name(), OptimizerDescriptor.of(optimizer, outcomes.of(optimizer)));
         }
-        return new OptimizersDescriptor(all, distributed == null ? null : distributed.describe());
+        return new OptimizersDescriptor(Kernels.active(), all, distributed == null ? null : distributed.describe());
     }
 
     /** The optimizer named {@code name}, or {@code null} (a 404) if none is registered under it. */
@@ -52,15 +53,12 @@ public class OptimizersEndpoint {
     /**
      * The response of {@code /actuator/optimizers}.
      *
+     * @param kernel      the step kernel of this JVM (one for all optimizers): its name and whether it is
+     *                    the {@code jdk.incubator.vector} one
      * @param optimizers  every registered optimizer, sorted by name
      * @param distributed rank, world size and last divergence check of data-parallel training; null without
      */
-    public record OptimizersDescriptor(Map<String, OptimizerDescriptor> optimizers,
+    public record OptimizersDescriptor(Kernels.Kernel kernel, Map<String, OptimizerDescriptor> optimizers,
             @Nullable Map<String, Object> distributed) implements OperationResponseBody {
-
-        /** The optimizers of a replica that does not train data-parallel. */
-        public OptimizersDescriptor(Map<String, OptimizerDescriptor> optimizers) {
-            this(optimizers, null);
-        }
     }
 }

@@ -100,7 +100,11 @@ class ActuatorOverHttpIntegrationTests {
         assertThat(body.get("settings").has("learningRateSchedule")).isFalse();
         assertThat(body.get("lastStep").has("reason")).isFalse();
 
-        assertThat(JSON.readTree(get("/actuator/optimizers").body()).get("optimizers").has("policy")).isTrue();
+        JsonNode all = JSON.readTree(get("/actuator/optimizers").body());
+        assertThat(all.get("optimizers").has("policy")).isTrue();
+        assertThat(all.get("kernel").get("name").asString()).isEqualTo(io.github.skrl4j.adam.Kernels.active().name());
+        assertThat(all.get("kernel").get("vectorized").asBoolean())
+                .isEqualTo(io.github.skrl4j.adam.Kernels.active().vectorized());
         assertThat(get("/actuator/optimizers/critic").statusCode()).isEqualTo(404);
     }
 
