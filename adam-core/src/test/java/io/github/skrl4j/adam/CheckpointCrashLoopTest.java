@@ -153,7 +153,8 @@ class CheckpointCrashLoopTest {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
-        assertThat(Files.readString(log)).as("the child's errors").isEmpty();
+        // the child's standard error holds the kernel's one INFO line and, if a save failed, its stack trace
+        assertThat(Files.readString(log)).as("the child's errors").doesNotContain("Exception", "Error", "WARNING");
     }
 
     private static Process startSavingLoop(Path target, Path progress, Path log) throws IOException {
