@@ -12,7 +12,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** What a user sees: a real SpringApplication reading a YAML file prints Spring Boot's failure report. */
 @ExtendWith(OutputCaptureExtension.class)
-class StartupFailureReportTests {
+class StartupFailureReportTest {
 
     private static SpringApplicationBuilder application() {
         return new SpringApplicationBuilder(AdamAutoConfiguration.class).web(WebApplicationType.NONE)

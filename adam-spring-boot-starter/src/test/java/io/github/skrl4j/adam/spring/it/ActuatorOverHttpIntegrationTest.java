@@ -42,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
             "skrl.optim.adam.instances.driven.scale=false"
         })
 @AutoConfigureMetrics
-class ActuatorOverHttpIntegrationTests {
+class ActuatorOverHttpIntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -13,7 +13,7 @@ import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import org.junit.jupiter.api.Test;
 
-class StepOutcomesTests {
+class StepOutcomesTest {
 
     private final OptimizerRegistry registry = new OptimizerRegistry();
     private final StepOutcomes outcomes = new StepOutcomes().bindTo(registry);

@@ -33,7 +33,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** {@code OptimizerFactory.resume}: count and moments from the file, everything else from the configuration now. */
 @ExtendWith(OutputCaptureExtension.class)
-class OptimizerResumeTests {
+class OptimizerResumeTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(AdamAutoConfiguration.class, AdamMetricsAutoConfiguration.class))

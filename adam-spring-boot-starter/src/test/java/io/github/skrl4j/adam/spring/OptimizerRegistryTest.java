@@ -17,7 +17,7 @@ import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 
-class OptimizerRegistryTests {
+class OptimizerRegistryTest {
 
     private final OptimizerRegistry registry = new OptimizerRegistry();
 

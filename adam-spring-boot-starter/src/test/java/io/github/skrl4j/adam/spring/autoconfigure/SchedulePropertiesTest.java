@@ -23,7 +23,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** {@code instances.<name>.schedule.*} mapped onto Optax's schedules, and refused when incomplete. */
-class SchedulePropertiesTests {
+class SchedulePropertiesTest {
 
     private static final String P = "skrl.optim.adam.instances.policy.";
 

@@ -37,7 +37,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Each condition of {@link DistributedAutoConfiguration}, on real Hazelcast members on loopback. */
 @Timeout(120)
-class DistributedAutoConfigurationTests {
+class DistributedAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(AdamAutoConfiguration.class, HazelcastAutoConfiguration.class,

@@ -31,7 +31,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  * Checkpoints observed: {@code resume} as an Observation named {@value AdamMetrics#CHECKPOINT}, and
  * every save as a timer of the same name from its {@link io.github.skrl4j.adam.CheckpointEvent}.
  */
-class CheckpointObservationTests {
+class CheckpointObservationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(AdamAutoConfiguration.class, AdamMetricsAutoConfiguration.class,

@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** What the jar carries for Spring Boot and for IDEs. */
-class StarterPackagingTests {
+class StarterPackagingTest {
 
     @Test
     void everyAutoConfigurationIsListedInTheImportsFile() {

@@ -9,7 +9,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The skrl.optim.adam.distributed.* rules stop the start naming the property, as every other property's do. */
-class DistributedPropertiesValidationTests {
+class DistributedPropertiesValidationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(AdamAutoConfiguration.class));

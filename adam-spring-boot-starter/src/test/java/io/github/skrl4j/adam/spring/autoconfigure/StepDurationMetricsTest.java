@@ -24,7 +24,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** {@code skrl.optim.adam.metrics.step-duration.enabled} and the {@value AdamMetrics#STEP_DURATION} timer. */
-class StepDurationMetricsTests {
+class StepDurationMetricsTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(AdamAutoConfiguration.class, AdamMetricsAutoConfiguration.class))

@@ -17,7 +17,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations
 import org.springframework.boot.test.context.runner.ApplicationContextRunner
 
 /** The starter as a Kotlin training service uses it: lambdas as models and listeners, nullable lookups. */
-class KotlinStarterUsageTests {
+class KotlinStarterUsageTest {
 
     private val runner = ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AdamAutoConfiguration::class.java, AdamMetricsAutoConfiguration::class.java))

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * Optimizers come and go without leaving threads, meters or reports behind: the registry closes what
  * it replaces, and forgets what its holder closes.
  */
-class OptimizerLifecycleTests {
+class OptimizerLifecycleTest {
 
     private static final int PARALLELISM = 2;
 
@@ -28,7 +28,7 @@ class OptimizerLifecycleTests {
     private final MeterRegistry meters = new SimpleMeterRegistry();
     private final StepOutcomes outcomes = new StepOutcomes().bindTo(registry);
 
-    OptimizerLifecycleTests() {
+    OptimizerLifecycleTest() {
         new AdamMetrics(meters).bindTo(registry);
     }
 

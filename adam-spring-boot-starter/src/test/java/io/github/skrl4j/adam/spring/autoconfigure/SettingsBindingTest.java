@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Every Optax option of {@link AdamSettings} is a property at the top level and per instance, and a
  * field of the endpoint's settings: adding a component to the record fails here until it is.
  */
-class SettingsBindingTests {
+class SettingsBindingTest {
 
     @Test
     void everySettingIsATopLevelAndAnInstanceProperty() {
