@@ -29,8 +29,8 @@ import io.github.skrl4j.adam.AdamSettings;
  * <p>Flush to zero: a stored {@code mu}, {@code nu} or {@code nuMax} value below
  * {@link Float#MIN_NORMAL} in magnitude is stored as zero (the step's own parameter update still uses
  * the value before the flush). When a gradient stays zero the moments decay geometrically into
- * subnormal floats, and arithmetic on subnormals is slow on x86 (microcode assists: 2-3x per step on
- * AMD Zen, far more on Intel), for tens of thousands of steps at b2 = 0.999. XLA on CPU, and so JAX
+ * subnormal floats, and arithmetic on subnormals is slow on x86 (microcode assists; measured in
+ * docs/benchmarks.md), for tens of thousands of steps at b2 = 0.999. XLA on CPU, and so JAX
  * and Optax there, runs with flush-to-zero and denormals-are-zero set, so the flushed moments are
  * what the Python side computes as well.
  */
@@ -70,8 +70,8 @@ public final class StepCoefficients {
      * {@code 1 - b^count} in double, without the power once it is exactly 1: {@link Math#pow} is
      * semi-monotonic, so when {@code 1 - b^n} rounds to 1.0 it does for every larger count too (b^n
      * only gets smaller). The same value as the power every time, so restored optimizers stay
-     * bit-identical; it saves two power calls per step (a tenth of a policy-sized step) after ~350
-     * steps for b1 = 0.9 and ~37,000 for b2 = 0.999.
+     * bit-identical; it saves two power calls per step once the correction is exactly 1 (after a few
+     * hundred steps for b1 = 0.9, tens of thousands for b2 = 0.999).
      */
     private static final class BiasCorrection {
         private double base = Double.NaN;
