@@ -8,7 +8,6 @@ import io.kotest.property.arbitrary.int
 import io.kotest.property.checkAll
 import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.api.Assertions.within
-import org.junit.jupiter.api.Order
 import org.junit.jupiter.api.Test
 import java.util.Random
 import kotlin.math.abs
@@ -19,7 +18,6 @@ import kotlin.math.sqrt
  * The fused float32 kernel against the readable double-precision [ReferenceAdam], on random
  * layouts, settings and step counts, plus invariants that follow from Optax's formulas.
  */
-@Order(PROPERTY_TESTS_LAST)
 class AdamPropertiesTest {
 
     @Test

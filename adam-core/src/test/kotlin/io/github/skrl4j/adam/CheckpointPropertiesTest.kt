@@ -6,7 +6,6 @@ import io.kotest.property.arbitrary.boolean
 import io.kotest.property.arbitrary.int
 import io.kotest.property.checkAll
 import org.assertj.core.api.Assertions.assertThat
-import org.junit.jupiter.api.Order
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import java.nio.file.Path
@@ -17,7 +16,6 @@ import java.util.Random
  * the optimizer and the parameters, loading both and stepping on gives bit for bit the run that
  * never stopped.
  */
-@Order(PROPERTY_TESTS_LAST)
 class CheckpointPropertiesTest {
 
     @TempDir

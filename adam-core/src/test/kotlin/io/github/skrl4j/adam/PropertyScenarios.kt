@@ -22,11 +22,6 @@ import java.util.Random
  * time and a failure names the case that reproduces it.
  */
 
-/**
- * The class order of the property tests: after every example-based test class (see
- * junit-platform.properties for why).
- */
-internal const val PROPERTY_TESTS_LAST = Int.MAX_VALUE
 
 /** Runs the kotest-property checks of [checks] inside a JUnit Jupiter test. */
 internal fun properties(checks: suspend () -> Unit) {

@@ -6,7 +6,6 @@ import io.kotest.property.arbitrary.int
 import io.kotest.property.checkAll
 import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.api.Assertions.catchThrowable
-import org.junit.jupiter.api.Order
 import org.junit.jupiter.api.Test
 import java.util.Random
 
@@ -16,7 +15,6 @@ import java.util.Random
  * statistics bit for bit, so that the next good step is exactly the one of an optimizer that never
  * saw the bad input.
  */
-@Order(PROPERTY_TESTS_LAST)
 class RejectedStepPropertiesTest {
 
     /** The ways a step can be refused, with the exception [Optimizer.step] documents for each. */

@@ -2,7 +2,6 @@ package io.github.skrl4j.adam.internal.kernel
 
 import io.github.skrl4j.adam.Adam
 import io.github.skrl4j.adam.Inputs
-import io.github.skrl4j.adam.PROPERTY_TESTS_LAST
 import io.github.skrl4j.adam.Scenarios
 import io.github.skrl4j.adam.Tensors
 import io.github.skrl4j.adam.assertBitIdentical
@@ -14,7 +13,6 @@ import io.kotest.property.arbitrary.long
 import io.kotest.property.checkAll
 import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.api.Assertions.within
-import org.junit.jupiter.api.Order
 import org.junit.jupiter.api.Test
 import java.util.Random
 import kotlin.math.abs
@@ -26,7 +24,6 @@ import kotlin.math.sqrt
  * into ranges and whether one thread or two run the steps. (The tests run with
  * `--add-modules jdk.incubator.vector`, see the pom, so this JVM's kernel is the vector one.)
  */
-@Order(PROPERTY_TESTS_LAST)
 class KernelEquivalencePropertiesTest {
 
     private val portable: AdamKernel = ScalarAdamKernel.INSTANCE
