@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * boot layer ({@code --add-modules jdk.incubator.vector}). Every update loop (plain, general, AMSGrad)
  * is one vector loop that flushes the subnormal moments with a few integer lane operations, which
  * C2 cannot vectorize in plain Java (the portable kernel needs float arithmetic and, for the larger
- * loops, extra sweeps for the same flush). The norm is the portable kernel's float lanes.
+ * loops, extra sweeps for the same flush). The norm is the portable kernel's code.
  *
  * <p>The update is operation for operation the one of {@link ScalarAdamKernel} (no fused
  * multiply-add, the same flush rule), and the norm is the same code, so both kernels give
@@ -44,39 +44,78 @@ final class VectorAdamKernel implements AdamKernel {
 
     @Override
     public double sumOfSquares(float[] g, int from, int to, NormScratch scratch) {
-        if (to - from < ScalarAdamKernel.SMALLEST_LANE_RANGE) {
-            // the portable code: a vector version needs float and double vectors of other shapes, and
-            // mixing shapes in one JVM made C2 box the update loops' vectors (their Vector API call
-            // sites see several vector classes), an allocation per vector in every step
+        // no floor check: this kernel's flush costs next to nothing
+        scratch.gradientsAboveFloor = false;
+        if (to - from < ScalarAdamKernel.SMALLEST_TREE_RANGE) {
             return ScalarAdamKernel.squaresInDouble(g, from, to);
         }
-        // ScalarAdamKernel.squaresInLanes lane for lane, without the row copy it needs for C2
-        float[] lanes = scratch.squares;
+        // ScalarAdamKernel.sumOfSquares, each full block's tree in registers, without the copy
+        // the portable code needs (a 16 KiB copy per block that pushes the update's arrays out of L1)
+        float[] lanes = scratch.block;
+        final int R = ScalarAdamKernel.NORM_LANES;
         scratch.startCall();
-        for (int start = from; start < to; ) {
-            int blockEnd = ScalarAdamKernel.normBlockEnd(start, to);
-            java.util.Arrays.fill(lanes, 0f);
-            for (int r = start; r < blockEnd; r += ScalarAdamKernel.NORM_LANES) {
-                int n = Math.min(ScalarAdamKernel.NORM_LANES, blockEnd - r);
-                int j = 0;
-                for (; j <= n - LANES; j += LANES) {
-                    FloatVector x = FloatVector.fromArray(F, g, r + j);
-                    FloatVector.fromArray(F, lanes, j).add(x.mul(x)).intoArray(lanes, j);
-                }
-                for (; j < n; j++) {
-                    float x = g[r + j];
-                    lanes[j] += x * x;
-                }
+        int start = from;
+        for (; to - start >= ScalarAdamKernel.NORM_BLOCK; start += ScalarAdamKernel.NORM_BLOCK) {
+            for (int c = 0; c < R; c += LANES) {
+                int r = start + c;
+                // row k of the block, squared; then rows k and k + 8 added, then + 4, + 2, + 1: the portable tree
+                FloatVector x0 = FloatVector.fromArray(F, g, r);
+                FloatVector x1 = FloatVector.fromArray(F, g, r + 1 * R);
+                FloatVector x2 = FloatVector.fromArray(F, g, r + 2 * R);
+                FloatVector x3 = FloatVector.fromArray(F, g, r + 3 * R);
+                FloatVector x4 = FloatVector.fromArray(F, g, r + 4 * R);
+                FloatVector x5 = FloatVector.fromArray(F, g, r + 5 * R);
+                FloatVector x6 = FloatVector.fromArray(F, g, r + 6 * R);
+                FloatVector x7 = FloatVector.fromArray(F, g, r + 7 * R);
+                FloatVector x8 = FloatVector.fromArray(F, g, r + 8 * R);
+                FloatVector x9 = FloatVector.fromArray(F, g, r + 9 * R);
+                FloatVector x10 = FloatVector.fromArray(F, g, r + 10 * R);
+                FloatVector x11 = FloatVector.fromArray(F, g, r + 11 * R);
+                FloatVector x12 = FloatVector.fromArray(F, g, r + 12 * R);
+                FloatVector x13 = FloatVector.fromArray(F, g, r + 13 * R);
+                FloatVector x14 = FloatVector.fromArray(F, g, r + 14 * R);
+                FloatVector x15 = FloatVector.fromArray(F, g, r + 15 * R);
+                x0 = x0.mul(x0);
+                x1 = x1.mul(x1);
+                x2 = x2.mul(x2);
+                x3 = x3.mul(x3);
+                x4 = x4.mul(x4);
+                x5 = x5.mul(x5);
+                x6 = x6.mul(x6);
+                x7 = x7.mul(x7);
+                x8 = x8.mul(x8);
+                x9 = x9.mul(x9);
+                x10 = x10.mul(x10);
+                x11 = x11.mul(x11);
+                x12 = x12.mul(x12);
+                x13 = x13.mul(x13);
+                x14 = x14.mul(x14);
+                x15 = x15.mul(x15);
+                FloatVector s0 = x0.add(x8);
+                FloatVector s1 = x1.add(x9);
+                FloatVector s2 = x2.add(x10);
+                FloatVector s3 = x3.add(x11);
+                FloatVector s4 = x4.add(x12);
+                FloatVector s5 = x5.add(x13);
+                FloatVector s6 = x6.add(x14);
+                FloatVector s7 = x7.add(x15);
+                FloatVector t0 = s0.add(s4);
+                FloatVector t1 = s1.add(s5);
+                FloatVector t2 = s2.add(s6);
+                FloatVector t3 = s3.add(s7);
+                t0.add(t2).add(t1.add(t3)).intoArray(lanes, c);
             }
-            ScalarAdamKernel.foldLanes(scratch);
-            start = blockEnd;
+            ScalarAdamKernel.foldLanes(lanes, scratch.sums);
+        }
+        if (start < to) {
+            ScalarAdamKernel.addBlocks(g, start, to, scratch);
         }
         return ScalarAdamKernel.finishSquares(scratch, g, from, to);
     }
 
     @Override
     public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
-                       int from, int to, StepCoefficients c) {
+                       int from, int to, StepCoefficients c, boolean gradientsAboveFloor) {
         // every loop flushes in its lanes, which costs next to nothing beside the square root and division
         if (nuMax != null) {
             updateAmsgrad(param, grad, mu, nu, nuMax, from, to, c);
@@ -119,12 +158,12 @@ final class VectorAdamKernel implements AdamKernel {
             p.sub(step.mul(m).div(v.sqrt().mul(rbc2).add(eps))).intoArray(param, i);
         }
         if (i < to) {
-            ScalarAdamKernel.updatePlain(param, grad, mu, nu, i, to, c);
+            ScalarAdamKernel.updatePlainFlushingNu(param, grad, mu, nu, i, to, c);
             ScalarAdamKernel.flush(mu, i, to);
         }
     }
 
-    /** {@link ScalarAdamKernel#generalMoments} and {@link ScalarAdamKernel#generalParameters} in one loop. */
+    /** {@link ScalarAdamKernel#generalMoments} and {@link ScalarAdamKernel#generalParametersFlushingNu} in one loop. */
     private static void updateGeneral(float[] param, float[] grad, float[] mu, float[] nu, int from, int to,
                                       StepCoefficients c) {
         FloatVector clip = FloatVector.broadcast(F, c.clip);
@@ -159,13 +198,13 @@ final class VectorAdamKernel implements AdamKernel {
         }
         if (i < to) {
             ScalarAdamKernel.generalMoments(grad, mu, nu, i, to, c);
-            ScalarAdamKernel.generalParameters(param, grad, mu, nu, i, to, c);
+            ScalarAdamKernel.generalParametersFlushingNu(param, grad, mu, nu, i, to, c);
             ScalarAdamKernel.flush(mu, i, to);
         }
     }
 
     /**
-     * {@link ScalarAdamKernel#amsgradMoments} and {@link ScalarAdamKernel#amsgradParameters}, as two
+     * {@link ScalarAdamKernel#amsgradMomentsFlushingNu} and {@link ScalarAdamKernel#amsgradParametersFlushingMaximum}, as two
      * loops as there: in one loop C2 (JDK 17) ran out of inlining budget for this many vector
      * operations and boxed the vectors of the last ones.
      */
@@ -200,7 +239,7 @@ final class VectorAdamKernel implements AdamKernel {
                     .reinterpretAsFloats().intoArray(nuMax, i);
         }
         if (i < to) {
-            ScalarAdamKernel.amsgradMoments(grad, mu, nu, nuMax, i, to, c);
+            ScalarAdamKernel.amsgradMomentsFlushingNu(grad, mu, nu, nuMax, i, to, c);
         }
     }
 
@@ -232,7 +271,7 @@ final class VectorAdamKernel implements AdamKernel {
                     .reinterpretAsFloats().intoArray(nuMax, i);
         }
         if (i < to) {
-            ScalarAdamKernel.amsgradParameters(param, grad, mu, nuMax, i, to, c);
+            ScalarAdamKernel.amsgradParametersFlushingMaximum(param, grad, mu, nuMax, i, to, c);
             ScalarAdamKernel.flush(mu, i, to);
         }
     }

@@ -3,17 +3,23 @@ package io.github.skrl4j.adam.internal.kernel;
 import java.util.Arrays;
 
 /**
- * One thread's working arrays for the norm pass's float lanes ({@link ScalarAdamKernel#sumOfSquares(float[],
- * int, int, NormScratch)}), made once per part so that the pass allocates nothing.
+ * One thread's working arrays for the norm pass ({@link ScalarAdamKernel#sumOfSquares}), made once
+ * per part so that the pass allocates nothing, and what the last call found out about its range.
  */
 final class NormScratch {
 
-    /** A row of the gradient, copied so that the lane loop indexes all its arrays alike (see the kernel). */
-    final float[] row = new float[ScalarAdamKernel.NORM_LANES];
-    /** Per lane: the float sum of the current block's squares. */
-    final float[] squares = new float[ScalarAdamKernel.NORM_LANES];
+    /** A block of gradients, copied so that the tree's loops index one array at constant distances. */
+    final float[] block = new float[ScalarAdamKernel.NORM_BLOCK];
+    /** {@link ScalarAdamKernel#aboveFloor} of a short range's squares, multiplied down to 16 lanes. */
+    final float[] floor = new float[ScalarAdamKernel.NORM_BLOCK];
     /** The call's eight double sums the lanes are folded into. */
     final double[] sums = new double[8];
+    /**
+     * Set by the portable kernel's {@code sumOfSquares}: true when every gradient of the range is
+     * above the floor, so that the step's moments stay normal (see {@link ScalarAdamKernel}); false
+     * when that is not known.
+     */
+    boolean gradientsAboveFloor;
 
     void startCall() {
         Arrays.fill(sums, 0.0);

@@ -9,27 +9,35 @@ import org.jspecify.annotations.Nullable;
  * shapes C2 can vectorize without flags.
  *
  * <p><b>Norm.</b> C2 (JDK 17) vectorizes neither a float-to-double conversion nor a floating-point
- * sum into one variable (Java fixes the order of the additions), and it only vectorizes loops whose
- * arrays are indexed alike (two float arrays at unrelated offsets might be the same array, and it
- * does not check that at run time). So the squares are summed in {@value #NORM_LANES} float lanes:
- * each row of {@value #NORM_LANES} gradients is copied to a scratch row ({@code System.arraycopy},
- * itself vectorized) and added element by element to a lane array indexed like it, and after every
- * {@value #NORM_ROWS} rows the lanes are halved in float to 16 and added to eight double sums in a
- * fixed order. Each of those 16 floats sums 256 squares, 16 in a row and then in a tree (a relative
- * error of about 1e-6 at most, typically 1e-8, before the double fold; XLA sums the whole norm in
- * float32). A range shorter than one block of rows ({@value #SMALLEST_LANE_RANGE}), where the lanes
- * would save little, is summed in double, so small models keep a norm exact to double rounding. Where float squares would overflow (gradients
- * above ~1.8e19) or lose precision to underflow (a sum below 2^-100), the range is summed again
- * exactly in double, so huge and tiny gradients keep their norm. The vector kernel uses this very
- * code, so both give the same bits.
+ * sum into one variable (Java fixes the order of the additions), and it only vectorizes a loop whose
+ * arrays are indexed alike or at constant distances (two float arrays at unrelated offsets might be
+ * the same array). So a range is cut into blocks of {@value #NORM_BLOCK} gradients; each block is
+ * copied ({@code System.arraycopy}, itself vectorized) into a scratch block padded with zeros to a
+ * power-of-two number of rows of {@value #NORM_LANES}, and the rows are squared and added pairwise
+ * in a fixed tree (row k with row k + rows/2, and so on), each level a loop over constant
+ * distances, down to one row of {@value #NORM_LANES} float lanes. The lanes are halved in float to 16
+ * and added to eight double sums in a fixed order. Each of those 16 floats sums 256 squares in a
+ * tree (a relative error of about 1e-6 at most, typically 1e-8, before the double fold; XLA sums the
+ * whole norm in float32). A range shorter than one block, where the tree would save little, is
+ * summed in double, so small models keep a norm exact to double rounding. Where float squares would
+ * overflow (gradients above ~1.8e19) or lose precision to underflow (a sum below 2^-100), the range
+ * is summed again exactly in double, so huge and tiny gradients keep their norm. The vector kernel
+ * computes the same tree in registers, so both give the same bits.
  *
  * <p><b>Flush.</b> Moments are flushed (see {@link StepCoefficients}) with float arithmetic C2
  * vectorizes: {@code |x| * UNDERFLOW} is zero exactly for a zero or subnormal {@code x} and at least
- * 2^-149 otherwise, so {@code x * min(|x| * UNDERFLOW * 2^149, 1) + 0} is {@code x} or +0.0. In the
- * plain loop the flush of {@code nu} sits inside the update, whose square root and division leave
- * room for it; a larger loop body would exceed the size up to which C2 unrolls a loop, and a loop
- * C2 does not unroll is not vectorized either, so the other moments are flushed by a sweep over the
- * block while it is in L1 (or, in the two-loop settings, by the second loop).
+ * 2^-149 otherwise, so {@code x * min(|x| * UNDERFLOW * 2^149, 1) + 0} is {@code x} or +0.0. That
+ * {@code min} is a long instruction sequence in C2's vector code, and a loop holding it runs small
+ * tensors element by element; so the flush only runs where a moment can turn subnormal. A new moment
+ * is {@code (1 - b1) g + b1 mu} or {@code (1 - b2) g^2 + b2 nu}: when the first term is at least
+ * 2^-102 (first moment) or 2^-126 (second moment, whose terms are never negative) the result is a
+ * normal float or +0.0 whatever the old moment, because two floats of at least 2^-103 are multiples
+ * of 2^-126. The norm pass proves that for a range on the copy it makes anyway: it multiplies
+ * {@link #aboveFloor} of the copied squares, a product that is zero as soon as one gradient is at
+ * most 2^-40.5 in magnitude; {@link StepCoefficients#gradientFloorSuffices}
+ * checks that the step's clip factor and betas keep such gradients' terms above those bounds. Where
+ * both hold, the update runs the loops without the flush, which give the same bits (the flush is the
+ * identity on normal floats and +0.0).
  */
 final class ScalarAdamKernel implements AdamKernel {
 
@@ -40,14 +48,19 @@ final class ScalarAdamKernel implements AdamKernel {
 
     /** Float lanes of the norm: one row, 1 KiB. */
     static final int NORM_LANES = 256;
-    /** Rows summed in float before the lanes are folded into double. */
-    static final int NORM_ROWS = 16;
-    /** Shorter ranges are summed in double: a block of rows, where the lanes start to pay off. */
-    static final int SMALLEST_LANE_RANGE = NORM_LANES * NORM_ROWS;
+    /** Gradients per norm block: 16 rows, added in a tree of four levels. */
+    static final int NORM_BLOCK = 4096;
+    /** Shorter ranges are summed in double: one block, where the tree starts to pay off. */
+    static final int SMALLEST_TREE_RANGE = NORM_BLOCK;
     /** Lanes left after the float halving of a block, each then added to one of eight double sums. */
     private static final int FOLDED_LANES = 16;
     /** Below this the float lanes may have lost part of the sum to underflow: sum again in double. */
     private static final double SMALLEST_FLOAT_SUM = 0x1p-100;
+
+    /** Scales the square of a gradient at the floor, 2^-40, to 1. */
+    private static final float FLOOR_SCALE = 0x1p80f;
+    /** Adding and taking away 2^23 rounds a float below 0.5 (and 0.5 itself) to zero, and keeps 1 and more at 1 or more. */
+    private static final float ROUNDING_BIAS = 0x1p23f;
 
     /**
      * {@code 2^-24 * (1 + 2^-23)}: {@code |x|} times it rounds to zero for every subnormal (the
@@ -65,46 +78,180 @@ final class ScalarAdamKernel implements AdamKernel {
 
     @Override
     public double sumOfSquares(float[] g, int from, int to, NormScratch scratch) {
-        return squaresInLanes(g, from, to, scratch);
-    }
-
-    /** The norm's lane arithmetic (see the class comment); the vector kernel does the same lane for lane. */
-    static double squaresInLanes(float[] g, int from, int to, NormScratch scratch) {
-        if (to - from < SMALLEST_LANE_RANGE) {
+        if (from == to) {
+            scratch.gradientsAboveFloor = true;
+            return 0;
+        }
+        if (to - from < SMALLEST_TREE_RANGE) {
+            // where the flush costs most against the rest of the update: small tensors
+            scratch.gradientsAboveFloor = allAboveFloor(g, from, to, scratch);
             return squaresInDouble(g, from, to);
         }
-        float[] row = scratch.row;
-        float[] lanes = scratch.squares;
         scratch.startCall();
-        for (int start = from; start < to; ) {
-            int blockEnd = normBlockEnd(start, to);
-            Arrays.fill(lanes, 0f);
-            for (int r = start; r < blockEnd; r += NORM_LANES) {
-                int n = Math.min(NORM_LANES, blockEnd - r);
-                System.arraycopy(g, r, row, 0, n);
-                for (int j = 0; j < n; j++) {
-                    float x = row[j];
-                    lanes[j] += x * x;
-                }
-            }
-            foldLanes(scratch);
-            start = blockEnd;
+        boolean aboveFloor = true;
+        float[] b = scratch.block;
+        for (int start = from; start < to; start += NORM_BLOCK) {
+            int n = Math.min(NORM_BLOCK, to - start);
+            System.arraycopy(g, start, b, 0, n);
+            // before the tree overwrites the copy; a range already found below stays below
+            aboveFloor = aboveFloor && copyAboveFloor(b, n, scratch.floor);
+            squareAndFold(b, n, scratch);
         }
+        scratch.gradientsAboveFloor = aboveFloor;
         return finishSquares(scratch, g, from, to);
     }
 
-    /** End of the norm block that starts at {@code start}: {@value #NORM_ROWS} rows of {@value #NORM_LANES}. */
-    static int normBlockEnd(int start, int to) {
-        return to - start > NORM_LANES * NORM_ROWS ? start + NORM_LANES * NORM_ROWS : to;
+    /** Adds the tree sums of the blocks of {@code [from, to)} to the call's double sums. */
+    static void addBlocks(float[] g, int from, int to, NormScratch scratch) {
+        float[] b = scratch.block;
+        for (int start = from; start < to; start += NORM_BLOCK) {
+            int n = Math.min(NORM_BLOCK, to - start);
+            System.arraycopy(g, start, b, 0, n);
+            squareAndFold(b, n, scratch);
+        }
+    }
+
+    /** The tree of a block of {@code n} gradients copied to {@code b}, folded into the call's double sums. */
+    private static void squareAndFold(float[] b, int n, NormScratch scratch) {
+        int rows = Integer.highestOneBit((n + NORM_LANES - 1) / NORM_LANES * 2 - 1);
+        Arrays.fill(b, n, rows * NORM_LANES, 0f);
+        squareRows(b, rows);
+        foldLanes(b, scratch.sums);
+    }
+
+    /** True when every gradient of a range shorter than {@value #NORM_BLOCK} passes {@link #aboveFloor}. */
+    static boolean allAboveFloor(float[] g, int from, int to, NormScratch scratch) {
+        int n = to - from;
+        System.arraycopy(g, from, scratch.block, 0, n);
+        return copyAboveFloor(scratch.block, n, scratch.floor);
     }
 
     /**
-     * Folds the block's lanes: halves them in float (lane j += lane j + half) down to
-     * {@value #FOLDED_LANES}, then adds lane j to double sum j % 8. Every lane is folded, so the
-     * block's unused lanes must be zero.
+     * True when the {@code n} gradients copied to {@code b} pass {@link #aboveFloor}: their product,
+     * folded at constant distances down to 16 lanes, is at least 1.
      */
-    static void foldLanes(NormScratch scratch) {
-        float[] lanes = scratch.squares;
+    private static boolean copyAboveFloor(float[] b, int n, float[] f) {
+        for (int j = 0; j < n; j++) {
+            float x = b[j];
+            f[j] = aboveFloor(x * x);
+        }
+        int size = Math.max(FOLDED_LANES, Integer.highestOneBit(Math.max(1, 2 * n - 1)));
+        Arrays.fill(f, n, size, 1f);
+        // falls through: each level halves the lanes at a literal distance, which C2 vectorizes
+        switch (size) {
+            case 4096:
+                for (int j = 0; j < 2048; j++) {
+                    f[j] *= f[j + 2048];
+                }
+            case 2048:
+                for (int j = 0; j < 1024; j++) {
+                    f[j] *= f[j + 1024];
+                }
+            case 1024:
+                for (int j = 0; j < 512; j++) {
+                    f[j] *= f[j + 512];
+                }
+            case 512:
+                for (int j = 0; j < 256; j++) {
+                    f[j] *= f[j + 256];
+                }
+            case 256:
+                for (int j = 0; j < 128; j++) {
+                    f[j] *= f[j + 128];
+                }
+            case 128:
+                for (int j = 0; j < 64; j++) {
+                    f[j] *= f[j + 64];
+                }
+            case 64:
+                for (int j = 0; j < 32; j++) {
+                    f[j] *= f[j + 32];
+                }
+            case 32:
+                for (int j = 0; j < 16; j++) {
+                    f[j] *= f[j + 16];
+                }
+            default:
+                float p = 1f;
+                for (int j = 0; j < FOLDED_LANES; j++) {
+                    p *= f[j];
+                }
+                return p >= 1f;
+        }
+    }
+
+    /** Squares a power-of-two number of rows and adds them in the tree, leaving the sums in row 0. */
+    private static void squareRows(float[] b, int rows) {
+        // every loop at a literal distance, written out: C2 vectorizes a loop over constant distances
+        // only, and a distance passed to a helper is constant only where C2 happens to inline it
+        switch (rows) {
+            case 16:
+                for (int j = 0; j < 2048; j++) {
+                    float x = b[j];
+                    float y = b[j + 2048];
+                    b[j] = x * x + y * y;
+                }
+                break;
+            case 8:
+                for (int j = 0; j < 1024; j++) {
+                    float x = b[j];
+                    float y = b[j + 1024];
+                    b[j] = x * x + y * y;
+                }
+                break;
+            case 4:
+                for (int j = 0; j < 512; j++) {
+                    float x = b[j];
+                    float y = b[j + 512];
+                    b[j] = x * x + y * y;
+                }
+                break;
+            case 2:
+                for (int j = 0; j < 256; j++) {
+                    float x = b[j];
+                    float y = b[j + 256];
+                    b[j] = x * x + y * y;
+                }
+                break;
+            default:
+                for (int j = 0; j < NORM_LANES; j++) {
+                    float x = b[j];
+                    b[j] = x * x;
+                }
+        }
+        // falls through: the remaining levels of the tree
+        switch (rows) {
+            case 16:
+                for (int j = 0; j < 1024; j++) {
+                    b[j] += b[j + 1024];
+                }
+            case 8:
+                for (int j = 0; j < 512; j++) {
+                    b[j] += b[j + 512];
+                }
+            case 4:
+                for (int j = 0; j < 256; j++) {
+                    b[j] += b[j + 256];
+                }
+            default:
+                break;
+        }
+    }
+
+    /**
+     * Zero when {@code square <= 2^-81} (a gradient of at most 2^-40.5 in magnitude), at least 1
+     * otherwise (infinite for huge squares, NaN for NaN): the products of these are zero or NaN
+     * exactly when some gradient is that small (or not a number), and never subnormal.
+     */
+    static float aboveFloor(float square) {
+        return (square * FLOOR_SCALE + ROUNDING_BIAS) - ROUNDING_BIAS;
+    }
+
+    /**
+     * Folds the block's row of lanes: halves it in float (lane j += lane j + half) down to
+     * {@value #FOLDED_LANES}, then adds lane j to double sum j % 8.
+     */
+    static void foldLanes(float[] lanes, double[] sums) {
         for (int j = 0; j < 128; j++) {
             lanes[j] += lanes[j + 128];
         }
@@ -117,7 +264,6 @@ final class ScalarAdamKernel implements AdamKernel {
         for (int j = 0; j < 16; j++) {
             lanes[j] += lanes[j + 16];
         }
-        double[] sums = scratch.sums;
         for (int j = 0; j < FOLDED_LANES; j++) {
             sums[j & 7] += lanes[j];
         }
@@ -175,17 +321,29 @@ final class ScalarAdamKernel implements AdamKernel {
 
     @Override
     public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
-                       int from, int to, StepCoefficients c) {
+                       int from, int to, StepCoefficients c, boolean gradientsAboveFloor) {
+        if (gradientsAboveFloor && c.gradientFloorSuffices) {
+            // no moment can turn subnormal: the loops without the flush give the same bits
+            if (nuMax != null) {
+                amsgradMoments(grad, mu, nu, nuMax, from, to, c);
+                amsgradParameters(param, grad, mu, nuMax, from, to, c);
+            } else if (c.plain) {
+                updatePlain(param, grad, mu, nu, from, to, c);
+            } else {
+                updateGeneral(param, grad, mu, nu, from, to, c);
+            }
+            return;
+        }
         for (int start = from; start < to; start += BLOCK) {
             int end = Math.min(to, start + BLOCK);
             if (nuMax != null) {
-                amsgradMoments(grad, mu, nu, nuMax, start, end, c);
-                amsgradParameters(param, grad, mu, nuMax, start, end, c);
+                amsgradMomentsFlushingNu(grad, mu, nu, nuMax, start, end, c);
+                amsgradParametersFlushingMaximum(param, grad, mu, nuMax, start, end, c);
             } else if (c.plain) {
-                updatePlain(param, grad, mu, nu, start, end, c);
+                updatePlainFlushingNu(param, grad, mu, nu, start, end, c);
             } else {
                 generalMoments(grad, mu, nu, start, end, c);
-                generalParameters(param, grad, mu, nu, start, end, c);
+                generalParametersFlushingNu(param, grad, mu, nu, start, end, c);
             }
             flush(mu, start, end);
         }
@@ -212,8 +370,29 @@ final class ScalarAdamKernel implements AdamKernel {
         }
     }
 
-    /** No AMSGrad, no Nesterov, epsRoot 0, weightDecay 0: the C anchor's arithmetic; flushes nu, not mu. */
+    /** No AMSGrad, no Nesterov, epsRoot 0, weightDecay 0: the C anchor's loop. */
     static void updatePlain(float[] param, float[] grad, float[] mu, float[] nu, int from, int to,
+                            StepCoefficients c) {
+        final float clip = c.clip;
+        final float b1 = c.b1;
+        final float oneMinusB1 = c.oneMinusB1;
+        final float b2 = c.b2;
+        final float oneMinusB2 = c.oneMinusB2;
+        final float step = c.step;
+        final float rbc2 = c.rbc2;
+        final float eps = c.eps;
+        for (int i = from; i < to; i++) {
+            float g = grad[i] * clip;
+            float m = oneMinusB1 * g + b1 * mu[i];
+            float v = oneMinusB2 * g * g + b2 * nu[i];
+            mu[i] = m;
+            nu[i] = v;
+            param[i] = param[i] - step * m / ((float) Math.sqrt(v) * rbc2 + eps);
+        }
+    }
+
+    /** {@link #updatePlain} that flushes nu (mu is left to a sweep). */
+    static void updatePlainFlushingNu(float[] param, float[] grad, float[] mu, float[] nu, int from, int to,
                             StepCoefficients c) {
         final float clip = c.clip;
         final float b1 = c.b1;
@@ -247,8 +426,36 @@ final class ScalarAdamKernel implements AdamKernel {
         }
     }
 
-    /** Any settings but AMSGrad (Nesterov, epsRoot and weight decay included), from the new moments; flushes nu. */
-    static void generalParameters(float[] param, float[] grad, float[] mu, float[] nu, int from, int to,
+    /** Any settings but AMSGrad (Nesterov, epsRoot and weight decay included): moments and parameters in one loop. */
+    static void updateGeneral(float[] param, float[] grad, float[] mu, float[] nu, int from, int to,
+                              StepCoefficients c) {
+        final float clip = c.clip;
+        final float b1 = c.b1;
+        final float oneMinusB1 = c.oneMinusB1;
+        final float b2 = c.b2;
+        final float oneMinusB2 = c.oneMinusB2;
+        final float muScale = c.muScale;
+        final float gradScale = c.gradScale;
+        final float nuScale = c.nuScale;
+        final float epsRoot = c.epsRoot;
+        final float eps = c.eps;
+        final float lr = c.lr;
+        final float wd = c.weightDecay;
+        for (int i = from; i < to; i++) {
+            float g = grad[i] * clip;
+            float m = oneMinusB1 * g + b1 * mu[i];
+            float v = oneMinusB2 * g * g + b2 * nu[i];
+            mu[i] = m;
+            nu[i] = v;
+            float mhat = muScale * m + gradScale * g;
+            float u = mhat / ((float) Math.sqrt(nuScale * v + epsRoot) + eps);
+            float p = param[i];
+            param[i] = p - lr * (u + wd * p);
+        }
+    }
+
+    /** The parameters of {@link #updateGeneral} from the new moments (of {@link #generalMoments}); flushes nu. */
+    static void generalParametersFlushingNu(float[] param, float[] grad, float[] mu, float[] nu, int from, int to,
                                   StepCoefficients c) {
         final float clip = c.clip;
         final float muScale = c.muScale;
@@ -268,8 +475,26 @@ final class ScalarAdamKernel implements AdamKernel {
         }
     }
 
-    /** AMSGrad's moments: nu flushed, the running maximum stored as computed (the parameters read it next). */
+    /** AMSGrad's moments; the running maximum is stored as computed (the parameters read it next). */
     static void amsgradMoments(float[] grad, float[] mu, float[] nu, float[] nuMax, int from, int to,
+                               StepCoefficients c) {
+        final float clip = c.clip;
+        final float b1 = c.b1;
+        final float oneMinusB1 = c.oneMinusB1;
+        final float b2 = c.b2;
+        final float oneMinusB2 = c.oneMinusB2;
+        final float nuScale = c.nuScale;
+        for (int i = from; i < to; i++) {
+            float g = grad[i] * clip;
+            mu[i] = oneMinusB1 * g + b1 * mu[i];
+            float v = oneMinusB2 * g * g + b2 * nu[i];
+            nu[i] = v;
+            nuMax[i] = Math.max(nuMax[i], nuScale * v);
+        }
+    }
+
+    /** {@link #amsgradMoments} that flushes nu. */
+    static void amsgradMomentsFlushingNu(float[] grad, float[] mu, float[] nu, float[] nuMax, int from, int to,
                                StepCoefficients c) {
         final float clip = c.clip;
         final float b1 = c.b1;
@@ -286,8 +511,26 @@ final class ScalarAdamKernel implements AdamKernel {
         }
     }
 
-    /** AMSGrad's parameter update from the new moments; flushes the running maximum. */
+    /** AMSGrad's parameter update from the new moments. */
     static void amsgradParameters(float[] param, float[] grad, float[] mu, float[] nuMax, int from, int to,
+                                  StepCoefficients c) {
+        final float clip = c.clip;
+        final float muScale = c.muScale;
+        final float gradScale = c.gradScale;
+        final float epsRoot = c.epsRoot;
+        final float eps = c.eps;
+        final float lr = c.lr;
+        final float wd = c.weightDecay;
+        for (int i = from; i < to; i++) {
+            float mhat = muScale * mu[i] + gradScale * (grad[i] * clip);
+            float u = mhat / ((float) Math.sqrt(nuMax[i] + epsRoot) + eps);
+            float p = param[i];
+            param[i] = p - lr * (u + wd * p);
+        }
+    }
+
+    /** {@link #amsgradParameters} that flushes the running maximum. */
+    static void amsgradParametersFlushingMaximum(float[] param, float[] grad, float[] mu, float[] nuMax, int from, int to,
                                   StepCoefficients c) {
         final float clip = c.clip;
         final float muScale = c.muScale;

@@ -60,6 +60,12 @@ public final class StepCoefficients {
     float step;
     /** {@code 1 / sqrt(1 - b2^count)}: the fast loop's folded second-moment correction. */
     float rbc2;
+    /**
+     * True when a gradient above the norm pass's floor ({@link ScalarAdamKernel#aboveFloor}) keeps
+     * this step's new moments normal: clip factor at least 2^-7 and {@code 1 - b1}, {@code 1 - b2}
+     * at least 2^-30, so that such a gradient's terms are at least 2^-78 and 2^-126.
+     */
+    boolean gradientFloorSuffices;
     /** True for the settings the fast loop covers: no AMSGrad, no Nesterov, epsRoot 0, weightDecay 0. */
     boolean plain;
 
@@ -112,6 +118,7 @@ public final class StepCoefficients {
         step = 1e-6f;
         rbc2 = 1f;
         plain = plainSettings;
+        gradientFloorSuffices = true;
     }
 
     /** Fills the scalars for the step that takes the count to {@code newCount}. */
@@ -140,6 +147,7 @@ public final class StepCoefficients {
         weightDecay = (float) config.weightDecay();
         step = (float) (learningRate / bc1);
         rbc2 = (float) (1 / Math.sqrt(bc2));
+        gradientFloorSuffices = clip >= 0x1p-7f && oneMinusB1 >= 0x1p-30f && oneMinusB2 >= 0x1p-30f;
         plain = !config.amsgrad() && !config.nesterov() && config.epsRoot() == 0 && config.weightDecay() == 0;
     }
 }

@@ -38,6 +38,8 @@ public final class StepPasses {
     private final int[] sizes;
     private final int[] chunkOffset;
     private final double[] chunkSums;
+    /** Per chunk: the norm pass found every gradient above the floor ({@link NormScratch#gradientsAboveFloor}). */
+    private final boolean[] chunkAboveFloor;
     /** Per part: the norm's float lanes. */
     private final NormScratch[] normScratch;
     private final boolean[] large;
@@ -72,6 +74,7 @@ public final class StepPasses {
             anyLargeTensor |= large[i];
         }
         this.chunkSums = new double[chunkOffset[sizes.length]];
+        this.chunkAboveFloor = new boolean[chunkOffset[sizes.length]];
         this.normScratch = new NormScratch[anyLargeTensor ? parallelism : 1];
         for (int p = 0; p < normScratch.length; p++) {
             normScratch[p] = new NormScratch();
@@ -176,8 +179,10 @@ public final class StepPasses {
                 int end = Math.min(n, start + CHUNK);
                 // as in the update pass: a full chunk's vector loads run line-aligned after a short head
                 int head = end - start == CHUNK ? lineStart(start) : start;
-                chunkSums[first + k] = kernel.sumOfSquares(g, start, head, scratch)
-                        + kernel.sumOfSquares(g, head, end, scratch);
+                double headSum = kernel.sumOfSquares(g, start, head, scratch);
+                boolean headAboveFloor = scratch.gradientsAboveFloor;
+                chunkSums[first + k] = headSum + kernel.sumOfSquares(g, head, end, scratch);
+                chunkAboveFloor[first + k] = headAboveFloor && scratch.gradientsAboveFloor;
             }
         }
     }
@@ -202,19 +207,31 @@ public final class StepPasses {
             // in chunks: many short calls let the JIT compile the kernel normally (a single call
             // over millions of elements would run on-stack-replaced code, where the vector API boxes)
             float[] maxMoment = maxMoments == null ? null : maxMoments[i];
+            boolean aboveFloor = aboveFloor(i);
             // in a large range, the first call ends where the arrays' cache lines start, so that every
             // later call's vectors are line-aligned (line-split loads and stores cost about a third of
             // the step at memory speed); small arrays have no known alignment and stay in cache anyway
             int start = from;
             int head = to - from >= CHUNK ? lineStart(from) : from;
             if (head > from) {
-                kernel.update(params[i], grads[i], mu[i], nu[i], maxMoment, from, head, c);
+                kernel.update(params[i], grads[i], mu[i], nu[i], maxMoment, from, head, c, aboveFloor);
                 start = head;
             }
             for (; start < to; start += CHUNK) {
-                kernel.update(params[i], grads[i], mu[i], nu[i], maxMoment, start, Math.min(to, start + CHUNK), c);
+                kernel.update(params[i], grads[i], mu[i], nu[i], maxMoment, start, Math.min(to, start + CHUNK), c,
+                        aboveFloor);
             }
         }
+    }
+
+    /** True when the norm pass found every gradient of tensor {@code i} above the floor. */
+    private boolean aboveFloor(int i) {
+        for (int k = chunkOffset[i]; k < chunkOffset[i + 1]; k++) {
+            if (!chunkAboveFloor[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -157,9 +157,9 @@ final class WarmingKernel implements AdamKernel {
             for (int k = 0; k < ROUND_CALLS; k++) {
                 sink += kernel.sumOfSquares(grad, 0, WARM_UP_ELEMENTS, scratch);
                 sink += kernel.sumOfSquares(grad, 0, 100, scratch);
-                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_UPDATE, plain);
-                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_UPDATE, general);
-                kernel.update(param, grad, mu, nu, nuMax, 0, WARM_UP_UPDATE, general);
+                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_UPDATE, plain, false);
+                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_UPDATE, general, false);
+                kernel.update(param, grad, mu, nu, nuMax, 0, WARM_UP_UPDATE, general, false);
             }
             return System.nanoTime() - start;
         }
@@ -172,8 +172,8 @@ final class WarmingKernel implements AdamKernel {
 
     @Override
     public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
-                       int from, int to, StepCoefficients c) {
-        current().update(param, grad, mu, nu, nuMax, from, to, c);
+                       int from, int to, StepCoefficients c, boolean gradientsAboveFloor) {
+        current().update(param, grad, mu, nu, nuMax, from, to, c, gradientsAboveFloor);
     }
 
     @Override

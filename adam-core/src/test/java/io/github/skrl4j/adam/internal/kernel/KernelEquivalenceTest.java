@@ -82,8 +82,8 @@ class KernelEquivalenceTest {
             float[] nuMax2 = nuMax == null ? null : nuMax.clone();
             StepCoefficients c = coefficients(config, 7, 0.25);
 
-            SCALAR.update(p, g, m, v, nuMax, 0, n, c);
-            vector().update(p2, g, m2, v2, nuMax2, 0, n, c);
+            SCALAR.update(p, g, m, v, nuMax, 0, n, c, false);
+            vector().update(p2, g, m2, v2, nuMax2, 0, n, c, false);
             if (nuMax != null) {
                 assertNoSubnormals(nuMax);
             }
@@ -118,8 +118,8 @@ class KernelEquivalenceTest {
         assertThat(Double.doubleToRawLongBits(vector)).as("vector %s, scalar %s", vector, scalar)
                 .isEqualTo(Double.doubleToRawLongBits(scalar));
         // short ranges in double; longer ones in float lanes, each folded float a sum of 256 squares
-        // (16 in a row, then 4 tree levels)
-        double tolerance = n < ScalarAdamKernel.SMALLEST_LANE_RANGE ? 1e-12 : 1e-6;
+        // (a tree of 16 rows, then 4 levels of lanes)
+        double tolerance = n < ScalarAdamKernel.SMALLEST_TREE_RANGE ? 1e-12 : 1e-6;
         assertThat(scalar).isCloseTo(exact, within(tolerance * Math.abs(exact)));
     }
 
@@ -150,6 +150,110 @@ class KernelEquivalenceTest {
             double expectedTiny = exactSquares(tiny, 0, n);
             assertThat(kernel.sumOfSquares(tiny, 0, n, new NormScratch())).isCloseTo(expectedTiny, within(expectedTiny * 1e-12));
         }
+    }
+
+    /** Gradients of every magnitude above the floor, of either sign: no zero, nothing tiny. */
+    private static float[] gradientsAboveFloor(Random r, int n) {
+        float[] g = new float[n];
+        for (int i = 0; i < n; i++) {
+            float magnitude = (float) Math.scalb(1.0 + r.nextDouble(), r.nextInt(70) - 40);
+            g[i] = r.nextBoolean() ? magnitude : -magnitude;
+        }
+        return g;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 64, 255, 4_095, 4_096, 4_610, 9_000, StepPasses.CHUNK})
+    void normPassFindsTheGradientsAboveTheFloorExactlyWhenNoneIsAtOrBelowIt(int n) {
+        Random r = new Random(n);
+        NormScratch scratch = new NormScratch();
+        float[] g = gradientsAboveFloor(r, n + 2);
+        SCALAR.sumOfSquares(g, 1, n + 1, scratch);
+        assertThat(scratch.gradientsAboveFloor).isTrue();
+        // one gradient at or below 2^-40.5, not a number, anywhere in the range, or an edge value just above
+        for (float bad : new float[] {0f, -0f, 0x1p-41f, -0x1p-41f, 0x1.6a09e6p-41f, Float.MIN_VALUE, Float.NaN}) {
+            int at = 1 + r.nextInt(n);
+            float kept = g[at];
+            g[at] = bad;
+            SCALAR.sumOfSquares(g, 1, n + 1, scratch);
+            assertThat(scratch.gradientsAboveFloor).as("%s at %d", bad, at).isFalse();
+            g[at] = kept;
+        }
+        for (float fine : new float[] {0x1p-40f, -0x1p-40f, 1e30f, Float.POSITIVE_INFINITY}) {
+            int at = 1 + r.nextInt(n);
+            float kept = g[at];
+            g[at] = fine;
+            SCALAR.sumOfSquares(g, 1, n + 1, scratch);
+            assertThat(scratch.gradientsAboveFloor).as("%s at %d", fine, at).isTrue();
+            g[at] = kept;
+        }
+        // outside the range nothing counts
+        g[0] = 0f;
+        g[n + 1] = 0f;
+        SCALAR.sumOfSquares(g, 1, n + 1, scratch);
+        assertThat(scratch.gradientsAboveFloor).isTrue();
+        // the vector kernel does not check, and says so
+        vector().sumOfSquares(g, 1, n + 1, scratch);
+        assertThat(scratch.gradientsAboveFloor).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 17, 64, 300, 4_610, 70_001})
+    void loopsWithoutTheFlushGiveTheSameBitsWhenTheGradientsAreAboveTheFloor(int n) {
+        Random r = new Random(n);
+        for (Adam config : new Adam[] {Adam.builder().build(), Adam.builder().b1(0).b2(0.5).build(),
+                Adam.builder().nesterov(true).weightDecay(0.1).build(), Adam.builder().epsRoot(1e-9).build(),
+                Adam.builder().amsgrad(true).build(), Adam.builder().amsgrad(true).nesterov(true).weightDecay(0.01).build()}) {
+            for (double clip : new double[] {1.0, 0x1p-7}) {
+                float[] g = gradientsAboveFloor(r, n);
+                NormScratch scratch = new NormScratch();
+                SCALAR.sumOfSquares(g, 0, n, scratch);
+                StepCoefficients c = coefficients(config, 3, clip);
+                assertThat(scratch.gradientsAboveFloor && c.gradientFloorSuffices).isTrue();
+                // moments as a restored state may hold them: tiny, subnormal, -0.0
+                float[] p = values(r, n, 1);
+                float[] m = values(r, n, 1e-4);
+                float[] v = values(r, n, 1e-8);
+                for (int i = 0; i < n; i++) {
+                    v[i] = Math.abs(v[i]);
+                }
+                float[] nuMax = config.amsgrad() ? v.clone() : null;
+                float[] p2 = p.clone();
+                float[] m2 = m.clone();
+                float[] v2 = v.clone();
+                float[] nuMax2 = nuMax == null ? null : nuMax.clone();
+                float[] p3 = p.clone();
+                float[] m3 = m.clone();
+                float[] v3 = v.clone();
+                float[] nuMax3 = nuMax == null ? null : nuMax.clone();
+
+                SCALAR.update(p, g, m, v, nuMax, 0, n, c, true);
+                SCALAR.update(p2, g, m2, v2, nuMax2, 0, n, c, false);
+                vector().update(p3, g, m3, v3, nuMax3, 0, n, c, true);
+
+                assertBitEqual(p2, p);
+                assertBitEqual(m2, m);
+                assertBitEqual(v2, v);
+                assertBitEqual(p3, p);
+                assertBitEqual(m3, m);
+                assertBitEqual(v3, v);
+                if (nuMax != null) {
+                    assertBitEqual(nuMax2, nuMax);
+                    assertBitEqual(nuMax3, nuMax);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theFloorSufficesOnlyForClipFactorsAndBetasThatKeepTheTermsNormal() {
+        Adam defaults = Adam.builder().build();
+        assertThat(coefficients(defaults, 1, 1.0).gradientFloorSuffices).isTrue();
+        assertThat(coefficients(defaults, 1, 0x1p-7).gradientFloorSuffices).isTrue();
+        assertThat(coefficients(defaults, 1, 0x1p-8).gradientFloorSuffices).isFalse();
+        assertThat(coefficients(Adam.builder().b1(1 - 0x1p-31).build(), 1, 1.0).gradientFloorSuffices).isFalse();
+        assertThat(coefficients(Adam.builder().b2(1 - 0x1p-31).build(), 1, 1.0).gradientFloorSuffices).isFalse();
+        assertThat(coefficients(Adam.builder().b1(0).b2(0).build(), 1, 1.0).gradientFloorSuffices).isTrue();
     }
 
     @Test
@@ -195,9 +299,9 @@ class KernelEquivalenceTest {
             float[] g = values(r, n, 1e-3);
             StepCoefficients c = coefficients(config, count, 0.8);
             assertThat(c.plain).isTrue();
-            ScalarAdamKernel.updatePlain(p, g, m, v, 0, n, c);
+            ScalarAdamKernel.updatePlainFlushingNu(p, g, m, v, 0, n, c);
             ScalarAdamKernel.generalMoments(g, mGeneral, vGeneral, 0, n, c);
-            ScalarAdamKernel.generalParameters(pGeneral, g, mGeneral, vGeneral, 0, n, c);
+            ScalarAdamKernel.generalParametersFlushingNu(pGeneral, g, mGeneral, vGeneral, 0, n, c);
         }
         // the moments are the same formula in both; the parameter update is rearranged
         assertBitEqual(m, mGeneral);

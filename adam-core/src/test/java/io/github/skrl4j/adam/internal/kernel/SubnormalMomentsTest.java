@@ -41,7 +41,7 @@ class SubnormalMomentsTest {
             reference.step(new float[][] {g}, config.lr());
             double norm = Math.sqrt(kernel.sumOfSquares(g, 0, n, scratch));
             c.set(config.settings(), step, norm >= 1.0 ? 1.0 / norm : 1.0, config.lr());
-            kernel.update(p, g, m, v, null, 0, n, c);
+            kernel.update(p, g, m, v, null, 0, n, c, scratch.gradientsAboveFloor);
 
             KernelEquivalenceTest.assertNoSubnormals(m);
             KernelEquivalenceTest.assertNoSubnormals(v);
