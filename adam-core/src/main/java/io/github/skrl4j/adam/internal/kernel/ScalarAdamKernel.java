@@ -52,6 +52,8 @@ final class ScalarAdamKernel implements AdamKernel {
     static final int NORM_BLOCK = 4096;
     /** Shorter ranges are summed in double: one block, where the tree starts to pay off. */
     static final int SMALLEST_TREE_RANGE = NORM_BLOCK;
+    /** Shorter ranges skip the floor check: their update runs element by element, flush or not. */
+    static final int SMALLEST_FLOOR_CHECK = 32;
     /** Lanes left after the float halving of a block, each then added to one of eight double sums. */
     private static final int FOLDED_LANES = 16;
     /** Below this the float lanes may have lost part of the sum to underflow: sum again in double. */
@@ -83,8 +85,7 @@ final class ScalarAdamKernel implements AdamKernel {
             return 0;
         }
         if (to - from < SMALLEST_TREE_RANGE) {
-            // where the flush costs most against the rest of the update: small tensors
-            scratch.gradientsAboveFloor = allAboveFloor(g, from, to, scratch);
+            scratch.gradientsAboveFloor = to - from >= SMALLEST_FLOOR_CHECK && allAboveFloor(g, from, to, scratch);
             return squaresInDouble(g, from, to);
         }
         scratch.startCall();
