@@ -132,13 +132,26 @@ final class ScalarAdamKernel implements AdamKernel {
      * folded at constant distances down to 16 lanes, is at least 1.
      */
     private static boolean copyAboveFloor(float[] b, int n, float[] f) {
-        for (int j = 0; j < n; j++) {
-            float x = b[j];
-            f[j] = aboveFloor(x * x);
+        int size;
+        if (n == NORM_BLOCK) {
+            // a full block in two halves multiplied lane by lane: half the scratch and half the folding
+            for (int j = 0; j < NORM_BLOCK / 2; j++) {
+                float x = b[j];
+                f[j] = aboveFloor(x * x);
+            }
+            for (int j = 0; j < NORM_BLOCK / 2; j++) {
+                float y = b[j + NORM_BLOCK / 2];
+                f[j] *= aboveFloor(y * y);
+            }
+            size = NORM_BLOCK / 2;
+        } else {
+            for (int j = 0; j < n; j++) {
+                float x = b[j];
+                f[j] = aboveFloor(x * x);
+            }
+            size = Math.max(FOLDED_LANES, Integer.highestOneBit(Math.max(1, 2 * n - 1)));
+            Arrays.fill(f, n, size, 1f);
         }
-        int size = Math.max(FOLDED_LANES, Integer.highestOneBit(Math.max(1, 2 * n - 1)));
-        Arrays.fill(f, n, size, 1f);
-        // falls through: each level halves the lanes at a literal distance, which C2 vectorizes
         switch (size) {
             case 4096:
                 for (int j = 0; j < 2048; j++) {
