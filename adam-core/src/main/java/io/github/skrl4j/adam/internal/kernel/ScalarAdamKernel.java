@@ -93,10 +93,17 @@ final class ScalarAdamKernel implements AdamKernel {
         float[] b = scratch.block;
         for (int start = from; start < to; start += NORM_BLOCK) {
             int n = Math.min(NORM_BLOCK, to - start);
-            System.arraycopy(g, start, b, 0, n);
-            // before the tree overwrites the copy; a range already found below stays below
-            aboveFloor = aboveFloor && copyAboveFloor(b, n, scratch.floor);
-            squareAndFold(b, n, scratch);
+            if (start == 0 && n == NORM_BLOCK) {
+                // a full block at the array's start is indexed like the scratch already: no copy
+                aboveFloor = aboveFloor && blockAboveFloor(g, n, scratch.floor);
+                squareRows(g, b, 16);
+                foldLanes(b, scratch.sums);
+            } else {
+                System.arraycopy(g, start, b, 0, n);
+                // before the tree overwrites the copy; a range already found below stays below
+                aboveFloor = aboveFloor && blockAboveFloor(b, n, scratch.floor);
+                squareAndFold(b, n, scratch);
+            }
         }
         scratch.gradientsAboveFloor = aboveFloor;
         return finishSquares(scratch, g, from, to);
@@ -116,22 +123,26 @@ final class ScalarAdamKernel implements AdamKernel {
     private static void squareAndFold(float[] b, int n, NormScratch scratch) {
         int rows = Integer.highestOneBit((n + NORM_LANES - 1) / NORM_LANES * 2 - 1);
         Arrays.fill(b, n, rows * NORM_LANES, 0f);
-        squareRows(b, rows);
+        squareRows(b, b, rows);
         foldLanes(b, scratch.sums);
     }
 
     /** True when every gradient of a range shorter than {@value #NORM_BLOCK} passes {@link #aboveFloor}. */
     static boolean allAboveFloor(float[] g, int from, int to, NormScratch scratch) {
         int n = to - from;
+        if (from == 0) {
+            return blockAboveFloor(g, n, scratch.floor);
+        }
         System.arraycopy(g, from, scratch.block, 0, n);
-        return copyAboveFloor(scratch.block, n, scratch.floor);
+        return blockAboveFloor(scratch.block, n, scratch.floor);
     }
 
     /**
-     * True when the {@code n} gradients copied to {@code b} pass {@link #aboveFloor}: their product,
-     * folded at constant distances down to 16 lanes, is at least 1.
+     * True when the {@code n} gradients at the start of {@code b} (a copy, or a gradient from its
+     * first element) pass {@link #aboveFloor}: their product, folded at constant distances down to 16
+     * lanes, is at least 1.
      */
-    private static boolean copyAboveFloor(float[] b, int n, float[] f) {
+    private static boolean blockAboveFloor(float[] b, int n, float[] f) {
         int size;
         if (n == NORM_BLOCK) {
             // a full block in two halves multiplied lane by lane: half the scratch and half the folding
@@ -194,42 +205,45 @@ final class ScalarAdamKernel implements AdamKernel {
         }
     }
 
-    /** Squares a power-of-two number of rows and adds them in the tree, leaving the sums in row 0. */
-    private static void squareRows(float[] b, int rows) {
+    /**
+     * Squares a power-of-two number of rows of {@code src} (the scratch block itself, or a gradient
+     * from its first element) and adds them in the tree in {@code b}, leaving the sums in row 0.
+     */
+    private static void squareRows(float[] src, float[] b, int rows) {
         // every loop at a literal distance, written out: C2 vectorizes a loop over constant distances
         // only, and a distance passed to a helper is constant only where C2 happens to inline it
         switch (rows) {
             case 16:
                 for (int j = 0; j < 2048; j++) {
-                    float x = b[j];
-                    float y = b[j + 2048];
+                    float x = src[j];
+                    float y = src[j + 2048];
                     b[j] = x * x + y * y;
                 }
                 break;
             case 8:
                 for (int j = 0; j < 1024; j++) {
-                    float x = b[j];
-                    float y = b[j + 1024];
+                    float x = src[j];
+                    float y = src[j + 1024];
                     b[j] = x * x + y * y;
                 }
                 break;
             case 4:
                 for (int j = 0; j < 512; j++) {
-                    float x = b[j];
-                    float y = b[j + 512];
+                    float x = src[j];
+                    float y = src[j + 512];
                     b[j] = x * x + y * y;
                 }
                 break;
             case 2:
                 for (int j = 0; j < 256; j++) {
-                    float x = b[j];
-                    float y = b[j + 256];
+                    float x = src[j];
+                    float y = src[j + 256];
                     b[j] = x * x + y * y;
                 }
                 break;
             default:
                 for (int j = 0; j < NORM_LANES; j++) {
-                    float x = b[j];
+                    float x = src[j];
                     b[j] = x * x;
                 }
         }
