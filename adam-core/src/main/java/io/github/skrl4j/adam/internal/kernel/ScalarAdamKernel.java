@@ -304,8 +304,48 @@ final class ScalarAdamKernel implements AdamKernel {
         if (sum >= SMALLEST_FLOAT_SUM && sum <= Double.MAX_VALUE) {
             return sum;
         }
-        // overflowed, underflowed, zero, or not a number: the exact sum decides
+        if (sum == 0 && allZero(g, from, to, scratch)) {
+            // a gradient that is all zero (a frozen or unused part of a model): exactly zero, found
+            // by a vectorized pass instead of the double loop
+            return 0;
+        }
+        // overflowed, underflowed, or not a number: the exact sum decides
         return squaresInDouble(g, from, to);
+    }
+
+    /** True when every gradient of {@code [from, to)} is +0.0 or -0.0: the sum of their magnitudes is zero. */
+    static boolean allZero(float[] g, int from, int to, NormScratch scratch) {
+        float[] b = scratch.block;
+        float[] f = scratch.floor;
+        for (int start = from; start < to; start += NORM_BLOCK) {
+            int n = Math.min(NORM_BLOCK, to - start);
+            System.arraycopy(g, start, b, 0, n);
+            for (int j = 0; j < n; j++) {
+                f[j] = Math.abs(b[j]);
+            }
+            Arrays.fill(f, n, NORM_BLOCK, 0f);
+            // magnitudes never cancel: the sum is zero exactly when all are (infinite or NaN when huge or NaN)
+            for (int j = 0; j < 2048; j++) {
+                f[j] += f[j + 2048];
+            }
+            for (int j = 0; j < 1024; j++) {
+                f[j] += f[j + 1024];
+            }
+            for (int j = 0; j < 512; j++) {
+                f[j] += f[j + 512];
+            }
+            for (int j = 0; j < 256; j++) {
+                f[j] += f[j + 256];
+            }
+            float sum = 0f;
+            for (int j = 0; j < NORM_LANES; j++) {
+                sum += f[j];
+            }
+            if (sum != 0f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

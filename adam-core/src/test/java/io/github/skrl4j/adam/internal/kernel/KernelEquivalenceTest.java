@@ -262,6 +262,26 @@ class KernelEquivalenceTest {
         assertThat(coefficients(Adam.builder().b1(0).b2(0).build(), 1, 1.0).gradientFloorSuffices).isTrue();
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {4_096, 4_610, 9_000, StepPasses.CHUNK})
+    void normOfAZeroGradientIsZeroAndOfATinyOneExact(int n) {
+        float[] zeros = new float[n];
+        for (int i = 0; i < n; i += 3) {
+            zeros[i] = -0f;
+        }
+        for (AdamKernel kernel : new AdamKernel[] {SCALAR, vector()}) {
+            assertThat(kernel.sumOfSquares(zeros, 0, n, new NormScratch())).isZero();
+            // one subnormal or tiny gradient anywhere: its float square is zero, the exact sum is not
+            for (float tiny : new float[] {Float.MIN_VALUE, 1e-40f, -3e-30f}) {
+                int at = n / 2 + 1;
+                zeros[at] = tiny;
+                assertThat(kernel.sumOfSquares(zeros, 0, n, new NormScratch())).as("%s", tiny)
+                        .isEqualTo((double) tiny * tiny);
+                zeros[at] = 0f;
+            }
+        }
+    }
+
     @Test
     void flushedIsTheIdentityForNormalFloatsAndPositiveZeroForEveryOtherFinite() {
         Random r = new Random(11);
