@@ -62,7 +62,8 @@ c_cases() {
   c_run large-1x-t2 2 16777216 1 20
   c_run large-64x-t1 1 262144 64 20
   c_run large-64x-t2 2 262144 64 20
-  c_run policy-t1 1 4610 1 200000
+  # the policy's tensors, as the JMH case has them (256, 64, 4096, 64, 128, 2)
+  c_run policy-t1 1 256,64,4096,64,128,2 6 200000
 }
 
 if [[ $quick == 1 ]]; then
