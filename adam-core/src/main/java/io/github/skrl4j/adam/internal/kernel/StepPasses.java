@@ -40,7 +40,7 @@ public final class StepPasses {
     private final double[] chunkSums;
     /** Per chunk: the norm pass found every gradient above the floor ({@link NormScratch#gradientsAboveFloor}). */
     private final boolean[] chunkAboveFloor;
-    /** Per part: the norm's float lanes. */
+    /** Per part: the norm's scratch block and lanes. */
     private final NormScratch[] normScratch;
     private final boolean[] large;
     private final @Nullable WorkerGroup workers;

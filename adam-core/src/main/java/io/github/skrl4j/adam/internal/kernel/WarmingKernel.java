@@ -19,7 +19,7 @@ final class WarmingKernel implements AdamKernel {
 
     /** Gives up comparing after this long and hands over anyway (a slow or very busy machine). */
     static final long MAX_WARM_UP_MILLIS = 20_000;
-    /** The norm's arrays: just over one block, so that the float lanes run. */
+    /** The norm's arrays: just over one block, so that the tree runs, in registers and on a copy. */
     private static final int WARM_UP_ELEMENTS = 4_100;
     /**
      * The update's range: short, since C2 compiles a loop after some hundred calls however long they
