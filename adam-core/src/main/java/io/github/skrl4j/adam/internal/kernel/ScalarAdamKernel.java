@@ -52,7 +52,7 @@ final class ScalarAdamKernel implements AdamKernel {
     static final int NORM_BLOCK = 4096;
     /** Shorter ranges are summed in double: one block, where the tree starts to pay off. */
     static final int SMALLEST_TREE_RANGE = NORM_BLOCK;
-    /** Shorter ranges skip the floor check: their update runs element by element, flush or not. */
+    /** Shorter ranges are checked against the floor element by element, without the copy. */
     static final int SMALLEST_FLOOR_CHECK = 32;
     /** Lanes left after the float halving of a block, each then added to one of eight double sums. */
     private static final int FOLDED_LANES = 16;
@@ -85,7 +85,9 @@ final class ScalarAdamKernel implements AdamKernel {
             return 0;
         }
         if (to - from < SMALLEST_TREE_RANGE) {
-            scratch.gradientsAboveFloor = to - from >= SMALLEST_FLOOR_CHECK && allAboveFloor(g, from, to, scratch);
+            // short ranges too: a chunk of a large tensor starts with one (up to its first cache line)
+            scratch.gradientsAboveFloor = to - from < SMALLEST_FLOOR_CHECK
+                    ? fewAboveFloor(g, from, to) : allAboveFloor(g, from, to, scratch);
             return squaresInDouble(g, from, to);
         }
         scratch.startCall();
@@ -125,6 +127,16 @@ final class ScalarAdamKernel implements AdamKernel {
         Arrays.fill(b, n, rows * NORM_LANES, 0f);
         squareRows(b, b, rows);
         foldLanes(b, scratch.sums);
+    }
+
+    /** {@link #allAboveFloor} for a few gradients: their product, in one chain. */
+    private static boolean fewAboveFloor(float[] g, int from, int to) {
+        float p = 1f;
+        for (int i = from; i < to; i++) {
+            float x = g[i];
+            p *= aboveFloor(x * x);
+        }
+        return p >= 1f;
     }
 
     /** True when every gradient of a range shorter than {@value #NORM_BLOCK} passes {@link #aboveFloor}. */

@@ -63,7 +63,12 @@ public final class StepPasses {
      * @param owner the optimizer whose unreachability stops the worker threads (unless {@link #close()} did)
      */
     public StepPasses(Object owner, String name, int[] sizes, int parallelism, int parallelThreshold) {
-        this.kernel = AdamKernels.defaultKernel();
+        this(owner, name, sizes, parallelism, parallelThreshold, AdamKernels.defaultKernel());
+    }
+
+    /** Passes with the given kernel (for tests). */
+    StepPasses(Object owner, String name, int[] sizes, int parallelism, int parallelThreshold, AdamKernel kernel) {
+        this.kernel = kernel;
         this.sizes = sizes.clone();
         this.chunkOffset = new int[sizes.length + 1];
         this.large = new boolean[sizes.length];
@@ -224,8 +229,8 @@ public final class StepPasses {
         }
     }
 
-    /** True when the norm pass found every gradient of tensor {@code i} above the floor. */
-    private boolean aboveFloor(int i) {
+    /** True when the last norm pass found every gradient of tensor {@code i} above the floor. */
+    boolean aboveFloor(int i) {
         for (int k = chunkOffset[i]; k < chunkOffset[i + 1]; k++) {
             if (!chunkAboveFloor[k]) {
                 return false;
