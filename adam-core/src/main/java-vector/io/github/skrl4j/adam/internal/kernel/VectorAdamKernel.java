@@ -47,16 +47,16 @@ final class VectorAdamKernel implements AdamKernel {
     public double sumOfSquares(float[] g, int from, int to, NormScratch scratch) {
         // no floor check: this kernel's flush costs next to nothing
         scratch.gradientsAboveFloor = false;
-        if (to - from < ScalarAdamKernel.SMALLEST_TREE_RANGE) {
-            return ScalarAdamKernel.squaresInDouble(g, from, to);
+        if (to - from < NormTree.SMALLEST_TREE_RANGE) {
+            return NormTree.squaresInDouble(g, from, to);
         }
-        // ScalarAdamKernel.sumOfSquares, each full block's tree in registers, without the copy
+        // NormTree.sumOfSquaresCheckingFloor without the floor, each full block's tree in registers, without the copy
         // the portable code needs (a 16 KiB copy per block that pushes the update's arrays out of L1)
         float[] lanes = scratch.block;
-        final int R = ScalarAdamKernel.NORM_LANES;
+        final int R = NormTree.NORM_LANES;
         scratch.startCall();
         int start = from;
-        for (; to - start >= ScalarAdamKernel.NORM_BLOCK; start += ScalarAdamKernel.NORM_BLOCK) {
+        for (; to - start >= NormTree.NORM_BLOCK; start += NormTree.NORM_BLOCK) {
             for (int c = 0; c < R; c += LANES) {
                 int r = start + c;
                 // row k of the block, squared; then rows k and k + 8 added, then + 4, + 2, + 1: the portable tree
@@ -106,12 +106,12 @@ final class VectorAdamKernel implements AdamKernel {
                 FloatVector t3 = s3.add(s7);
                 t0.add(t2).add(t1.add(t3)).intoArray(lanes, c);
             }
-            ScalarAdamKernel.foldLanes(lanes, scratch.sums);
+            NormTree.foldLanes(lanes, scratch.sums);
         }
         if (start < to) {
-            ScalarAdamKernel.addBlocks(g, start, to, scratch);
+            NormTree.addBlocks(g, start, to, scratch);
         }
-        return ScalarAdamKernel.finishSquares(scratch, g, from, to);
+        return NormTree.finishSquares(scratch, g, from, to);
     }
 
     @Override

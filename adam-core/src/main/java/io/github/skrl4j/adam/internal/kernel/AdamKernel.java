@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The two passes of a step over one range of one tensor. Implementations compute exactly the
  * formulas of {@link StepCoefficients} (including its flush of subnormal moments to zero) and the
- * norm's tree arithmetic of {@link ScalarAdamKernel#sumOfSquares},
+ * norm's tree arithmetic of {@link NormTree#sumOfSquaresCheckingFloor},
  * so that every kernel gives the same bits. One implementation is chosen at start-up by
  * {@link AdamKernels}.
  *

@@ -3,15 +3,15 @@ package io.github.skrl4j.adam.internal.kernel;
 import java.util.Arrays;
 
 /**
- * One thread's working arrays for the norm pass ({@link ScalarAdamKernel#sumOfSquares}), made once
+ * One thread's working arrays for the norm pass ({@link NormTree#sumOfSquaresCheckingFloor}), made once
  * per part so that the pass allocates nothing, and what the last call found out about its range.
  */
 final class NormScratch {
 
     /** A block of gradients, copied so that the tree's loops index one array at constant distances. */
-    final float[] block = new float[ScalarAdamKernel.NORM_BLOCK];
-    /** {@link ScalarAdamKernel#aboveFloor} of a short range's squares, multiplied down to 16 lanes. */
-    final float[] floor = new float[ScalarAdamKernel.NORM_BLOCK];
+    final float[] block = new float[NormTree.NORM_BLOCK];
+    /** {@link NormTree#aboveFloor} of a short range's squares, multiplied down to 16 lanes. */
+    final float[] floor = new float[NormTree.NORM_BLOCK];
     /** The call's eight double sums the lanes are folded into. */
     final double[] sums = new double[8];
     /**

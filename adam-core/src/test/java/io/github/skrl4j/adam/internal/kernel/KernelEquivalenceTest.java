@@ -119,7 +119,7 @@ class KernelEquivalenceTest {
                 .isEqualTo(Double.doubleToRawLongBits(scalar));
         // short ranges in double; longer ones in float lanes, each folded float a sum of 256 squares
         // (a tree of 16 rows, then 4 levels of lanes)
-        double tolerance = n < ScalarAdamKernel.SMALLEST_TREE_RANGE ? 1e-12 : 1e-6;
+        double tolerance = n < NormTree.SMALLEST_TREE_RANGE ? 1e-12 : 1e-6;
         assertThat(scalar).isCloseTo(exact, within(tolerance * Math.abs(exact)));
     }
 

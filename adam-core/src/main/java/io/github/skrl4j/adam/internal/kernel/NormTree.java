@@ -1,0 +1,375 @@
+package io.github.skrl4j.adam.internal.kernel;
+
+import java.util.Arrays;
+
+/**
+ * The norm's arithmetic, shared by both kernels, and the portable kernel's floor check.
+ *
+ * <p><b>Norm.</b> C2 (JDK 17) vectorizes neither a float-to-double conversion nor a floating-point
+ * sum into one variable (Java fixes the order of the additions), and it only vectorizes a loop whose
+ * arrays are indexed alike or at constant distances (two float arrays at unrelated offsets might be
+ * the same array). So a range is cut into blocks of {@value #NORM_BLOCK} gradients; each block is
+ * copied ({@code System.arraycopy}, itself vectorized) into a scratch block padded with zeros to a
+ * power-of-two number of rows of {@value #NORM_LANES}, and the rows are squared and added pairwise
+ * in a fixed tree (row k with row k + rows/2, and so on), each level a loop over constant
+ * distances, down to one row of {@value #NORM_LANES} float lanes. The lanes are halved in float to 16
+ * and added to eight double sums in a fixed order. Each of those 16 floats sums 256 squares in a
+ * tree (a relative error of about 1e-6 at most, typically 1e-8, before the double fold; XLA sums the
+ * whole norm in float32). A range shorter than one block, where the tree would save little, is
+ * summed in double, so small models keep a norm exact to double rounding. Where float squares would
+ * overflow (gradients above ~1.8e19) or lose precision to underflow (a sum below 2^-100), the range
+ * is summed again exactly in double, so huge and tiny gradients keep their norm. The vector kernel
+ * computes the same tree in registers, so both give the same bits.
+ *
+ * <p><b>Floor.</b> The portable kernel leaves out the flush of the moments where the norm pass
+ * proves it the identity (see {@link ScalarAdamKernel}): on the copy it makes anyway, it multiplies
+ * {@link #aboveFloor} of the squares, a product that is zero as soon as one gradient is at most
+ * 2^-40.5 in magnitude and at least 1 otherwise.
+ */
+final class NormTree {
+
+    /** Float lanes of the norm: one row, 1 KiB. */
+    static final int NORM_LANES = 256;
+    /** Gradients per norm block: 16 rows, added in a tree of four levels. */
+    static final int NORM_BLOCK = 4096;
+    /** Shorter ranges are summed in double: one block, where the tree starts to pay off. */
+    static final int SMALLEST_TREE_RANGE = NORM_BLOCK;
+    /** Shorter ranges are checked against the floor element by element, without the copy. */
+    static final int SMALLEST_FLOOR_CHECK = 32;
+    /** Lanes left after the float halving of a block, each then added to one of eight double sums. */
+    private static final int FOLDED_LANES = 16;
+    /** Below this the float lanes may have lost part of the sum to underflow: sum again in double. */
+    private static final double SMALLEST_FLOAT_SUM = 0x1p-100;
+
+    /** Scales the square of a gradient at the floor, 2^-40, to 1. */
+    private static final float FLOOR_SCALE = 0x1p80f;
+    /** Adding and taking away 2^23 rounds a float below 0.5 (and 0.5 itself) to zero, and keeps 1 and more at 1 or more. */
+    private static final float ROUNDING_BIAS = 0x1p23f;
+
+    private NormTree() {
+    }
+
+    /**
+     * The portable kernel's norm of {@code [from, to)}: the tree, or exact double for short ranges;
+     * sets {@link NormScratch#gradientsAboveFloor}.
+     */
+    static double sumOfSquaresCheckingFloor(float[] g, int from, int to, NormScratch scratch) {
+        if (from == to) {
+            scratch.gradientsAboveFloor = true;
+            return 0;
+        }
+        if (to - from < SMALLEST_TREE_RANGE) {
+            // short ranges too: a chunk of a large tensor starts with one (up to its first cache line)
+            scratch.gradientsAboveFloor = to - from < SMALLEST_FLOOR_CHECK
+                    ? fewAboveFloor(g, from, to) : allAboveFloor(g, from, to, scratch);
+            return squaresInDouble(g, from, to);
+        }
+        scratch.startCall();
+        boolean aboveFloor = true;
+        float[] b = scratch.block;
+        for (int start = from; start < to; start += NORM_BLOCK) {
+            int n = Math.min(NORM_BLOCK, to - start);
+            if (start == 0 && n == NORM_BLOCK) {
+                // a full block at the array's start is indexed like the scratch already: no copy
+                aboveFloor = aboveFloor && blockAboveFloor(g, n, scratch.floor);
+                squareRows(g, b, 16);
+                foldLanes(b, scratch.sums);
+            } else {
+                System.arraycopy(g, start, b, 0, n);
+                // before the tree overwrites the copy; a range already found below stays below
+                aboveFloor = aboveFloor && blockAboveFloor(b, n, scratch.floor);
+                squareAndFold(b, n, scratch);
+            }
+        }
+        scratch.gradientsAboveFloor = aboveFloor;
+        return finishSquares(scratch, g, from, to);
+    }
+
+    /** Adds the tree sums of the blocks of {@code [from, to)} to the call's double sums. */
+    static void addBlocks(float[] g, int from, int to, NormScratch scratch) {
+        float[] b = scratch.block;
+        for (int start = from; start < to; start += NORM_BLOCK) {
+            int n = Math.min(NORM_BLOCK, to - start);
+            System.arraycopy(g, start, b, 0, n);
+            squareAndFold(b, n, scratch);
+        }
+    }
+
+    /** The tree of a block of {@code n} gradients copied to {@code b}, folded into the call's double sums. */
+    private static void squareAndFold(float[] b, int n, NormScratch scratch) {
+        int rows = Integer.highestOneBit((n + NORM_LANES - 1) / NORM_LANES * 2 - 1);
+        Arrays.fill(b, n, rows * NORM_LANES, 0f);
+        squareRows(b, b, rows);
+        foldLanes(b, scratch.sums);
+    }
+
+    /** {@link #allAboveFloor} for a few gradients: their product, in one chain. */
+    private static boolean fewAboveFloor(float[] g, int from, int to) {
+        float p = 1f;
+        for (int i = from; i < to; i++) {
+            float x = g[i];
+            p *= aboveFloor(x * x);
+        }
+        return p >= 1f;
+    }
+
+    /** True when every gradient of a range shorter than {@value #NORM_BLOCK} passes {@link #aboveFloor}. */
+    static boolean allAboveFloor(float[] g, int from, int to, NormScratch scratch) {
+        int n = to - from;
+        if (from == 0) {
+            return blockAboveFloor(g, n, scratch.floor);
+        }
+        System.arraycopy(g, from, scratch.block, 0, n);
+        return blockAboveFloor(scratch.block, n, scratch.floor);
+    }
+
+    /**
+     * True when the {@code n} gradients at the start of {@code b} (a copy, or a gradient from its
+     * first element) pass {@link #aboveFloor}: their product, folded at constant distances down to 16
+     * lanes, is at least 1.
+     */
+    private static boolean blockAboveFloor(float[] b, int n, float[] f) {
+        int size;
+        if (n == NORM_BLOCK) {
+            // a full block in two halves multiplied lane by lane: half the scratch and half the folding
+            for (int j = 0; j < NORM_BLOCK / 2; j++) {
+                float x = b[j];
+                f[j] = aboveFloor(x * x);
+            }
+            for (int j = 0; j < NORM_BLOCK / 2; j++) {
+                float y = b[j + NORM_BLOCK / 2];
+                f[j] *= aboveFloor(y * y);
+            }
+            size = NORM_BLOCK / 2;
+        } else {
+            for (int j = 0; j < n; j++) {
+                float x = b[j];
+                f[j] = aboveFloor(x * x);
+            }
+            size = Math.max(FOLDED_LANES, Integer.highestOneBit(Math.max(1, 2 * n - 1)));
+            Arrays.fill(f, n, size, 1f);
+        }
+        switch (size) {
+            case 4096:
+                for (int j = 0; j < 2048; j++) {
+                    f[j] *= f[j + 2048];
+                }
+            case 2048:
+                for (int j = 0; j < 1024; j++) {
+                    f[j] *= f[j + 1024];
+                }
+            case 1024:
+                for (int j = 0; j < 512; j++) {
+                    f[j] *= f[j + 512];
+                }
+            case 512:
+                for (int j = 0; j < 256; j++) {
+                    f[j] *= f[j + 256];
+                }
+            case 256:
+                for (int j = 0; j < 128; j++) {
+                    f[j] *= f[j + 128];
+                }
+            case 128:
+                for (int j = 0; j < 64; j++) {
+                    f[j] *= f[j + 64];
+                }
+            case 64:
+                for (int j = 0; j < 32; j++) {
+                    f[j] *= f[j + 32];
+                }
+            case 32:
+                for (int j = 0; j < 16; j++) {
+                    f[j] *= f[j + 16];
+                }
+            default:
+                float p = 1f;
+                for (int j = 0; j < FOLDED_LANES; j++) {
+                    p *= f[j];
+                }
+                return p >= 1f;
+        }
+    }
+
+    /**
+     * Squares a power-of-two number of rows of {@code src} (the scratch block itself, or a gradient
+     * from its first element) and adds them in the tree in {@code b}, leaving the sums in row 0.
+     */
+    private static void squareRows(float[] src, float[] b, int rows) {
+        // every loop at a literal distance, written out: C2 vectorizes a loop over constant distances
+        // only, and a distance passed to a helper is constant only where C2 happens to inline it
+        switch (rows) {
+            case 16:
+                for (int j = 0; j < 2048; j++) {
+                    float x = src[j];
+                    float y = src[j + 2048];
+                    b[j] = x * x + y * y;
+                }
+                break;
+            case 8:
+                for (int j = 0; j < 1024; j++) {
+                    float x = src[j];
+                    float y = src[j + 1024];
+                    b[j] = x * x + y * y;
+                }
+                break;
+            case 4:
+                for (int j = 0; j < 512; j++) {
+                    float x = src[j];
+                    float y = src[j + 512];
+                    b[j] = x * x + y * y;
+                }
+                break;
+            case 2:
+                for (int j = 0; j < 256; j++) {
+                    float x = src[j];
+                    float y = src[j + 256];
+                    b[j] = x * x + y * y;
+                }
+                break;
+            default:
+                for (int j = 0; j < NORM_LANES; j++) {
+                    float x = src[j];
+                    b[j] = x * x;
+                }
+        }
+        // falls through: the remaining levels of the tree
+        switch (rows) {
+            case 16:
+                for (int j = 0; j < 1024; j++) {
+                    b[j] += b[j + 1024];
+                }
+            case 8:
+                for (int j = 0; j < 512; j++) {
+                    b[j] += b[j + 512];
+                }
+            case 4:
+                for (int j = 0; j < 256; j++) {
+                    b[j] += b[j + 256];
+                }
+            default:
+                break;
+        }
+    }
+
+    /**
+     * Zero when {@code square <= 2^-81} (a gradient of at most 2^-40.5 in magnitude), at least 1
+     * otherwise (infinite for huge squares, NaN for NaN): the products of these are zero or NaN
+     * exactly when some gradient is that small (or not a number), and never subnormal.
+     */
+    static float aboveFloor(float square) {
+        return (square * FLOOR_SCALE + ROUNDING_BIAS) - ROUNDING_BIAS;
+    }
+
+    /**
+     * Folds the block's row of lanes: halves it in float (lane j += lane j + half) down to
+     * {@value #FOLDED_LANES}, then adds lane j to double sum j % 8.
+     */
+    static void foldLanes(float[] lanes, double[] sums) {
+        for (int j = 0; j < 128; j++) {
+            lanes[j] += lanes[j + 128];
+        }
+        for (int j = 0; j < 64; j++) {
+            lanes[j] += lanes[j + 64];
+        }
+        for (int j = 0; j < 32; j++) {
+            lanes[j] += lanes[j + 32];
+        }
+        for (int j = 0; j < 16; j++) {
+            lanes[j] += lanes[j + 16];
+        }
+        for (int j = 0; j < FOLDED_LANES; j++) {
+            sums[j & 7] += lanes[j];
+        }
+    }
+
+    /** The call's sum from the eight double sums, or the exact double sum where the float lanes do not hold it. */
+    static double finishSquares(NormScratch scratch, float[] g, int from, int to) {
+        double[] s = scratch.sums;
+        double sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+        if (sum >= SMALLEST_FLOAT_SUM && sum <= Double.MAX_VALUE) {
+            return sum;
+        }
+        if (sum == 0 && allZero(g, from, to, scratch)) {
+            // a gradient that is all zero (a frozen or unused part of a model): exactly zero, found
+            // by a vectorized pass instead of the double loop
+            return 0;
+        }
+        // overflowed, underflowed, or not a number: the exact sum decides
+        return squaresInDouble(g, from, to);
+    }
+
+    /** True when every gradient of {@code [from, to)} is +0.0 or -0.0: the sum of their magnitudes is zero. */
+    static boolean allZero(float[] g, int from, int to, NormScratch scratch) {
+        float[] b = scratch.block;
+        float[] f = scratch.floor;
+        for (int start = from; start < to; start += NORM_BLOCK) {
+            int n = Math.min(NORM_BLOCK, to - start);
+            System.arraycopy(g, start, b, 0, n);
+            for (int j = 0; j < n; j++) {
+                f[j] = Math.abs(b[j]);
+            }
+            Arrays.fill(f, n, NORM_BLOCK, 0f);
+            // magnitudes never cancel: the sum is zero exactly when all are (infinite or NaN when huge or NaN)
+            for (int j = 0; j < 2048; j++) {
+                f[j] += f[j + 2048];
+            }
+            for (int j = 0; j < 1024; j++) {
+                f[j] += f[j + 1024];
+            }
+            for (int j = 0; j < 512; j++) {
+                f[j] += f[j + 512];
+            }
+            for (int j = 0; j < 256; j++) {
+                f[j] += f[j + 256];
+            }
+            float sum = 0f;
+            for (int j = 0; j < NORM_LANES; j++) {
+                sum += f[j];
+            }
+            if (sum != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Sum of squares in double, element {@code from + k} in chain {@code k % 8} (the tail in chain 0),
+     * the chains added in a fixed tree: short ranges, and where floats do not hold the sum.
+     */
+    static double squaresInDouble(float[] g, int from, int to) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            double a = g[i];
+            double b = g[i + 1];
+            double c = g[i + 2];
+            double d = g[i + 3];
+            double e = g[i + 4];
+            double f = g[i + 5];
+            double h = g[i + 6];
+            double k = g[i + 7];
+            s0 += a * a;
+            s1 += b * b;
+            s2 += c * c;
+            s3 += d * d;
+            s4 += e * e;
+            s5 += f * f;
+            s6 += h * h;
+            s7 += k * k;
+        }
+        for (; i < to; i++) {
+            double a = g[i];
+            s0 += a * a;
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+}
