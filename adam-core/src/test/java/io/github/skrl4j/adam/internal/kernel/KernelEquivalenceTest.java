@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.skrl4j.adam.Adam;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -61,6 +62,46 @@ class KernelEquivalenceTest {
         return c;
     }
 
+    /** A tensor's parameters and moments, updated in place by a kernel. */
+    private record Moments(float[] p, float[] m, float[] v, float @Nullable [] nuMax) {
+
+        /** As a restored state may hold them: tiny, subnormal and -0.0 values; second moments >= 0. */
+        static Moments restored(Random r, int n, boolean amsgrad) {
+            float[] p = values(r, n, 1);
+            float[] m = values(r, n, 1e-4);
+            float[] v = values(r, n, 1e-8);
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+            return new Moments(p, m, v, amsgrad ? v.clone() : null);
+        }
+
+        Moments copy() {
+            return new Moments(p.clone(), m.clone(), v.clone(), nuMax == null ? null : nuMax.clone());
+        }
+
+        void update(AdamKernel kernel, float[] g, StepCoefficients c, boolean gradientsAboveFloor) {
+            kernel.update(p, g, m, v, nuMax, 0, p.length, c, gradientsAboveFloor);
+        }
+
+        void assertBitEqualTo(Moments expected) {
+            assertBitEqual(p, expected.p);
+            assertBitEqual(m, expected.m);
+            assertBitEqual(v, expected.v);
+            if (expected.nuMax != null) {
+                assertBitEqual(nuMax, expected.nuMax);
+            }
+        }
+
+        void assertNoSubnormalMoments() {
+            assertNoSubnormals(m);
+            assertNoSubnormals(v);
+            if (nuMax != null) {
+                assertNoSubnormals(nuMax);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 15, 16, 17, 63, 4_610, 70_001})
     void vectorKernelUpdatesBitForBitLikeTheScalarKernel(int n) {
@@ -68,34 +109,16 @@ class KernelEquivalenceTest {
         for (Adam config : new Adam[] {Adam.builder().build(), Adam.builder().b2(0.5).build(),
                 Adam.builder().nesterov(true).weightDecay(0.1).build(), Adam.builder().epsRoot(1e-9).build(),
                 Adam.builder().amsgrad(true).build(), Adam.builder().amsgrad(true).nesterov(true).weightDecay(0.01).build()}) {
-            float[] p = values(r, n, 1);
             float[] g = values(r, n, 1e-3);
-            float[] m = values(r, n, 1e-4);
-            float[] v = values(r, n, 1e-8);
-            for (int i = 0; i < n; i++) {
-                v[i] = Math.abs(v[i]);
-            }
-            float[] nuMax = config.amsgrad() ? v.clone() : null;
-            float[] p2 = p.clone();
-            float[] m2 = m.clone();
-            float[] v2 = v.clone();
-            float[] nuMax2 = nuMax == null ? null : nuMax.clone();
+            Moments scalar = Moments.restored(r, n, config.amsgrad());
+            Moments vector = scalar.copy();
             StepCoefficients c = coefficients(config, 7, 0.25);
 
-            SCALAR.update(p, g, m, v, nuMax, 0, n, c, false);
-            vector().update(p2, g, m2, v2, nuMax2, 0, n, c, false);
-            if (nuMax != null) {
-                assertNoSubnormals(nuMax);
-            }
+            scalar.update(SCALAR, g, c, false);
+            vector.update(vector(), g, c, false);
 
-            assertBitEqual(p2, p);
-            assertBitEqual(m2, m);
-            assertBitEqual(v2, v);
-            if (nuMax != null) {
-                assertBitEqual(nuMax2, nuMax);
-            }
-            assertNoSubnormals(m);
-            assertNoSubnormals(v);
+            vector.assertBitEqualTo(scalar);
+            scalar.assertNoSubnormalMoments();
         }
     }
 
@@ -210,37 +233,16 @@ class KernelEquivalenceTest {
                 SCALAR.sumOfSquares(g, 0, n, scratch);
                 StepCoefficients c = coefficients(config, 3, clip);
                 assertThat(scratch.gradientsAboveFloor && c.gradientFloorSuffices).isTrue();
-                // moments as a restored state may hold them: tiny, subnormal, -0.0
-                float[] p = values(r, n, 1);
-                float[] m = values(r, n, 1e-4);
-                float[] v = values(r, n, 1e-8);
-                for (int i = 0; i < n; i++) {
-                    v[i] = Math.abs(v[i]);
-                }
-                float[] nuMax = config.amsgrad() ? v.clone() : null;
-                float[] p2 = p.clone();
-                float[] m2 = m.clone();
-                float[] v2 = v.clone();
-                float[] nuMax2 = nuMax == null ? null : nuMax.clone();
-                float[] p3 = p.clone();
-                float[] m3 = m.clone();
-                float[] v3 = v.clone();
-                float[] nuMax3 = nuMax == null ? null : nuMax.clone();
+                Moments withoutFlush = Moments.restored(r, n, config.amsgrad());
+                Moments flushing = withoutFlush.copy();
+                Moments vector = withoutFlush.copy();
 
-                SCALAR.update(p, g, m, v, nuMax, 0, n, c, true);
-                SCALAR.update(p2, g, m2, v2, nuMax2, 0, n, c, false);
-                vector().update(p3, g, m3, v3, nuMax3, 0, n, c, true);
+                withoutFlush.update(SCALAR, g, c, true);
+                flushing.update(SCALAR, g, c, false);
+                vector.update(vector(), g, c, true);
 
-                assertBitEqual(p2, p);
-                assertBitEqual(m2, m);
-                assertBitEqual(v2, v);
-                assertBitEqual(p3, p);
-                assertBitEqual(m3, m);
-                assertBitEqual(v3, v);
-                if (nuMax != null) {
-                    assertBitEqual(nuMax2, nuMax);
-                    assertBitEqual(nuMax3, nuMax);
-                }
+                flushing.assertBitEqualTo(withoutFlush);
+                vector.assertBitEqualTo(withoutFlush);
             }
         }
     }
