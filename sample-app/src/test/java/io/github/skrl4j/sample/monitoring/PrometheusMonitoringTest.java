@@ -72,6 +72,8 @@ class PrometheusMonitoringTest {
 
     private ConfigurableApplicationContext sample;
     private Process prometheus;
+    // a panel query's name to its legend format
+    private final Map<String, String> legends = new LinkedHashMap<>();
 
     @AfterEach
     void stopBoth() throws InterruptedException {
@@ -114,10 +116,15 @@ class PrometheusMonitoringTest {
                     checkSeries(prometheusUrl, e.getKey() + ", selector " + selector, selector, failures);
                 }
             } else {
-                checkSeries(prometheusUrl, e.getKey(), expr, failures);
+                List<JsonNode> series = checkSeries(prometheusUrl, e.getKey(), expr, failures);
+                if (legends.containsKey(e.getKey())) {
+                    checkLegend(e.getKey(), legends.get(e.getKey()), series, failures);
+                }
             }
         }
-        assertThat(failures).as("expressions without series (of %s)", expressions.size()).isEmpty();
+        checkVariables(prometheusUrl, failures);
+        assertThat(failures).as("expressions without series (of %s), legends, variables", expressions.size())
+                .isEmpty();
 
         // every rule, as loaded, evaluates without error
         awaitRulesEvaluated(prometheusUrl, expressions.keySet().stream()
@@ -250,7 +257,7 @@ class PrometheusMonitoringTest {
 
     /** Name to PromQL of every rule and dashboard query; the dashboard's variables as "All" selects them. */
     @SuppressWarnings("unchecked")
-    private static Map<String, String> expressions() {
+    private Map<String, String> expressions() {
         Map<String, String> expressions = new LinkedHashMap<>();
         Map<String, Object> rules = new Yaml().load(kitFile("skrl4j-rules.yml"));
         for (Map<String, Object> group : (List<Map<String, Object>>) rules.get("groups")) {
@@ -264,7 +271,9 @@ class PrometheusMonitoringTest {
             for (JsonNode target : panel.path("targets")) {
                 String expr = target.get("expr").asString().replace("$__rate_interval", "15s").replace("$job", ".*")
                         .replace("$instance", ".*").replace("$name", ".*");
-                expressions.put("panel '" + panel.get("title").asString() + "' " + target.get("refId").asString(), expr);
+                String name = "panel '" + panel.get("title").asString() + "' " + target.get("refId").asString();
+                expressions.put(name, expr);
+                legends.put(name, target.path("legendFormat").asString());
             }
         }
         assertThat(expressions).hasSizeGreaterThan(25);
@@ -285,18 +294,55 @@ class PrometheusMonitoringTest {
      * {@code expr} must parse and return series, within 30 s (windows fill); an event-only one must
      * parse (and stays empty: this run has no failures).
      */
-    private static void checkSeries(String url, String where, String expr, List<String> failures) throws Exception {
+    private static List<JsonNode> checkSeries(String url, String where, String expr, List<String> failures)
+            throws Exception {
         if (EVENT_ONLY.matcher(expr).find() && selectors(expr).stream().allMatch(s -> EVENT_ONLY.matcher(s).find())) {
             assertThat(query(url, expr)).as("%s: a healthy run has none", where).isEmpty();
-            return;
+            return List.of();
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (query(url, expr).isEmpty()) {
+        List<JsonNode> series;
+        while ((series = query(url, expr)).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 failures.add(where + ": " + expr);
-                return;
+                return List.of();
             }
             Thread.sleep(500);
+        }
+        return series;
+    }
+
+    /** Every label a panel's legend names ({{name}}) is on every series of its query. */
+    private static void checkLegend(String where, String legend, List<JsonNode> series, List<String> failures) {
+        Matcher m = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}").matcher(legend);
+        while (m.find()) {
+            String label = m.group(1);
+            for (JsonNode s : series) {
+                if (!s.get("metric").has(label)) {
+                    failures.add(where + ": legend " + legend + " names " + label + ", absent from " + s.get("metric"));
+                }
+            }
+        }
+    }
+
+    /**
+     * Grafana's {@code label_values(selector, label)} of each variable, as Prometheus answers its selector
+     * (the "All" value of the variables before it): series that all carry the label.
+     */
+    private static void checkVariables(String url, List<String> failures) throws Exception {
+        Pattern labelValues = Pattern.compile("label_values\\((.+), (\\w+)\\)");
+        for (JsonNode variable : JSON.readTree(kitFile("skrl4j-dashboard.json")).get("templating").get("list")) {
+            if (!variable.get("type").asString().equals("query")) {
+                continue;
+            }
+            Matcher m = labelValues.matcher(variable.get("query").get("query").asString());
+            assertThat(m.matches()).as(variable.toString()).isTrue();
+            String selector = m.group(1).replace("$job", ".*").replace("$instance", ".*");
+            List<JsonNode> series = query(url, selector);
+            if (series.isEmpty() || !series.stream().allMatch(s -> s.get("metric").has(m.group(2)))) {
+                failures.add("variable " + variable.get("name").asString() + ": " + selector + " without "
+                        + m.group(2) + ": " + series);
+            }
         }
     }
 
