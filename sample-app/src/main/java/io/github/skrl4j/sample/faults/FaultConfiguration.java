@@ -1,0 +1,19 @@
+package io.github.skrl4j.sample.faults;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The fault switches, only with {@code sample.faults.enabled=true}: the {@link TrainingPauseFault}, a
+ * step listener that the starter gives every optimizer it makes (the controller is conditional alike).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(FaultController.ENABLED)
+public class FaultConfiguration {
+
+    @Bean
+    TrainingPauseFault trainingPauseFault() {
+        return new TrainingPauseFault();
+    }
+}
