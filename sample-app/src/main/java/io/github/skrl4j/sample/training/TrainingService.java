@@ -9,6 +9,7 @@ import io.github.skrl4j.sample.ppo.OptimizerSource;
 import io.github.skrl4j.sample.ppo.PpoAgent;
 import io.github.skrl4j.sample.ppo.PpoSettings;
 import io.github.skrl4j.sample.ppo.PpoTrainer;
+import io.github.skrl4j.sample.ppo.StepForm;
 import io.github.skrl4j.sample.ppo.TrainingListener;
 import io.github.skrl4j.sample.ppo.TrainingProgress;
 import io.github.skrl4j.sample.ppo.UpdateStats;
@@ -85,18 +86,18 @@ public class TrainingService implements SmartLifecycle {
         if (thread != null) {
             return;
         }
-        PpoSettings settings = properties.getPpo().toSettings();
+        PpoSettings settings = properties.ppo().toSettings();
         ReplicaCoordination coordination = replicas;
-        long seed = coordination.seedOf(properties.getSeed());
-        Path resumeFrom = properties.getResumeFrom();
+        long seed = coordination.seedOf(properties.seed());
+        Path resumeFrom = properties.resumeFrom();
         RunStart built = resumeFrom == null ? RunStart.fresh(settings, seed, optimizers, learningRateAdapter)
                 : RunStart.resumed(checkpoints.load(resumeFrom, settings, restorer, learningRateAdapter), seed);
         built.agent().distributeOver(coordination.collective());
         run = built;
-        Checkpointing checkpointing = new Checkpointing(checkpoints, properties.getCheckpointInterval(),
+        Checkpointing checkpointing = new Checkpointing(checkpoints, properties.checkpointInterval(),
                 coordination.writesCheckpoints());
         PpoTrainer trainer = new PpoTrainer(built.agent(), built.environment(), built.random(), built.progress(),
-                properties.getMaxEnvironmentSteps(), coordination.localSolvedThreshold(properties.getSolvedThreshold()),
+                properties.maxEnvironmentSteps(), coordination.localSolvedThreshold(properties.solvedThreshold()),
                 new UpdateListener(built.agent(), coordination, checkpointing));
         startNanos = System.nanoTime();
         status = TrainingStatus.RUNNING;
@@ -109,8 +110,8 @@ public class TrainingService implements SmartLifecycle {
     private void run(PpoTrainer trainer, RunStart built, ReplicaCoordination coordination,
             Checkpointing checkpointing) {
         log.info("Training PPO on CartPole-v1: seed {}, budget {} environment steps, solved at mean return {}",
-                coordination.seedOf(properties.getSeed()), properties.getMaxEnvironmentSteps(),
-                properties.getSolvedThreshold());
+                coordination.seedOf(properties.seed()), properties.maxEnvironmentSteps(),
+                properties.solvedThreshold());
         TrainingStatus outcome;
         try {
             coordination.startFromRankZero(built.agent());
@@ -134,7 +135,7 @@ public class TrainingService implements SmartLifecycle {
         log.info("Training {} after {} episodes, {} environment steps, {} updates, {} s: mean return over the last"
                 + " 100 episodes {}", outcome, progress.episodes(), progress.environmentSteps(), progress.updates(),
                 String.format("%.1f", elapsedSeconds()), String.format("%.1f", progress.meanReturn100()));
-        if (properties.isExitWhenDone() && outcome != TrainingStatus.STOPPED) {
+        if (properties.exitWhenDone() && outcome != TrainingStatus.STOPPED) {
             int code = switch (outcome) {
                 case SOLVED -> 0;
                 case BUDGET_EXHAUSTED -> EXIT_BUDGET_EXHAUSTED;
@@ -176,27 +177,19 @@ public class TrainingService implements SmartLifecycle {
         PpoAgent a = r == null ? null : r.agent();
         List<TrainingSnapshot.OptimizerSnapshot> opts = a == null ? List.of()
                 : List.of(optimizerSnapshot(a.policyOptimizer(), a.policyLearningRate()),
-                        optimizerSnapshot(a.valueOptimizer(), Double.NaN));
+                        optimizerSnapshot(a.valueOptimizer(), a.valueLearningRate()));
         double last = recorder.lastReturn();
         return new TrainingSnapshot(status, p.episodes(), p.environmentSteps(), p.updates(), p.meanReturn100(),
-                Double.isNaN(last) ? null : last, elapsedSeconds(), properties.getSolvedThreshold(),
-                properties.getMaxEnvironmentSteps(), opts, r == null ? null : r.resumedFrom(), checkpoints.lastSaved(), error,
+                Double.isNaN(last) ? null : last, elapsedSeconds(), properties.solvedThreshold(),
+                properties.maxEnvironmentSteps(), opts, r == null ? null : r.resumedFrom(), checkpoints.lastSaved(), error,
                 replicas.snapshot());
     }
 
-    private static TrainingSnapshot.OptimizerSnapshot optimizerSnapshot(Optimizer optimizer, double givenLr) {
-        boolean scale = optimizer.config().scale();
-        double lr;
-        if (!scale) {
-            lr = givenLr;
-        } else if (optimizer.config().hasSchedule()) {
-            lr = optimizer.config().learningRateSchedule().at(optimizer.count());
-        } else {
-            lr = optimizer.config().lr();
-        }
+    private static TrainingSnapshot.OptimizerSnapshot optimizerSnapshot(Optimizer optimizer, double agentLr) {
         double norm = optimizer.lastGradientNorm();
-        return new TrainingSnapshot.OptimizerSnapshot(optimizer.name(), optimizer.count(), lr,
-                Double.isNaN(norm) ? null : norm, scale, optimizer.config().gradNormClip());
+        return new TrainingSnapshot.OptimizerSnapshot(optimizer.name(), optimizer.count(),
+                StepForm.nextLearningRate(optimizer, agentLr), Double.isNaN(norm) ? null : norm,
+                StepForm.appliesItsOwnRate(optimizer), optimizer.config().gradNormClip());
     }
 
     /** Where the run is. */
@@ -239,7 +232,7 @@ public class TrainingService implements SmartLifecycle {
         @Override
         public void onUpdate(UpdateStats update, TrainingProgress p) {
             recorder.onUpdate(update, p);
-            coordination.afterUpdate(agent, p, properties.getSolvedThreshold());
+            coordination.afterUpdate(agent, p, properties.solvedThreshold());
             checkpointing.afterUpdate(agent, p);
         }
     }
