@@ -9,6 +9,7 @@ import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.ChunkedCollective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.DivergenceCheck;
+import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

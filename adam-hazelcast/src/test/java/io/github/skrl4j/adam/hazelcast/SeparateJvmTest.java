@@ -9,6 +9,7 @@ import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.ChunkedCollective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
+import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
