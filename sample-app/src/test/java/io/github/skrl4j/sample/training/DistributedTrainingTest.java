@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.config.Config;
 import io.github.skrl4j.sample.SampleApplication;
 import io.github.skrl4j.sample.ppo.PpoAgent;
+import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import org.springframework.context.support.GenericApplicationContext;
  * cluster of their own on loopback: they train in lockstep to the same parameters, and only rank 0
  * writes checkpoints.
  */
+@HazelcastCluster
 @Timeout(180)
 class DistributedTrainingTest {
 

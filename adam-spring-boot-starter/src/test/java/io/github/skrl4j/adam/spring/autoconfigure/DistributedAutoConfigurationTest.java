@@ -13,6 +13,7 @@ import io.github.skrl4j.adam.spring.actuate.OptimizersEndpoint;
 import io.github.skrl4j.adam.spring.actuate.OptimizersHealthIndicator;
 import io.github.skrl4j.adam.spring.distributed.DistributedMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
+import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,6 +35,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Each condition of {@link DistributedAutoConfiguration}, on real Hazelcast members on loopback. */
+@HazelcastCluster
 @Timeout(120)
 class DistributedAutoConfigurationTest {
 
