@@ -18,18 +18,18 @@ import org.springframework.validation.annotation.Validated;
  * start (a bad value stops the start naming the property). The optimizers are configured apart, under
  * {@code skrl.optim.adam.instances.policy} and {@code ...value}.
  *
- * @param seed                seed of everything random in a run: network initialisation, episode starts,
+ * @param seed                Seed of everything random in a run: network initialisation, episode starts,
  *                            actions, mini-batches
- * @param maxEnvironmentSteps environment-step budget of a run; when it is spent before solving, the run
+ * @param maxEnvironmentSteps Environment-step budget of a run; when it is spent before solving, the run
  *                            ends as BUDGET_EXHAUSTED
- * @param solvedThreshold     mean return over the last 100 episodes that counts as solved (Gymnasium's
+ * @param solvedThreshold     Mean return over the last 100 episodes that counts as solved (Gymnasium's
  *                            CartPole-v1 threshold)
- * @param exitWhenDone        batch mode: when the run ends, exit the application; exit code 0 when
+ * @param exitWhenDone        Batch mode: when the run ends, exit the application; exit code 0 when
  *                            solved, 2 when the budget ran out, 1 when training failed
- * @param checkpointDir       folder that checkpoints are written to
- * @param checkpointInterval  write a checkpoint every this many updates (and always at the end of a
+ * @param checkpointDir       Folder that checkpoints are written to
+ * @param checkpointInterval  Write a checkpoint every this many updates (and always at the end of a
  *                            run); 0 writes only at the end
- * @param resumeFrom          a checkpoint to continue from: a checkpoint folder, or a checkpoint-dir,
+ * @param resumeFrom          A checkpoint to continue from: a checkpoint folder, or a checkpoint-dir,
  *                            whose latest checkpoint is taken; unset starts a fresh run
  * @param klAdaptive          KL-adaptive learning rate of the policy (skrl's KLAdaptiveLR)
  * @param ppo                 PPO hyperparameters, as skrl names them
@@ -51,12 +51,12 @@ public record TrainingProperties(
      * skrl's KLAdaptiveLR settings for the policy's learning rate (the start value is the policy
      * optimizer's lr).
      *
-     * @param klThreshold target KL divergence per epoch
-     * @param minLr       lowest learning rate
-     * @param maxLr       highest learning rate
-     * @param klFactor    the rate moves when the KL is beyond threshold times, or below threshold
+     * @param klThreshold Target KL divergence per epoch
+     * @param minLr       Lowest learning rate
+     * @param maxLr       Highest learning rate
+     * @param klFactor    The rate moves when the KL is beyond threshold times, or below threshold
      *                    divided by, this factor
-     * @param lrFactor    factor the rate is multiplied or divided by
+     * @param lrFactor    Factor the rate is multiplied or divided by
      */
     public record KlAdaptive(
             @DefaultValue("0.008") @Positive double klThreshold,
@@ -74,17 +74,17 @@ public record TrainingProperties(
     /**
      * PPO hyperparameters ({@link PpoSettings}); defaults solve CartPole-v1 in about 55,000 steps.
      *
-     * @param rollouts            environment steps collected before each update
-     * @param learningEpochs      passes over the collected steps per update
-     * @param miniBatches         mini-batches per pass; must divide rollouts
-     * @param discountFactor      discount factor gamma
+     * @param rollouts            Environment steps collected before each update
+     * @param learningEpochs      Passes over the collected steps per update
+     * @param miniBatches         Mini-batches per pass; must divide rollouts
+     * @param discountFactor      Discount factor gamma
      * @param lambda              GAE lambda
-     * @param ratioClip           clip range of the probability ratio
-     * @param valueClip           clip range of the value prediction, used when clip-predicted-values is on
-     * @param clipPredictedValues clip the value prediction around the value recorded at collection time
-     * @param entropyLossScale    weight of the entropy bonus; 0 turns it off
-     * @param valueLossScale      weight of the value loss
-     * @param timeLimitBootstrap  bootstrap the value at time-limit truncations instead of treating them as
+     * @param ratioClip           Clip range of the probability ratio
+     * @param valueClip           Clip range of the value prediction, used when clip-predicted-values is on
+     * @param clipPredictedValues Clip the value prediction around the value recorded at collection time
+     * @param entropyLossScale    Weight of the entropy bonus; 0 turns it off
+     * @param valueLossScale      Weight of the value loss
+     * @param timeLimitBootstrap  Bootstrap the value at time-limit truncations instead of treating them as
      *                            failures
      */
     public record Ppo(
