@@ -3,6 +3,7 @@ package io.github.skrl4j.adam;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.skrl4j.testsupport.ChildJvm;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.FileSystems;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the kill came after the rename), and temporary files do not pile up: at most the killed save's
  * own is left, and the next save removes it.
  */
+@ChildJvm
 class CheckpointCrashLoopTest {
 
     private static final int KILLS = 10;

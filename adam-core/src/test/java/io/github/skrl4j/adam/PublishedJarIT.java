@@ -2,62 +2,30 @@ package io.github.skrl4j.adam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.skrl4j.testsupport.PublishedJarChecks;
 import java.io.IOException;
-import java.lang.module.ModuleDescriptor;
-import java.lang.module.ModuleFinder;
-import java.lang.module.ModuleReference;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Set;
 import java.util.jar.JarFile;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reads the jar that {@code package} built (failsafe runs this after it, path in
- * {@code skrl4j.publishedJar}) as a user's JVM and build tools will: the module name the JVM derives
- * and the licence files.
+ * adam-core's jar as users get it: the checks of every published jar (module name, licence, sources,
+ * javadoc), its API packages and the vector kernel.
  */
-class PublishedJarIT {
+class PublishedJarIT extends PublishedJarChecks {
 
-    private static final Path JAR = Path.of(System.getProperty("skrl4j.publishedJar"));
-
-    @Test
-    void onTheModulePathTheJarIsTheStableAutomaticModuleNamedInItsManifest() {
-        assertThat(JAR).isRegularFile();
-        Set<ModuleReference> modules = ModuleFinder.of(JAR).findAll();
-        assertThat(modules).hasSize(1);
-        ModuleDescriptor module = modules.iterator().next().descriptor();
-
-        // without the manifest entry the JVM would name it after the file: "adam.core"
-        assertThat(module.name()).isEqualTo("io.github.skrl4j.adam");
-        assertThat(module.isAutomatic()).isTrue();
-        assertThat(module.packages()).contains("io.github.skrl4j.adam", "io.github.skrl4j.adam.schedule");
+    PublishedJarIT() {
+        super("io.github.skrl4j.adam");
     }
 
     @Test
-    void carriesTheLicenceAndTheNoticeInMetaInf() throws IOException {
-        try (JarFile jar = new JarFile(JAR.toFile())) {
-            assertThat(entry(jar, "META-INF/LICENSE")).contains("Apache License", "Version 2.0, January 2004");
-            assertThat(entry(jar, "META-INF/NOTICE")).contains("skrl4j", "skrl", "Optax", "Gymnasium");
-            assertThat(jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
-                    .isEqualTo("io.github.skrl4j.adam");
-        }
+    void theModuleHoldsTheApiPackages() {
+        assertThat(module().packages()).contains("io.github.skrl4j.adam", "io.github.skrl4j.adam.schedule");
     }
 
     @Test
     void theVectorKernelShipsInTheJar() throws IOException {
-        try (JarFile jar = new JarFile(JAR.toFile())) {
-            Set<String> names = jar.stream().map(e -> e.getName()).collect(Collectors.toSet());
-            assertThat(names).contains("io/github/skrl4j/adam/internal/kernel/VectorAdamKernel.class");
-        }
-    }
-
-    private static String entry(JarFile jar, String name) throws IOException {
-        var entry = jar.getJarEntry(name);
-        assertThat(entry).as(name).isNotNull();
-        try (var in = jar.getInputStream(entry)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try (JarFile file = new JarFile(jar.toFile())) {
+            assertThat(names(file)).contains("io/github/skrl4j/adam/internal/kernel/VectorAdamKernel.class");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.github.skrl4j.adam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.skrl4j.testsupport.AllocationCounting;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A step allocates nothing once warmed up, with and without a listener and on the parallel path. It
  * counts the stepping thread's allocated bytes (HotSpot's ThreadMXBean), it does not time anything.
  */
+@AllocationCounting
 class SteadyStateAllocationTest {
 
     private static final int MAX_WINDOWS = 5;

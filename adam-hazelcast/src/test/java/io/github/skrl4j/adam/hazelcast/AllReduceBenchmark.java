@@ -6,6 +6,7 @@ import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.ChunkedCollective;
+import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.concurrent.Future;
  * bytes allocated per reduction by all threads of the JVM.
  *
  * <p>Run: {@code ./mvnw -B -q -pl adam-core,adam-hazelcast -am test-compile}, then
- * {@code java -Xmx6g -cp "$(cat cp.txt):adam-hazelcast/target/test-classes:adam-hazelcast/target/classes:adam-core/target/classes" io.github.skrl4j.adam.hazelcast.AllReduceBenchmark}
+ * {@code java -Xmx6g -cp "$(cat cp.txt):adam-hazelcast/target/test-classes:adam-hazelcast/target/classes:adam-core/target/classes:skrl4j-test-support/target/classes" io.github.skrl4j.adam.hazelcast.AllReduceBenchmark}
  * (see docs/benchmarks.md).
  */
 public final class AllReduceBenchmark {

@@ -9,6 +9,8 @@ import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.ChunkedCollective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.DivergenceCheck;
+import io.github.skrl4j.testsupport.HazelcastCluster;
+import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Three members of one cluster in this JVM, on loopback; every test forms its own world on them. */
+@HazelcastCluster
 @Timeout(120)
 class HazelcastCollectiveTest {
 

@@ -3,6 +3,7 @@ package io.github.skrl4j.adam.hazelcast;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.github.skrl4j.adam.distributed.ChunkedCollective;
+import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.time.Duration;
 import java.util.Arrays;
 

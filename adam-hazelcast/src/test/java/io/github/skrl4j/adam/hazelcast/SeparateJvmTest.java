@@ -9,6 +9,9 @@ import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.ChunkedCollective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
+import io.github.skrl4j.testsupport.ChildJvm;
+import io.github.skrl4j.testsupport.HazelcastCluster;
+import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * they train to bit-identical parameters and moments, equal to one process's; then the child is
  * killed while this replica waits in a reduction, which fails cleanly and changes nothing.
  */
+@HazelcastCluster
+@ChildJvm
 @Timeout(120)
 class SeparateJvmTest {
 

@@ -4,6 +4,7 @@ import io.github.skrl4j.adam.NonFinitePolicy
 import io.github.skrl4j.adam.Optimizer
 import io.github.skrl4j.adam.StepEvent
 import io.github.skrl4j.adam.Tensors
+import io.github.skrl4j.testsupport.AllocationCounting
 import java.lang.management.ManagementFactory
 import java.util.concurrent.atomic.AtomicLong
 import kotlinx.coroutines.Dispatchers
@@ -89,6 +90,7 @@ class EventsTest {
     }
 
     @Test
+    @AllocationCounting
     fun `steps allocate nothing unless someone collects, and nothing again once collection ends`() {
         val optimizer = optimizer()
         val events = optimizer.events()

@@ -2,54 +2,32 @@ package io.github.skrl4j.adam.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.skrl4j.testsupport.PublishedJarChecks;
 import java.io.IOException;
-import java.lang.module.ModuleDescriptor;
-import java.lang.module.ModuleFinder;
-import java.lang.module.ModuleReference;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Set;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reads the jar that {@code package} built (failsafe runs this after it, path in
- * {@code skrl4j.publishedJar}) as a user's JVM and Spring Boot will: the module name the JVM derives,
- * the licence files and the auto-configuration list.
+ * The starter's jar as users and Spring Boot get it: the checks of every published jar, its packages
+ * and the auto-configuration list.
  */
-class PublishedJarIT {
+class PublishedJarIT extends PublishedJarChecks {
 
-    private static final Path JAR = Path.of(System.getProperty("skrl4j.publishedJar"));
+    PublishedJarIT() {
+        super("io.github.skrl4j.adam.spring");
+    }
 
     @Test
-    void onTheModulePathTheJarIsTheStableAutomaticModuleNamedInItsManifest() {
-        assertThat(JAR).isRegularFile();
-        Set<ModuleReference> modules = ModuleFinder.of(JAR).findAll();
-        assertThat(modules).hasSize(1);
-        ModuleDescriptor module = modules.iterator().next().descriptor();
-
-        // without the manifest entry the JVM would name it after the file: "adam.spring.boot.starter"
-        assertThat(module.name()).isEqualTo("io.github.skrl4j.adam.spring");
-        assertThat(module.isAutomatic()).isTrue();
-        assertThat(module.packages())
+    void theModuleHoldsTheStarterPackages() {
+        assertThat(module().packages())
                 .contains("io.github.skrl4j.adam.spring", "io.github.skrl4j.adam.spring.autoconfigure");
     }
 
     @Test
-    void carriesTheLicenceTheNoticeAndTheAutoConfigurations() throws IOException {
-        try (JarFile jar = new JarFile(JAR.toFile())) {
-            assertThat(entry(jar, "META-INF/LICENSE")).contains("Apache License", "Version 2.0, January 2004");
-            assertThat(entry(jar, "META-INF/NOTICE")).contains("skrl4j", "skrl", "Optax", "Gymnasium");
-            assertThat(entry(jar, "META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports"))
+    void listsTheAutoConfigurations() throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            assertThat(text(file, "META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports"))
                     .contains("io.github.skrl4j.adam.spring.autoconfigure.AdamAutoConfiguration");
-        }
-    }
-
-    private static String entry(JarFile jar, String name) throws IOException {
-        var entry = jar.getJarEntry(name);
-        assertThat(entry).as(name).isNotNull();
-        try (var in = jar.getInputStream(entry)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

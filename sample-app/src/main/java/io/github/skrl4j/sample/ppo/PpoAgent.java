@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * <p>An update does what skrl's {@code PPO._update} does: GAE over the rollout; then for each
  * learning epoch, for each mini-batch, one policy step (clipped surrogate) and one value step; after
  * each epoch the policy's learning rate moves with the epoch's mean KL divergence. The policy
- * optimizer is stepped with that learning rate when its settings have {@code scale = false}; an
- * optimizer with {@code scale = true} applies its own.
+ * optimizer is stepped with that learning rate when its settings have {@code scale = false}, the value
+ * optimizer with its configured lr; an optimizer with {@code scale = true} applies its own
+ * ({@link StepForm} chooses).
  *
  * <p>Trained data-parallel ({@link #distributeOver}), every gradient is averaged over the replicas
  * before its step and so is each epoch's KL, so that every replica takes the same steps at the same
@@ -221,8 +222,8 @@ public final class PpoAgent {
                 Tensors valueGrad = valueTrainPass.backward(valueGradients);
                 averageOverReplicas(policyGrad, valueGrad);
 
-                step(policyOptimizer, policyGrad, policy, policyLearningRate);
-                step(valueOptimizer, valueGrad, value, valueOptimizer.config().lr());
+                StepForm.step(policyOptimizer, policyGrad, policy, policyLearningRate);
+                StepForm.step(valueOptimizer, valueGrad, value, valueLearningRate());
 
                 klSum += policyLoss.kl();
                 policyLossSum += policyLoss.loss();
@@ -239,18 +240,6 @@ public final class PpoAgent {
         return new UpdateStats(updates, policyLossSum / steps, valueLossSum / steps, entropySum / steps,
                 lastEpochKl, policyLearningRate, valueOptimizer.lastLearningRate(), policyNormSum / steps,
                 valueNormSum / steps);
-    }
-
-    /**
-     * One optimizer step in the form its settings take: with {@code scale = true} the optimizer
-     * applies its own learning rate, with {@code scale = false} (skrl's agents) it takes {@code lr}.
-     */
-    private static void step(Optimizer optimizer, Tensors grad, Mlp net, double lr) {
-        if (optimizer.config().scale()) {
-            optimizer.step(grad, net);
-        } else {
-            optimizer.step(grad, net, lr);
-        }
     }
 
     /** Both networks' gradients, averaged in place over the replicas in one all-reduce. */
@@ -331,6 +320,11 @@ public final class PpoAgent {
     /** The learning rate the policy's next step uses (adapted by KL after every epoch). */
     public double policyLearningRate() {
         return policyLearningRate;
+    }
+
+    /** The learning rate the value optimizer's steps are handed: its configured lr (used when its scale is false). */
+    public double valueLearningRate() {
+        return valueOptimizer.config().lr();
     }
 
     /** Updates done by this agent object (not counting those before a resume). */

@@ -38,9 +38,9 @@ public class TrainingConfiguration {
 
     @Bean
     KLAdaptiveLR policyLearningRateRule(TrainingProperties properties) {
-        TrainingProperties.KlAdaptive kl = properties.getKlAdaptive();
-        return KLAdaptiveLR.builder().klThreshold(kl.getKlThreshold()).minLr(kl.getMinLr()).maxLr(kl.getMaxLr())
-                .klFactor(kl.getKlFactor()).lrFactor(kl.getLrFactor()).build();
+        TrainingProperties.KlAdaptive kl = properties.klAdaptive();
+        return KLAdaptiveLR.builder().klThreshold(kl.klThreshold()).minLr(kl.minLr()).maxLr(kl.maxLr())
+                .klFactor(kl.klFactor()).lrFactor(kl.lrFactor()).build();
     }
 
     @Bean
@@ -50,7 +50,7 @@ public class TrainingConfiguration {
 
     @Bean
     CheckpointStore checkpointStore(TrainingProperties properties) {
-        return new DirectoryCheckpointStore(properties.getCheckpointDir());
+        return new DirectoryCheckpointStore(properties.checkpointDir());
     }
 
     @Bean
@@ -86,9 +86,9 @@ public class TrainingConfiguration {
         return builder -> builder.withDetail("training", Map.of(
                 "environment", "CartPole-v1",
                 "algorithm", "PPO (skrl)",
-                "seed", properties.getSeed(),
-                "maxEnvironmentSteps", properties.getMaxEnvironmentSteps(),
-                "solvedThreshold", properties.getSolvedThreshold(),
-                "ppo", properties.getPpo().toSettings()));
+                "seed", properties.seed(),
+                "maxEnvironmentSteps", properties.maxEnvironmentSteps(),
+                "solvedThreshold", properties.solvedThreshold(),
+                "ppo", properties.ppo().toSettings()));
     }
 }

@@ -1,24 +1,20 @@
 package io.github.skrl4j.sample.training;
 
 import io.github.skrl4j.adam.Optimizer;
-import io.github.skrl4j.adam.Tensor;
-import io.github.skrl4j.adam.Tensors;
-import io.github.skrl4j.adam.distributed.Checksums;
 import io.github.skrl4j.adam.distributed.Collective;
-import io.github.skrl4j.adam.distributed.DivergenceCheck;
-import io.github.skrl4j.sample.env.CartPole;
+import io.github.skrl4j.sample.ppo.EpisodeStats;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
 import io.github.skrl4j.sample.ppo.OptimizerSource;
 import io.github.skrl4j.sample.ppo.PpoAgent;
 import io.github.skrl4j.sample.ppo.PpoSettings;
 import io.github.skrl4j.sample.ppo.PpoTrainer;
+import io.github.skrl4j.sample.ppo.StepForm;
 import io.github.skrl4j.sample.ppo.TrainingListener;
 import io.github.skrl4j.sample.ppo.TrainingProgress;
 import io.github.skrl4j.sample.ppo.UpdateStats;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -49,18 +45,12 @@ public class TrainingService implements SmartLifecycle {
 
     private volatile TrainingStatus status = TrainingStatus.IDLE;
     private volatile @Nullable String error;
-    private volatile @Nullable PpoAgent agent;
-    private volatile TrainingProgress progress = new TrainingProgress();
+    private volatile @Nullable RunStart run;
     private volatile long startNanos;
     private volatile long endNanos;
     private volatile boolean stopRequested;
-    private volatile @Nullable String resumedFrom;
     private volatile @Nullable Thread thread;
-    // data-parallel training (the distributed profile): null when this replica trains alone
-    private volatile @Nullable Collective collective;
-    private volatile boolean solvedTogether;
-    private volatile @Nullable String parameterChecksum;
-    private volatile @Nullable Boolean replicasConsistent;
+    private volatile ReplicaCoordination replicas = ReplicaCoordination.alone();
 
     /**
      * @param optimizers creates fresh optimizers ({@code policy}, {@code value})
@@ -87,7 +77,7 @@ public class TrainingService implements SmartLifecycle {
      * compare parameter checksums. Only rank 0 writes checkpoints; resume every replica from the same one.
      */
     public void distributeOver(Collective replicas) {
-        this.collective = replicas;
+        this.replicas = ReplicaCoordination.over(replicas);
     }
 
     /** Builds the agent (fresh or from {@code resume-from}) and starts training on a background thread. */
@@ -96,57 +86,40 @@ public class TrainingService implements SmartLifecycle {
         if (thread != null) {
             return;
         }
-        PpoSettings settings = properties.getPpo().toSettings();
-        Collective replicas = collective;
-        long seed = properties.getSeed() + (replicas == null ? 0 : replicas.rank());
-        SplittableRandom master;
-        PpoAgent built;
-        if (properties.getResumeFrom() != null) {
-            CheckpointStore.Restored restored = checkpoints.load(properties.getResumeFrom(), settings, restorer,
-                    learningRateAdapter);
-            built = restored.agent();
-            progress = restored.progress();
-            resumedFrom = restored.location().toString();
-            // a resumed run draws from its own streams: reproducible for a given checkpoint and seed
-            master = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (progress.updates() + 1)));
-            master.split();
-            log.info("Resuming from {} at {} episodes, {} steps, {} updates (mean return {})", resumedFrom,
-                    progress.episodes(), progress.environmentSteps(), progress.updates(), progress.meanReturn100());
-        } else {
-            master = new SplittableRandom(seed);
-            built = PpoAgent.create(settings, master.split(), optimizers, learningRateAdapter);
-        }
-        built.distributeOver(replicas);
-        agent = built;
-        CartPole env = new CartPole(master.nextLong());
-        // replicas decide "solved" together after an update (CheckpointingListener), never alone mid-rollout
-        double solvedThreshold = replicas == null ? properties.getSolvedThreshold() : Double.POSITIVE_INFINITY;
-        PpoTrainer trainer = new PpoTrainer(built, env, master.split(), progress,
-                properties.getMaxEnvironmentSteps(), solvedThreshold, new CheckpointingListener(built));
+        PpoSettings settings = properties.ppo().toSettings();
+        ReplicaCoordination coordination = replicas;
+        long seed = coordination.seedOf(properties.seed());
+        Path resumeFrom = properties.resumeFrom();
+        RunStart built = resumeFrom == null ? RunStart.fresh(settings, seed, optimizers, learningRateAdapter)
+                : RunStart.resumed(checkpoints.load(resumeFrom, settings, restorer, learningRateAdapter), seed);
+        built.agent().distributeOver(coordination.collective());
+        run = built;
+        Checkpointing checkpointing = new Checkpointing(checkpoints, properties.checkpointInterval(),
+                coordination.writesCheckpoints());
+        PpoTrainer trainer = new PpoTrainer(built.agent(), built.environment(), built.random(), built.progress(),
+                properties.maxEnvironmentSteps(), coordination.localSolvedThreshold(properties.solvedThreshold()),
+                new UpdateListener(built.agent(), coordination, checkpointing));
         startNanos = System.nanoTime();
         status = TrainingStatus.RUNNING;
-        Thread t = new Thread(() -> run(trainer, built), "ppo-training");
+        Thread t = new Thread(() -> run(trainer, built, coordination, checkpointing), "ppo-training");
         t.setDaemon(true);
         thread = t;
         t.start();
     }
 
-    private void run(PpoTrainer trainer, PpoAgent built) {
-        Collective replicas = collective;
+    private void run(PpoTrainer trainer, RunStart built, ReplicaCoordination coordination,
+            Checkpointing checkpointing) {
         log.info("Training PPO on CartPole-v1: seed {}, budget {} environment steps, solved at mean return {}",
-                properties.getSeed() + (replicas == null ? 0 : replicas.rank()), properties.getMaxEnvironmentSteps(), properties.getSolvedThreshold());
+                coordination.seedOf(properties.seed()), properties.maxEnvironmentSteps(),
+                properties.solvedThreshold());
         TrainingStatus outcome;
         try {
-            if (replicas != null) {
-                replicas.broadcast(built.policy().parameters());
-                replicas.broadcast(built.value().parameters());
-                log.info("Training data-parallel as rank {} of {}", replicas.rank(), replicas.worldSize());
-            }
-            PpoTrainer.Outcome result = trainer.run(() -> stopRequested || solvedTogether);
+            coordination.startFromRankZero(built.agent());
+            PpoTrainer.Outcome result = trainer.run(() -> stopRequested || coordination.solvedTogether());
             outcome = switch (result) {
                 case SOLVED -> TrainingStatus.SOLVED;
                 case BUDGET_EXHAUSTED -> TrainingStatus.BUDGET_EXHAUSTED;
-                case STOPPED -> solvedTogether ? TrainingStatus.SOLVED : TrainingStatus.STOPPED;
+                case STOPPED -> coordination.solvedTogether() ? TrainingStatus.SOLVED : TrainingStatus.STOPPED;
             };
         } catch (RuntimeException | Error e) {
             log.error("Training failed", e);
@@ -154,18 +127,15 @@ public class TrainingService implements SmartLifecycle {
             outcome = TrainingStatus.FAILED;
         }
         endNanos = System.nanoTime();
-        if (outcome != TrainingStatus.FAILED && writesCheckpoints()) {
-            try {
-                checkpoints.save(built, progress);
-            } catch (RuntimeException e) {
-                log.error("Final checkpoint failed", e);
-            }
+        TrainingProgress progress = built.progress();
+        if (outcome != TrainingStatus.FAILED) {
+            checkpointing.atEnd(built.agent(), progress);
         }
         status = outcome;
         log.info("Training {} after {} episodes, {} environment steps, {} updates, {} s: mean return over the last"
                 + " 100 episodes {}", outcome, progress.episodes(), progress.environmentSteps(), progress.updates(),
                 String.format("%.1f", elapsedSeconds()), String.format("%.1f", progress.meanReturn100()));
-        if (properties.isExitWhenDone() && outcome != TrainingStatus.STOPPED) {
+        if (properties.exitWhenDone() && outcome != TrainingStatus.STOPPED) {
             int code = switch (outcome) {
                 case SOLVED -> 0;
                 case BUDGET_EXHAUSTED -> EXIT_BUDGET_EXHAUSTED;
@@ -202,33 +172,24 @@ public class TrainingService implements SmartLifecycle {
 
     /** The run's state now. */
     public TrainingSnapshot snapshot() {
-        TrainingProgress p = progress;
-        PpoAgent a = agent;
+        RunStart r = run;
+        TrainingProgress p = r == null ? new TrainingProgress() : r.progress();
+        PpoAgent a = r == null ? null : r.agent();
         List<TrainingSnapshot.OptimizerSnapshot> opts = a == null ? List.of()
                 : List.of(optimizerSnapshot(a.policyOptimizer(), a.policyLearningRate()),
-                        optimizerSnapshot(a.valueOptimizer(), Double.NaN));
+                        optimizerSnapshot(a.valueOptimizer(), a.valueLearningRate()));
         double last = recorder.lastReturn();
-        Collective replicas = collective;
-        TrainingSnapshot.Replica replica = replicas == null ? null : new TrainingSnapshot.Replica(replicas.rank(),
-                replicas.worldSize(), parameterChecksum, replicasConsistent);
         return new TrainingSnapshot(status, p.episodes(), p.environmentSteps(), p.updates(), p.meanReturn100(),
-                Double.isNaN(last) ? null : last, elapsedSeconds(), properties.getSolvedThreshold(),
-                properties.getMaxEnvironmentSteps(), opts, resumedFrom, checkpoints.lastSaved(), error, replica);
+                Double.isNaN(last) ? null : last, elapsedSeconds(), properties.solvedThreshold(),
+                properties.maxEnvironmentSteps(), opts, r == null ? null : r.resumedFrom(), checkpoints.lastSaved(), error,
+                replicas.snapshot());
     }
 
-    private static TrainingSnapshot.OptimizerSnapshot optimizerSnapshot(Optimizer optimizer, double givenLr) {
-        boolean scale = optimizer.config().scale();
-        double lr;
-        if (!scale) {
-            lr = givenLr;
-        } else if (optimizer.config().hasSchedule()) {
-            lr = optimizer.config().learningRateSchedule().at(optimizer.count());
-        } else {
-            lr = optimizer.config().lr();
-        }
+    private static TrainingSnapshot.OptimizerSnapshot optimizerSnapshot(Optimizer optimizer, double agentLr) {
         double norm = optimizer.lastGradientNorm();
-        return new TrainingSnapshot.OptimizerSnapshot(optimizer.name(), optimizer.count(), lr,
-                Double.isNaN(norm) ? null : norm, scale, optimizer.config().gradNormClip());
+        return new TrainingSnapshot.OptimizerSnapshot(optimizer.name(), optimizer.count(),
+                StepForm.nextLearningRate(optimizer, agentLr), Double.isNaN(norm) ? null : norm,
+                StepForm.appliesItsOwnRate(optimizer), optimizer.config().gradNormClip());
     }
 
     /** Where the run is. */
@@ -238,35 +199,8 @@ public class TrainingService implements SmartLifecycle {
 
     /** The agent, once built. */
     public @Nullable PpoAgent agent() {
-        return agent;
-    }
-
-    /** Alone, or as rank 0 of the replicas: the others hold the same networks. */
-    private boolean writesCheckpoints() {
-        Collective replicas = collective;
-        return replicas == null || replicas.rank() == 0;
-    }
-
-    /** Whether the replicas together have solved: every one has 100 episodes and their mean returns average the threshold. */
-    private boolean solvedByAllReplicas(Collective replicas, TrainingProgress p) {
-        // solved(-infinity) is true once the 100-episode window is full
-        Tensors vote = Tensors.of(Tensor.of("vote", new float[] {p.solved(Double.NEGATIVE_INFINITY) ? 1 : 0,
-                (float) p.meanReturn100()}, 2));
-        replicas.allReduceMean(vote);
-        float[] agreed = vote.get(0).data();
-        return agreed[0] == 1f && agreed[1] >= properties.getSolvedThreshold();
-    }
-
-    /** Compares the CRC-32C of both networks' parameters across the replicas; a divergence fails the run. */
-    private void checkReplicas(Collective replicas, PpoAgent built) {
-        List<Tensor> both = new ArrayList<>(built.policy().parameters().asList());
-        both.addAll(built.value().parameters().asList());
-        DivergenceCheck check = replicas.checkDivergence(Tensors.of(both));
-        parameterChecksum = Checksums.hex(check.localChecksum());
-        replicasConsistent = check.consistent();
-        if (!check.consistent()) {
-            throw new IllegalStateException("replicas diverged: " + check);
-        }
+        RunStart r = run;
+        return r == null ? null : r.agent();
     }
 
     private double elapsedSeconds() {
@@ -277,32 +211,29 @@ public class TrainingService implements SmartLifecycle {
         return (end - startNanos) / 1e9;
     }
 
-    /** Records for the dashboard and writes checkpoints every {@code checkpoint-interval} updates. */
-    private final class CheckpointingListener implements TrainingListener {
+    /** After every episode and update: the dashboard's points, the replicas' checks and vote, checkpoints. */
+    private final class UpdateListener implements TrainingListener {
 
-        private final PpoAgent built;
+        private final PpoAgent agent;
+        private final ReplicaCoordination coordination;
+        private final Checkpointing checkpointing;
 
-        CheckpointingListener(PpoAgent built) {
-            this.built = built;
+        UpdateListener(PpoAgent agent, ReplicaCoordination coordination, Checkpointing checkpointing) {
+            this.agent = agent;
+            this.coordination = coordination;
+            this.checkpointing = checkpointing;
         }
 
         @Override
-        public void onEpisode(io.github.skrl4j.sample.ppo.EpisodeStats episode) {
+        public void onEpisode(EpisodeStats episode) {
             recorder.onEpisode(episode);
         }
 
         @Override
         public void onUpdate(UpdateStats update, TrainingProgress p) {
             recorder.onUpdate(update, p);
-            Collective replicas = collective;
-            if (replicas != null) {
-                checkReplicas(replicas, built);
-                solvedTogether = solvedByAllReplicas(replicas, p);
-            }
-            int interval = properties.getCheckpointInterval();
-            if (interval > 0 && p.updates() % interval == 0 && writesCheckpoints()) {
-                checkpoints.save(built, p);
-            }
+            coordination.afterUpdate(agent, p, properties.solvedThreshold());
+            checkpointing.afterUpdate(agent, p);
         }
     }
 }

@@ -3,11 +3,12 @@ package io.github.skrl4j.sample.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import io.github.skrl4j.sample.SampleApplication;
 import io.github.skrl4j.sample.faults.TrainingPauseFault;
 import io.github.skrl4j.sample.training.TrainingService;
 import io.github.skrl4j.sample.training.TrainingStatus;
+import io.github.skrl4j.testsupport.LoopbackCluster;
+import io.github.skrl4j.testsupport.Prometheus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -53,6 +54,7 @@ import tools.jackson.databind.json.JsonMapper;
  * must reach {@code firing}, and resolve once the loop steps again: Prometheus loads the shipped rules on a
  * clock 60 times faster (every window, offset and {@code for} in seconds instead of minutes), the rest unchanged.
  */
+@Prometheus
 @Timeout(300)
 class PrometheusMonitoringTest {
 
@@ -160,23 +162,7 @@ class PrometheusMonitoringTest {
 
     /** The sample as a data-parallel world of one, on free loopback ports, with the fault switches on. */
     private ConfigurableApplicationContext startSample() throws IOException {
-        int hazelcastPort = freePort();
-        Config config = new Config();
-        String cluster = "monitoring-test-" + UUID.randomUUID();
-        config.setClusterName(cluster);
-        config.setInstanceName(cluster);
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-        config.setProperty("hazelcast.socket.bind.any", "false");
-        config.setProperty("hazelcast.partition.count", "23");
-        config.setProperty("hazelcast.shutdownhook.enabled", "false");
-        config.getNetworkConfig().setPort(hazelcastPort).setPortAutoIncrement(false);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        JoinConfig join = config.getNetworkConfig().getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + hazelcastPort);
+        Config config = LoopbackCluster.config("monitoring-test-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0);
         return new SpringApplicationBuilder(SampleApplication.class).profiles("distributed")
                 .initializers(context -> ((GenericApplicationContext) context).registerBean(Config.class, () -> config))
                 .run("--server.port=0", "--server.address=127.0.0.1",

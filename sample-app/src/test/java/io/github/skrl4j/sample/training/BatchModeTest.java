@@ -3,6 +3,7 @@ package io.github.skrl4j.sample.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.skrl4j.sample.SampleApplication;
+import io.github.skrl4j.testsupport.ChildJvm;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --sample.training.exit-when-done=true}: the real application in its own JVM, judged by its exit code. */
+@ChildJvm
 class BatchModeTest {
 
     @TempDir

@@ -3,12 +3,10 @@ package io.github.skrl4j.sample.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import io.github.skrl4j.sample.SampleApplication;
 import io.github.skrl4j.sample.ppo.PpoAgent;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.github.skrl4j.testsupport.HazelcastCluster;
+import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,47 +28,17 @@ import org.springframework.context.support.GenericApplicationContext;
  * cluster of their own on loopback: they train in lockstep to the same parameters, and only rank 0
  * writes checkpoints.
  */
+@HazelcastCluster
 @Timeout(180)
 class DistributedTrainingTest {
 
     @TempDir
     Path dir;
 
-    /** The profile's cluster settings, on free ports and a cluster name of this test's own. */
-    private static Config loopback(String clusterName, int[] ports, int index) {
-        Config config = new Config();
-        config.setClusterName(clusterName);
-        config.setInstanceName(clusterName + "-" + index);
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-        config.setProperty("hazelcast.socket.bind.any", "false");
-        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
-        config.setProperty("hazelcast.partition.count", "23");
-        config.setProperty("hazelcast.shutdownhook.enabled", "false");
-        config.getNetworkConfig().setPort(ports[index]).setPortAutoIncrement(false);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        JoinConfig join = config.getNetworkConfig().getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true);
-        for (int port : ports) {
-            join.getTcpIpConfig().addMember("127.0.0.1:" + port);
-        }
-        return config;
-    }
-
-    private static int[] freePorts() throws IOException {
-        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return new int[] {a.getLocalPort(), b.getLocalPort()};
-        }
-    }
-
     private ConfigurableApplicationContext startReplica(String clusterName, int[] ports, int index, long budget,
             String... more) {
-        Config config = loopback(clusterName, ports, index);
+        // the profile's cluster, on free loopback ports and a cluster name of this test's own
+        Config config = LoopbackCluster.config(clusterName, ports, index);
         String[] args = Stream.concat(Stream.of("--sample.training.max-environment-steps=" + budget,
                 "--sample.training.checkpoint-interval=1", "--sample.training.checkpoint-dir=" + dir,
                 "--skrl.optim.adam.distributed.join-timeout=90s"), Stream.of(more)).toArray(String[]::new);
@@ -101,7 +69,7 @@ class DistributedTrainingTest {
     @Test
     void twoReplicasTrainInLockstepOnlyRankZeroWritesCheckpointsAndASurvivorResumesFromThem() throws Exception {
         String clusterName = "sample-test-" + UUID.randomUUID();
-        int[] ports = freePorts();
+        int[] ports = LoopbackCluster.freePorts(2);
         // each start waits until the world has both replicas; the second member starts once the first is up, so
         // that the two never form two clusters of one (which Hazelcast would merge only minutes later)
         CompletableFuture<ConfigurableApplicationContext> firstStart = CompletableFuture.supplyAsync(
@@ -146,7 +114,8 @@ class DistributedTrainingTest {
 
         // a survivor alone (a world of one) continues from rank 0's last checkpoint
         Path resumeFrom = dir.resolve("update-000002");
-        try (ConfigurableApplicationContext survivor = startReplica(clusterName + "-survivor", freePorts(), 0, 3072,
+        try (ConfigurableApplicationContext survivor = startReplica(clusterName + "-survivor",
+                LoopbackCluster.freePorts(2), 0, 3072,
                 "--sample.training.resume-from=" + resumeFrom,
                 "--skrl.optim.adam.distributed.world-size=1")) {
             TrainingSnapshot resumed = awaitEnd(survivor);

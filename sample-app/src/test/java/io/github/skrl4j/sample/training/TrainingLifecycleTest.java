@@ -126,5 +126,8 @@ class TrainingLifecycleTest {
         assertThatThrownBy(() -> start("sample.training.max-environment-steps=0"))
                 .hasStackTraceContaining("sample.training")
                 .hasStackTraceContaining("maxEnvironmentSteps");
+        assertThatThrownBy(() -> start("sample.training.kl-adaptive.min-lr=0.5"))
+                .hasStackTraceContaining("sample.training.klAdaptive")
+                .hasStackTraceContaining("min-lr must not exceed max-lr");
     }
 }

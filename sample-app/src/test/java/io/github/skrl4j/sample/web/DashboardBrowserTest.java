@@ -2,6 +2,7 @@ package io.github.skrl4j.sample.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.skrl4j.testsupport.Browser;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     "sample.training.max-environment-steps=12288",
     "sample.training.checkpoint-interval=0"
 })
+@Browser
 class DashboardBrowserTest extends RunningApplicationTest {
 
     private static final String CHROMIUM = "/usr/bin/chromium";

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Collective;
@@ -14,11 +13,11 @@ import io.github.skrl4j.adam.spring.actuate.OptimizersEndpoint;
 import io.github.skrl4j.adam.spring.actuate.OptimizersHealthIndicator;
 import io.github.skrl4j.adam.spring.distributed.DistributedMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
+import io.github.skrl4j.testsupport.HazelcastCluster;
+import io.github.skrl4j.testsupport.LoopbackCluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +35,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Each condition of {@link DistributedAutoConfiguration}, on real Hazelcast members on loopback. */
+@HazelcastCluster
 @Timeout(120)
 class DistributedAutoConfigurationTest {
 
@@ -50,45 +50,12 @@ class DistributedAutoConfigurationTest {
     /** A single-member cluster on a free loopback port. */
     private static ApplicationContextRunner withCluster(ApplicationContextRunner runner, String name, int[] ports,
             int index) {
-        return runner.withBean(Config.class, () -> loopback(name, ports, index));
-    }
-
-    static Config loopback(String clusterName, int[] ports, int index) {
-        Config config = new Config();
-        config.setClusterName(clusterName);
-        config.setInstanceName(clusterName + "-" + index);
-        config.setProperty("hazelcast.logging.type", "none");
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-        config.setProperty("hazelcast.socket.bind.any", "false");
-        config.setProperty("hazelcast.wait.seconds.before.join", "0");
-        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
-        config.setProperty("hazelcast.partition.count", "23");
-        config.setProperty("hazelcast.shutdownhook.enabled", "false");
-        config.getNetworkConfig().setPort(ports[index]).setPortAutoIncrement(false);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        JoinConfig join = config.getNetworkConfig().getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true);
-        for (int port : ports) {
-            join.getTcpIpConfig().addMember("127.0.0.1:" + port);
-        }
-        return config;
-    }
-
-    static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        ServerSocket[] sockets = new ServerSocket[count];
-        for (int i = 0; i < count; i++) {
-            sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            ports[i] = sockets[i].getLocalPort();
-        }
-        for (ServerSocket s : sockets) {
-            s.close();
-        }
-        return ports;
+        return runner.withBean(Config.class, () -> {
+            Config config = LoopbackCluster.config(name, ports, index);
+            // these members log nowhere: this module's tests have no logback-test.xml to quiet them
+            config.setProperty("hazelcast.logging.type", "none");
+            return config;
+        });
     }
 
     private static void awaitMember(String instanceName) {
@@ -120,7 +87,7 @@ class DistributedAutoConfigurationTest {
 
     @Test
     void offUnlessEnabled() throws IOException {
-        withCluster(runner, "off-" + UUID.randomUUID(), freePorts(1), 0).run(context -> {
+        withCluster(runner, "off-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0).run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).doesNotHaveBean(Collective.class);
         });
@@ -136,7 +103,7 @@ class DistributedAutoConfigurationTest {
 
     @Test
     void offWithoutAdamHazelcastOnTheClassPath() throws IOException {
-        withCluster(runner, "no-module-" + UUID.randomUUID(), freePorts(1), 0)
+        withCluster(runner, "no-module-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
                 .withClassLoader(new FilteredClassLoader(HazelcastCollectives.class))
                 .withPropertyValues("skrl.optim.adam.distributed.enabled=true").run(context -> {
                     assertThat(context).hasNotFailed();
@@ -146,7 +113,7 @@ class DistributedAutoConfigurationTest {
 
     @Test
     void aWorldOfOneWithMetersEndpointAndHealth() throws IOException {
-        withCluster(runner, "one-" + UUID.randomUUID(), freePorts(1), 0)
+        withCluster(runner, "one-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .withPropertyValues("skrl.optim.adam.distributed.enabled=true").run(context -> {
                     assertThat(context).hasNotFailed();
@@ -181,7 +148,7 @@ class DistributedAutoConfigurationTest {
 
     @Test
     void noMetersWhenMetricsAreDisabled() throws IOException {
-        withCluster(runner, "nometrics-" + UUID.randomUUID(), freePorts(1), 0)
+        withCluster(runner, "nometrics-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .withPropertyValues("skrl.optim.adam.distributed.enabled=true", "skrl.optim.adam.metrics.enabled=false")
                 .run(context -> {
@@ -192,7 +159,7 @@ class DistributedAutoConfigurationTest {
 
     @Test
     void anApplicationsOwnCollectiveWins() throws IOException {
-        withCluster(runner, "own-" + UUID.randomUUID(), freePorts(1), 0)
+        withCluster(runner, "own-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
                 .withConfiguration(UserConfigurations.of(OwnCollective.class))
                 .withPropertyValues("skrl.optim.adam.distributed.enabled=true").run(context -> {
                     assertThat(context).hasSingleBean(Collective.class);
@@ -211,7 +178,7 @@ class DistributedAutoConfigurationTest {
     @Test
     void twoReplicasReduceTogetherAndAReplicaThatLeavesTurnsTheOthersHealthDown() throws Exception {
         String name = "two-" + UUID.randomUUID();
-        int[] ports = freePorts(2);
+        int[] ports = LoopbackCluster.freePorts(2);
         ApplicationContextRunner replica = runner.withPropertyValues("skrl.optim.adam.distributed.enabled=true",
                 "skrl.optim.adam.distributed.world-size=2", "skrl.optim.adam.distributed.run=starter-test");
         CompletableFuture<Void> firstReduced = new CompletableFuture<>();

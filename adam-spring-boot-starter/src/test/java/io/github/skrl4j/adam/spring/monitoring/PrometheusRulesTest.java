@@ -3,6 +3,7 @@ package io.github.skrl4j.adam.spring.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.skrl4j.adam.spring.monitoring.MonitoringKit.Run;
+import io.github.skrl4j.testsupport.Prometheus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import org.yaml.snakeyaml.Yaml;
  * promtool does not check: every alert tested both ways, its severity, and a description that names
  * the meters it reads.
  */
+@Prometheus
 class PrometheusRulesTest {
 
     private static final String UNIT_TESTS = "monitoring/skrl4j-rules.test.yml";

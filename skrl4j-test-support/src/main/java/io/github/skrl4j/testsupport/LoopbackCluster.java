@@ -1,4 +1,4 @@
-package io.github.skrl4j.adam.hazelcast;
+package io.github.skrl4j.testsupport;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -17,15 +17,16 @@ import java.util.UUID;
  * Hazelcast members for tests: loopback only (127.0.0.1, TCP-IP member list of exactly the test's
  * ports, no multicast, no auto-detection, no phone home), a cluster name of its own, short
  * heartbeats so that a lost member is noticed in seconds, and logging through SLF4J (quiet in
- * logback-test.xml).
+ * logback-test.xml). The one copy of this configuration for adam-hazelcast's, the starter's and the
+ * sample's cluster tests.
  */
-final class LoopbackCluster {
+public final class LoopbackCluster {
 
     private LoopbackCluster() {
     }
 
     /** {@code count} free loopback ports. */
-    static int[] freePorts(int count) {
+    public static int[] freePorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
@@ -48,12 +49,12 @@ final class LoopbackCluster {
         }
     }
 
-    static String newClusterName() {
+    public static String newClusterName() {
         return "skrl4j-test-" + UUID.randomUUID();
     }
 
     /** The configuration of the member on {@code ports[index]} of a cluster on {@code ports}. */
-    static Config config(String clusterName, int[] ports, int index) {
+    public static Config config(String clusterName, int[] ports, int index) {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setInstanceName(clusterName + "-" + index);
@@ -81,7 +82,7 @@ final class LoopbackCluster {
     }
 
     /** Starts the members one after the other, so that index = rank. */
-    static List<HazelcastInstance> start(int count) {
+    public static List<HazelcastInstance> start(int count) {
         String name = newClusterName();
         int[] ports = freePorts(count);
         List<HazelcastInstance> members = new ArrayList<>();
