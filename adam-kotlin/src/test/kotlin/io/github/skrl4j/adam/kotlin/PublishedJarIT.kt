@@ -44,7 +44,7 @@ class PublishedJarIT {
     fun `the sources jar holds the Kotlin sources`() {
         JarFile(sibling("sources").toFile()).use { sources ->
             assertThat(sources.text("io/github/skrl4j/adam/kotlin/AdamDsl.kt"))
-                .contains("public class AdamSettings")
+                .contains("public class AdamSpec")
             assertThat(sources.text("META-INF/LICENSE")).contains("Apache License")
             assertThat(sources.text("META-INF/NOTICE")).contains("skrl4j")
         }
@@ -53,8 +53,8 @@ class PublishedJarIT {
     @Test
     fun `the javadoc jar holds Dokka's pages of the Kotlin API with their KDoc`() {
         JarFile(sibling("javadoc").toFile()).use { docs ->
-            val page = docs.text("adam-kotlin/io.github.skrl4j.adam.kotlin/-adam-settings/index.html")
-            assertThat(page).contains("AdamSettings", "starting at skrl's and Optax's defaults")
+            val page = docs.text("adam-kotlin/io.github.skrl4j.adam.kotlin/-adam-spec/index.html")
+            assertThat(page).contains("AdamSpec", "starting at skrl's and Optax's defaults")
             val adam = docs.text("adam-kotlin/io.github.skrl4j.adam.kotlin/adam.html").replace(Regex("<[^>]+>"), "")
             assertThat(adam).contains("fun adam(block: ", "threads sharing the work on a large tensor")
             // the configured footer, not Dokka's default, which carries the year of the build

@@ -24,6 +24,15 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(AdamProperties.class)
 public final class AdamAutoConfiguration {
 
+    /**
+     * Checks {@code skrl.optim.adam.*} right after binding, naming each bad property; static, as a
+     * post-processor must be, so that it does not make this configuration early.
+     */
+    @Bean
+    static AdamPropertiesValidator adamPropertiesValidator() {
+        return new AdamPropertiesValidator();
+    }
+
     /** The registry that metrics, the endpoint and health read. */
     @Bean
     @ConditionalOnMissingBean

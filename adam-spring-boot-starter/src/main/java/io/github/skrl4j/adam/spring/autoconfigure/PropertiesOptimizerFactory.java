@@ -1,7 +1,6 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.Adam;
-import io.github.skrl4j.adam.AdamSettings;
 import io.github.skrl4j.adam.Model;
 import io.github.skrl4j.adam.CheckpointException;
 import io.github.skrl4j.adam.Optimizer;
@@ -22,7 +21,8 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * The auto-configured {@link OptimizerFactory}: maps {@link AdamProperties} onto {@link Adam}
- * settings and registers every optimizer it creates in the {@link OptimizerRegistry}.
+ * settings (through {@link AdamPropertiesMapper}) and registers every optimizer it creates in the
+ * {@link OptimizerRegistry}.
  *
  * <p>All settings are built once, at construction, so that a combination Adam refuses (beyond what
  * the property constraints catch) stops the start rather than the first {@code create}.
@@ -59,19 +59,17 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
             ResumeObserver resumeObserver) {
         this.resumeObserver = Objects.requireNonNull(resumeObserver, "resumeObserver");
         this.registry = Objects.requireNonNull(registry, "registry");
-        boolean timed = properties.measuresStepDuration();
-        this.defaults = build(AdamProperties.PREFIX, Adam.DEFAULT_NAME, properties::settings, timed, listeners);
+        AdamPropertiesMapper mapper = new AdamPropertiesMapper(properties);
+        this.defaults = build(AdamProperties.PREFIX, mapper::topLevel, listeners);
         Map<String, Adam> configs = new LinkedHashMap<>();
-        properties.getInstances().forEach((name, instance) -> configs.put(name,
-                build(AdamProperties.PREFIX + ".instances." + name, name,
-                        () -> instance.applyTo(properties.settings()), timed, listeners)));
+        properties.getInstances().keySet().forEach(name -> configs.put(name,
+                build(AdamProperties.PREFIX + ".instances." + name, () -> mapper.instance(name), listeners)));
         this.instances = Collections.unmodifiableMap(configs);
     }
 
-    private static Adam build(String prefix, String name, Supplier<AdamSettings> settings, boolean timed,
-                              List<StepListener> listeners) {
+    private static Adam build(String prefix, Supplier<Adam.Builder> settings, List<StepListener> listeners) {
         try {
-            Adam.Builder builder = Adam.builder().name(name).settings(settings.get()).measureStepDuration(timed);
+            Adam.Builder builder = settings.get();
             listeners.forEach(builder::listener);
             return builder.build();
         } catch (IllegalArgumentException e) {
