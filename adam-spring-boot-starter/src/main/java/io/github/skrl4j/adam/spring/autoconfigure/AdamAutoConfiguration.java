@@ -2,6 +2,7 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.StepListener;
+import io.github.skrl4j.adam.spring.AdamCustomizer;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import io.github.skrl4j.adam.spring.actuate.StepOutcomes;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Bean;
  * {@link OptimizerRegistry}, the {@link OptimizerFactory} and the last-step tracking
  * ({@link StepOutcomes}) that the endpoint and health read, each replaceable by a bean of the
  * application's own. Every {@link StepListener} bean of the application hears every optimizer the
- * factory creates.
+ * factory creates, and every {@link AdamCustomizer} bean adjusts its settings.
  */
 @AutoConfiguration
 @ConditionalOnClass(Optimizer.class)
@@ -50,12 +51,16 @@ public final class AdamAutoConfiguration {
         return new StepOutcomes().bindTo(registry);
     }
 
-    /** The factory mapping the properties onto optimizers. */
+    /**
+     * The factory mapping the properties onto optimizers, with the application's {@link StepListener}
+     * beans and then its {@link AdamCustomizer} beans (both in {@code @Order} order) applied to each.
+     */
     @Bean
     @ConditionalOnMissingBean(OptimizerFactory.class)
     PropertiesOptimizerFactory optimizerFactory(AdamProperties properties, OptimizerRegistry registry,
-            ObjectProvider<StepListener> listeners, ObjectProvider<ResumeObserver> resumeObserver) {
+            ObjectProvider<StepListener> listeners, ObjectProvider<AdamCustomizer> customizers,
+            ObjectProvider<ResumeObserver> resumeObserver) {
         return new PropertiesOptimizerFactory(properties, registry, listeners.orderedStream().toList(),
-                resumeObserver.getIfAvailable(() -> ResumeObserver.NONE));
+                customizers.orderedStream().toList(), resumeObserver.getIfAvailable(() -> ResumeObserver.NONE));
     }
 }

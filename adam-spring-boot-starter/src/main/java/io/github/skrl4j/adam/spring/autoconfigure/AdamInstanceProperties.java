@@ -7,6 +7,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * The settings of one optimizer, as plain data. The same type binds the top level
@@ -108,6 +109,7 @@ public class AdamInstanceProperties {
      * schedule type takes the top-level schedule as a whole, unless its scale is false.
      */
     @Valid
+    @NestedConfigurationProperty
     private final ScheduleProperties schedule = new ScheduleProperties();
 
     /** Whether this optimizer's failing steps may turn the optimizers health DOWN. */

@@ -6,6 +6,7 @@ import io.github.skrl4j.adam.CheckpointException;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.StepListener;
+import io.github.skrl4j.adam.spring.AdamCustomizer;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import java.nio.file.Path;
@@ -51,29 +52,46 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
      */
     public PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry,
             List<StepListener> listeners) {
-        this(properties, registry, listeners, ResumeObserver.NONE);
+        this(properties, registry, listeners, List.of());
     }
 
-    /** As the public constructor, with every {@code resume} run through {@code resumeObserver}. */
+    /**
+     * @param properties  the bound and validated properties
+     * @param registry    where created optimizers are registered
+     * @param listeners   listeners every created optimizer starts with
+     * @param customizers applied in this order to every optimizer's settings, after the properties and
+     *                    listeners
+     * @throws IllegalStateException naming the property prefix, if Adam refuses a combination of settings
+     */
+    public PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry,
+            List<StepListener> listeners, List<AdamCustomizer> customizers) {
+        this(properties, registry, listeners, customizers, ResumeObserver.NONE);
+    }
+
+    /** As the public constructors, with every {@code resume} run through {@code resumeObserver}. */
     PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry, List<StepListener> listeners,
-            ResumeObserver resumeObserver) {
+            List<AdamCustomizer> customizers, ResumeObserver resumeObserver) {
         this.resumeObserver = Objects.requireNonNull(resumeObserver, "resumeObserver");
         this.registry = Objects.requireNonNull(registry, "registry");
         AdamPropertiesMapper mapper = new AdamPropertiesMapper(properties);
-        this.defaults = build(AdamProperties.PREFIX, mapper::topLevel, listeners);
+        List<AdamCustomizer> ordered = List.copyOf(customizers);
+        this.defaults = build(AdamProperties.PREFIX, Adam.DEFAULT_NAME, mapper::topLevel, listeners, ordered);
         Map<String, Adam> configs = new LinkedHashMap<>();
-        properties.getInstances().keySet().forEach(name -> configs.put(name,
-                build(AdamProperties.PREFIX + ".instances." + name, () -> mapper.instance(name), listeners)));
+        properties.getInstances().keySet().forEach(name -> configs.put(name, build(AdamProperties.PREFIX
+                + ".instances." + name, name, () -> mapper.instance(name), listeners, ordered)));
         this.instances = Collections.unmodifiableMap(configs);
     }
 
-    private static Adam build(String prefix, Supplier<Adam.Builder> settings, List<StepListener> listeners) {
+    private static Adam build(String prefix, String name, Supplier<Adam.Builder> settings,
+            List<StepListener> listeners, List<AdamCustomizer> customizers) {
         try {
             Adam.Builder builder = settings.get();
             listeners.forEach(builder::listener);
+            customizers.forEach(customizer -> customizer.customize(name, builder));
             return builder.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("Invalid optimizer settings under '" + prefix + "': " + e.getMessage(), e);
+            throw new IllegalStateException("Invalid optimizer settings under '" + prefix + "'"
+                    + (customizers.isEmpty() ? "" : " (after the AdamCustomizer beans)") + ": " + e.getMessage(), e);
         }
     }
 
