@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 
 /**
  * The core of the starter: binds and validates {@code skrl.optim.adam.*}, and provides the
@@ -23,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration
 @ConditionalOnClass(Optimizer.class)
 @EnableConfigurationProperties(AdamProperties.class)
+@ImportRuntimeHints(AdamRuntimeHints.class)
 public final class AdamAutoConfiguration {
 
     /**
