@@ -8,10 +8,11 @@ import org.jspecify.annotations.Nullable;
  * settings, equal state and equal gradients take bit-identical steps. Everything else about an
  * optimizer (its name, listeners and how many threads share a step) lives beside it in {@link Adam}.
  *
- * <p>This record is the one list of Optax's options in the project: the checkpoint metadata, the
- * Spring Boot starter's properties and its endpoint all derive from its components. Adding an
- * option means adding a component, its check in the constructor, its default in {@link #DEFAULTS},
- * its property and its test.
+ * <p>This record is the one list of Optax's options in the project: the checkpoint metadata derives
+ * from its components, and the Spring Boot starter's properties, its endpoint and the Kotlin DSL are
+ * tested against them (a test fails while an option has no property, mapping line, endpoint field or
+ * DSL entry). Adding an option means adding a component, its check in the constructor, its default
+ * in {@link #DEFAULTS}, its property, its mapping line, its DSL entry and its test.
  *
  * <p>One step is the Optax chain that skrl builds:
  * <pre>

@@ -10,11 +10,12 @@ import io.github.skrl4j.adam.StepListener
 public annotation class AdamDsl
 
 /**
- * The receiver of [adam]'s block: every setting of [Adam], starting at skrl's and Optax's defaults.
- * [Adam.Builder.build] checks them when the block ends.
+ * The receiver of [adam]'s block: every option of [Adam.Builder], starting at skrl's and Optax's
+ * defaults. [Adam.Builder.build] checks them when the block ends. (Not adam-core's
+ * [io.github.skrl4j.adam.AdamSettings] record, which holds only what decides a step's result.)
  */
 @AdamDsl
-public class AdamSettings internal constructor() {
+public class AdamSpec internal constructor() {
     /** The name listeners, metrics and error messages use. */
     public var name: String = Adam.DEFAULT_NAME
 
@@ -66,6 +67,12 @@ public class AdamSettings internal constructor() {
     /** Elements from which a tensor is split across [parallelism] threads; >= 1. */
     public var parallelThreshold: Int = Adam.Builder.DEFAULT_PARALLEL_THRESHOLD
 
+    /**
+     * Whether each step measures its wall time (two clock reads per step), reported as
+     * `StepEvent.durationNanos` and by the starter's step-duration timer.
+     */
+    public var measureStepDuration: Boolean = false
+
     private val listeners = mutableListOf<StepListener>()
 
     /** Adds a listener that every optimizer made from these settings starts with: `listener { e -> ... }`. */
@@ -73,11 +80,22 @@ public class AdamSettings internal constructor() {
         listeners += listener
     }
 
-    internal fun build(): Adam = settings(
-        name, lr, schedule, gradNormClip, scale, b1, b2, eps, epsRoot, weightDecay, amsgrad, nesterov,
-        nonFinite, parallelism, parallelThreshold, listeners,
-    )
+    /** The one place the DSL's options meet adam-core's builder. */
+    internal fun build(): Adam {
+        val builder = Adam.builder().name(name).lr(lr).gradNormClip(gradNormClip).scale(scale)
+            .b1(b1).b2(b2).eps(eps).epsRoot(epsRoot).weightDecay(weightDecay).amsgrad(amsgrad)
+            .nesterov(nesterov).nonFinitePolicy(nonFinite).parallelism(parallelism)
+            .parallelThreshold(parallelThreshold).measureStepDuration(measureStepDuration)
+        // after lr(Double), which clears a schedule
+        schedule?.let { builder.lr(it) }
+        listeners.forEach { builder.listener(it) }
+        return builder.build()
+    }
 }
+
+/** The former name of [AdamSpec], which read like adam-core's `AdamSettings` record. */
+@Deprecated("Renamed: it is the receiver of adam { }, not adam-core's AdamSettings", ReplaceWith("AdamSpec"))
+public typealias AdamSettings = AdamSpec
 
 /**
  * Adam's settings from a block, starting at skrl's and Optax's defaults:
@@ -88,7 +106,7 @@ public class AdamSettings internal constructor() {
  *
  * @throws IllegalArgumentException naming the first setting out of its range
  */
-public fun adam(block: AdamSettings.() -> Unit): Adam = AdamSettings().apply(block).build()
+public fun adam(block: AdamSpec.() -> Unit): Adam = AdamSpec().apply(block).build()
 
 /**
  * Adam's settings by named arguments; each default is skrl's and Optax's. The first three are skrl's
@@ -114,9 +132,11 @@ public fun adam(block: AdamSettings.() -> Unit): Adam = AdamSettings().apply(blo
  * @param name the name listeners, metrics and error messages use
  * @param parallelism threads sharing the work on a large tensor, the stepping thread included
  * @param parallelThreshold elements from which a tensor is split across [parallelism] threads
+ * @param measureStepDuration whether each step measures its wall time (`StepEvent.durationNanos`)
  * @param listeners listeners every optimizer made from these settings starts with
  * @throws IllegalArgumentException naming the first setting out of its range
  */
+@Suppress("LongParameterList")
 public fun adam(
     lr: Double = 1e-3,
     gradNormClip: Double = 0.0,
@@ -133,25 +153,24 @@ public fun adam(
     name: String = Adam.DEFAULT_NAME,
     parallelism: Int = Runtime.getRuntime().availableProcessors(),
     parallelThreshold: Int = Adam.Builder.DEFAULT_PARALLEL_THRESHOLD,
+    measureStepDuration: Boolean = false,
     listeners: List<StepListener> = emptyList(),
-): Adam = settings(
-    name, lr, schedule, gradNormClip, scale, b1, b2, eps, epsRoot, weightDecay, amsgrad, nesterov,
-    nonFinite, parallelism, parallelThreshold, listeners,
-)
-
-@Suppress("LongParameterList")
-private fun settings(
-    name: String, lr: Double, schedule: LearningRateSchedule?, gradNormClip: Double, scale: Boolean,
-    b1: Double, b2: Double, eps: Double, epsRoot: Double, weightDecay: Double, amsgrad: Boolean,
-    nesterov: Boolean, nonFinite: NonFinitePolicy, parallelism: Int, parallelThreshold: Int,
-    listeners: List<StepListener>,
-): Adam {
-    val builder = Adam.builder().name(name).lr(lr).gradNormClip(gradNormClip).scale(scale)
-        .b1(b1).b2(b2).eps(eps).epsRoot(epsRoot).weightDecay(weightDecay).amsgrad(amsgrad)
-        .nesterov(nesterov).nonFinitePolicy(nonFinite).parallelism(parallelism)
-        .parallelThreshold(parallelThreshold)
-    // after lr(Double), which clears a schedule
-    schedule?.let { builder.lr(it) }
-    listeners.forEach { builder.listener(it) }
-    return builder.build()
+): Adam = adam {
+    this.lr = lr
+    this.gradNormClip = gradNormClip
+    this.scale = scale
+    this.schedule = schedule
+    this.b1 = b1
+    this.b2 = b2
+    this.eps = eps
+    this.epsRoot = epsRoot
+    this.weightDecay = weightDecay
+    this.amsgrad = amsgrad
+    this.nesterov = nesterov
+    this.nonFinite = nonFinite
+    this.name = name
+    this.parallelism = parallelism
+    this.parallelThreshold = parallelThreshold
+    this.measureStepDuration = measureStepDuration
+    listeners.forEach { listener(it) }
 }

@@ -131,5 +131,8 @@ public val Adam.parallelism: Int get() = parallelism()
 /** [Adam.parallelThreshold]: elements from which a tensor is split across threads. */
 public val Adam.parallelThreshold: Int get() = parallelThreshold()
 
+/** [Adam.measuresStepDuration]: true when each step measures its wall time. */
+public val Adam.measuresStepDuration: Boolean get() = measuresStepDuration()
+
 /** [KLAdaptiveLR.Tracker.lr]: the lr to give the next `step(grad, model, lr)`. */
 public val KLAdaptiveLR.Tracker.lr: Double get() = lr()

@@ -18,7 +18,7 @@ class AdamDslTest {
     private val everySettingChanged: Adam = Adam.builder()
         .name("policy").lr(5e-4).gradNormClip(0.5).scale(true).b1(0.8).b2(0.99).eps(1e-7).epsRoot(1e-9)
         .weightDecay(1e-4).amsgrad(true).nesterov(true).nonFinitePolicy(NonFinitePolicy.SKIP)
-        .parallelism(3).parallelThreshold(1_000).listener(listener)
+        .parallelism(3).parallelThreshold(1_000).measureStepDuration(true).listener(listener)
         .build()
 
     @Test
@@ -36,7 +36,7 @@ class AdamDslTest {
         val settings = adam(
             name = "policy", lr = 5e-4, gradNormClip = 0.5, scale = true, b1 = 0.8, b2 = 0.99, eps = 1e-7,
             epsRoot = 1e-9, weightDecay = 1e-4, amsgrad = true, nesterov = true, nonFinite = NonFinitePolicy.SKIP,
-            parallelism = 3, parallelThreshold = 1_000, listeners = listOf(listener),
+            parallelism = 3, parallelThreshold = 1_000, measureStepDuration = true, listeners = listOf(listener),
         )
         assertThat(settings).isEqualTo(everySettingChanged)
     }
@@ -58,6 +58,7 @@ class AdamDslTest {
             nonFinite = NonFinitePolicy.SKIP
             parallelism = 3
             parallelThreshold = 1_000
+            measureStepDuration = true
             listener(listener)
         }
         assertThat(settings).isEqualTo(everySettingChanged)

@@ -34,7 +34,7 @@ class OptionalDependenciesTest {
 
     private fun loaderWithoutOptionalDependencies() = URLClassLoader(
         arrayOf(
-            location(AdamSettings::class.java), // this module's classes
+            location(AdamSpec::class.java), // this module's classes
             location(CoreOnlyUsage::class.java), // its tests
             location(Adam::class.java), // adam-core
             location(Unit::class.java), // kotlin-stdlib

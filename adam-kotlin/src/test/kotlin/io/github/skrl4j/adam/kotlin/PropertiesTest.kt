@@ -60,7 +60,8 @@ class PropertiesTest {
         val schedule = Schedules.constant(2e-3)
         val settings = Adam.builder().name("value").lr(5e-4).lr(schedule).gradNormClip(0.5).b1(0.8).b2(0.99)
             .eps(1e-7).epsRoot(1e-9).weightDecay(1e-4).amsgrad(true).nesterov(true)
-            .nonFinitePolicy(NonFinitePolicy.SKIP).parallelism(3).parallelThreshold(1_000).listener(listener).build()
+            .nonFinitePolicy(NonFinitePolicy.SKIP).parallelism(3).parallelThreshold(1_000).measureStepDuration(true)
+            .listener(listener).build()
         assertThat(settings.name).isEqualTo("value")
         assertThat(settings.lr).isEqualTo(5e-4)
         assertThat(settings.schedule).isSameAs(schedule)
@@ -76,6 +77,7 @@ class PropertiesTest {
         assertThat(settings.nonFinite).isEqualTo(NonFinitePolicy.SKIP)
         assertThat(settings.parallelism).isEqualTo(3)
         assertThat(settings.parallelThreshold).isEqualTo(1_000)
+        assertThat(settings.measuresStepDuration).isTrue()
         assertThat(settings.listeners).containsExactly(listener)
     }
 

@@ -24,15 +24,15 @@ class PublishedJarIT : PublishedJarChecks("io.github.skrl4j.adam.kotlin") {
     @Test
     fun `the sources jar holds the Kotlin sources`() {
         JarFile(sibling("sources").toFile()).use { sources ->
-            assertThat(text(sources, "io/github/skrl4j/adam/kotlin/AdamDsl.kt")).contains("public class AdamSettings")
+            assertThat(text(sources, "io/github/skrl4j/adam/kotlin/AdamDsl.kt")).contains("public class AdamSpec")
         }
     }
 
     @Test
     fun `the javadoc jar holds Dokka's pages of the Kotlin API with their KDoc`() {
         JarFile(sibling("javadoc").toFile()).use { docs ->
-            val page = text(docs, "adam-kotlin/io.github.skrl4j.adam.kotlin/-adam-settings/index.html")
-            assertThat(page).contains("AdamSettings", "starting at skrl's and Optax's defaults")
+            val page = text(docs, "adam-kotlin/io.github.skrl4j.adam.kotlin/-adam-spec/index.html")
+            assertThat(page).contains("AdamSpec", "starting at skrl's and Optax's defaults")
             val adam = text(docs, "adam-kotlin/io.github.skrl4j.adam.kotlin/adam.html").replace(Regex("<[^>]+>"), "")
             assertThat(adam).contains("fun adam(block: ", "threads sharing the work on a large tensor")
             // the configured footer, not Dokka's default, which carries the year of the build

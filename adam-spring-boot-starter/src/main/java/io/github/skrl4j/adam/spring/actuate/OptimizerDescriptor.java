@@ -66,10 +66,14 @@ public record OptimizerDescriptor(String name, Settings settings, long count, @N
      * @param amsgrad              AMSGrad on or off
      * @param nesterov             Nesterov momentum on or off
      * @param nonFinite            ERROR or SKIP
+     * @param parallelism          threads sharing the work on a large tensor, the stepping thread included
+     * @param parallelThreshold    elements from which a tensor is split across the threads
+     * @param measuresStepDuration whether each step's wall time is measured (the step.duration timer)
      */
     public record Settings(LearningRateSource learningRateSource, @Nullable Double lr,
             @Nullable String learningRateSchedule, double gradNormClip, boolean scale, double b1, double b2,
-            double eps, double epsRoot, double weightDecay, boolean amsgrad, boolean nesterov, String nonFinite) {
+            double eps, double epsRoot, double weightDecay, boolean amsgrad, boolean nesterov, String nonFinite,
+            int parallelism, int parallelThreshold, boolean measuresStepDuration) {
 
         static Settings of(Adam a) {
             LearningRateSchedule schedule = a.learningRateSchedule();
@@ -78,7 +82,7 @@ public record OptimizerDescriptor(String name, Settings settings, long count, @N
             return new Settings(source, source == LearningRateSource.FIXED ? a.lr() : null,
                     source == LearningRateSource.SCHEDULE ? String.valueOf(schedule) : null, a.gradNormClip(),
                     a.scale(), a.b1(), a.b2(), a.eps(), a.epsRoot(), a.weightDecay(), a.amsgrad(), a.nesterov(),
-                    a.nonFinitePolicy().name());
+                    a.nonFinitePolicy().name(), a.parallelism(), a.parallelThreshold(), a.measuresStepDuration());
         }
     }
 

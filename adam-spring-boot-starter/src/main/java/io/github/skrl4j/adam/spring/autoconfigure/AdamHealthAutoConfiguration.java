@@ -34,7 +34,7 @@ public final class AdamHealthAutoConfiguration {
     OptimizersHealthIndicator optimizersHealthIndicator(OptimizerRegistry registry,
             StepOutcomes optimizerStepOutcomes, AdamProperties properties,
             ObjectProvider<ReplicaWorld> distributed) {
-        return new OptimizersHealthIndicator(registry, optimizerStepOutcomes, properties::healthPolicy,
+        return new OptimizersHealthIndicator(registry, optimizerStepOutcomes, new AdamPropertiesMapper(properties)::healthPolicy,
                 distributed.getIfAvailable());
     }
 }

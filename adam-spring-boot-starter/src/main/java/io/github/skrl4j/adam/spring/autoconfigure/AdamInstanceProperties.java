@@ -1,8 +1,5 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
-import io.github.skrl4j.adam.Adam;
-import io.github.skrl4j.adam.AdamSettings;
-import io.github.skrl4j.adam.LearningRateSchedule;
 import io.github.skrl4j.adam.NonFinitePolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -10,86 +7,114 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
- * The settings of one named optimizer, {@code skrl.optim.adam.instances.<name>.*}. Every key left
- * unset ({@code null}) falls back to the top-level {@code skrl.optim.adam.*} value; the ranges are
- * the top-level ones.
+ * The settings of one optimizer, as plain data. The same type binds the top level
+ * {@code skrl.optim.adam.*} (the defaults of every optimizer; {@link AdamProperties} adds what only
+ * the top level has) and each {@code skrl.optim.adam.instances.<name>.*} (that optimizer's
+ * overrides), as Resilience4j's instance properties do. A key left unset ({@code null}) falls back:
+ * an instance's to the top-level value, a top-level one to skrl's and Optax's default
+ * ({@code AdamSettings.DEFAULTS}), which the configuration metadata lists.
+ *
+ * <p>The auto-configuration checks these values ({@code AdamPropertiesValidator}) and maps them onto
+ * {@code Adam.Builder} in one written-out place ({@code AdamPropertiesMapper}).
  */
 public class AdamInstanceProperties {
 
-    /** Learning rate; falls back to skrl.optim.adam.lr. Must be finite and greater than 0. */
+    /**
+     * Learning rate the optimizer applies when scale is true (skrl's "lr"). Must be finite and greater
+     * than 0.
+     */
     @Positive
     @Finite
     private @Nullable Double lr;
 
     /**
-     * Maximum global gradient norm, 0 disables clipping; falls back to
-     * skrl.optim.adam.grad-norm-clip. Must be finite and at least 0.
+     * Maximum global L2 norm of the gradient (skrl's "grad_norm_clip"); a larger gradient is scaled
+     * down to it. 0 disables clipping. Must be finite and at least 0.
      */
     @PositiveOrZero
     @Finite
     private @Nullable Double gradNormClip;
 
-    /** Whether the optimizer applies its own learning rate; falls back to skrl.optim.adam.scale. */
+    /**
+     * Whether the optimizer applies its own learning rate (skrl's "scale"). When false every step is
+     * given its learning rate: step(grad, model, lr).
+     */
     private @Nullable Boolean scale;
 
-    /** First-moment decay rate; falls back to skrl.optim.adam.b1. In [0, 1). */
+    /** Exponential decay rate of the first moment (Optax's "b1"). In [0, 1). */
     @DecimalMin("0")
     @DecimalMax(value = "1", inclusive = false)
     private @Nullable Double b1;
 
-    /** Second-moment decay rate; falls back to skrl.optim.adam.b2. In [0, 1). */
+    /** Exponential decay rate of the second moment (Optax's "b2"). In [0, 1). */
     @DecimalMin("0")
     @DecimalMax(value = "1", inclusive = false)
     private @Nullable Double b2;
 
-    /** Added outside the square root; falls back to skrl.optim.adam.eps. Finite and at least 0. */
+    /**
+     * Added to the denominator outside the square root, for numerical stability (Optax's "eps").
+     * Must be finite and at least 0.
+     */
     @PositiveOrZero
     @Finite
     private @Nullable Double eps;
 
-    /** Added inside the square root; falls back to skrl.optim.adam.eps-root. Finite and at least 0. */
+    /**
+     * Added to the second moment inside the square root (Optax's "eps_root"). Must be finite and at
+     * least 0.
+     */
     @PositiveOrZero
     @Finite
     private @Nullable Double epsRoot;
 
-    /** Decoupled weight decay; falls back to skrl.optim.adam.weight-decay. Finite and at least 0. */
+    /**
+     * Decoupled weight decay, applied as in Optax's "adamw"; 0 disables it. Must be finite and at
+     * least 0.
+     */
     @PositiveOrZero
     @Finite
     private @Nullable Double weightDecay;
 
-    /** Whether to use AMSGrad; falls back to skrl.optim.adam.amsgrad. */
+    /** Whether to use AMSGrad: the running maximum of the second moment in the denominator. */
     private @Nullable Boolean amsgrad;
 
-    /** Whether to use Nesterov momentum; falls back to skrl.optim.adam.nesterov. */
+    /** Whether to use Nesterov momentum (NAdam). */
     private @Nullable Boolean nesterov;
 
-    /** "error" or "skip" for a non-finite gradient; falls back to skrl.optim.adam.non-finite. */
+    /**
+     * What a step does with a gradient holding NaN or an infinity: "error" refuses the step with an
+     * exception, "skip" skips it; either way nothing changes.
+     */
     private @Nullable NonFinitePolicy nonFinite;
 
-    /** A learning-rate schedule replacing the fixed lr (needs scale=true). */
-    @Valid
-    private final ScheduleProperties schedule = new ScheduleProperties();
-
-    /** Whether this optimizer's failing steps may turn the optimizers health DOWN; falls back to skrl.optim.adam.health.*. */
-    @Valid
-    private final Health health = new Health();
+    /**
+     * Threads sharing the work on a large tensor, the stepping thread included. At least 1. Default:
+     * the number of available processors.
+     */
+    @Positive
+    private @Nullable Integer parallelism;
 
     /**
-     * The top-level settings with every setting this instance sets, and its schedule.
-     *
-     * @throws IllegalArgumentException if the combination is invalid (a schedule with {@code scale = false})
+     * Elements from which a tensor's update is split across parallelism threads; smaller tensors are
+     * updated by the stepping thread alone. At least 1. Default 65536.
      */
-    AdamSettings applyTo(AdamSettings topLevel) {
-        AdamSettings settings = SettingsBinding.overlay(topLevel, this);
-        // a schedule's init-value defaults to this instance's lr, itself falling back to the top level
-        LearningRateSchedule learningRate = schedule.toSchedule(settings.lr());
-        if (learningRate == null) {
-            return settings;
-        }
-        return Adam.builder().settings(settings).lr(learningRate).build().settings();
-    }
+    @Positive
+    private @Nullable Integer parallelThreshold;
+
+    /**
+     * A learning-rate schedule replacing the fixed lr (needs scale=true). An instance without a
+     * schedule type takes the top-level schedule as a whole, unless its scale is false.
+     */
+    @Valid
+    @NestedConfigurationProperty
+    private final ScheduleProperties schedule = new ScheduleProperties();
+
+    /** Whether this optimizer's failing steps may turn the optimizers health DOWN. */
+    @Valid
+    private final Health health = new Health();
 
     public @Nullable Double getLr() {
         return lr;
@@ -171,14 +196,6 @@ public class AdamInstanceProperties {
         this.nesterov = nesterov;
     }
 
-    public ScheduleProperties getSchedule() {
-        return schedule;
-    }
-
-    public Health getHealth() {
-        return health;
-    }
-
     public @Nullable NonFinitePolicy getNonFinite() {
         return nonFinite;
     }
@@ -187,18 +204,46 @@ public class AdamInstanceProperties {
         this.nonFinite = nonFinite;
     }
 
-    /** The {@code skrl.optim.adam.instances.<name>.health.*} settings; unset keys fall back to the top level. */
+    public @Nullable Integer getParallelism() {
+        return parallelism;
+    }
+
+    public void setParallelism(@Nullable Integer parallelism) {
+        this.parallelism = parallelism;
+    }
+
+    public @Nullable Integer getParallelThreshold() {
+        return parallelThreshold;
+    }
+
+    public void setParallelThreshold(@Nullable Integer parallelThreshold) {
+        this.parallelThreshold = parallelThreshold;
+    }
+
+    public ScheduleProperties getSchedule() {
+        return schedule;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+
+    /**
+     * The {@code health.*} settings of the top level (the defaults of every instance) or of
+     * {@code instances.<name>.health.*}; unset keys fall back.
+     */
     public static class Health {
 
         /**
-         * Whether this optimizer may turn the optimizers health DOWN after failure-threshold skipped or
-         * rejected steps in a row; falls back to skrl.optim.adam.health.allow-health-indicator-to-fail.
+         * Whether an optimizer may turn the optimizers health contributor DOWN, after failure-threshold
+         * skipped or rejected steps in a row. When false (the default) failing steps are only reported
+         * in the health details.
          */
         private @Nullable Boolean allowHealthIndicatorToFail;
 
         /**
-         * Skipped or rejected steps in a row after which this optimizer, if allowed to fail, turns the
-         * optimizers health DOWN; falls back to skrl.optim.adam.health.failure-threshold. At least 1.
+         * Skipped or rejected steps in a row after which an optimizer allowed to fail turns the
+         * optimizers health DOWN (until its next applied step). At least 1.
          */
         @Positive
         private @Nullable Integer failureThreshold;

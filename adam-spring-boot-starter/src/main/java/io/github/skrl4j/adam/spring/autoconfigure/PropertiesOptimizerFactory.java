@@ -1,12 +1,12 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.Adam;
-import io.github.skrl4j.adam.AdamSettings;
 import io.github.skrl4j.adam.Model;
 import io.github.skrl4j.adam.CheckpointException;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.StepListener;
+import io.github.skrl4j.adam.spring.AdamCustomizer;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import java.nio.file.Path;
@@ -22,7 +22,8 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * The auto-configured {@link OptimizerFactory}: maps {@link AdamProperties} onto {@link Adam}
- * settings and registers every optimizer it creates in the {@link OptimizerRegistry}.
+ * settings (through {@link AdamPropertiesMapper}) and registers every optimizer it creates in the
+ * {@link OptimizerRegistry}.
  *
  * <p>All settings are built once, at construction, so that a combination Adam refuses (beyond what
  * the property constraints catch) stops the start rather than the first {@code create}.
@@ -51,31 +52,46 @@ public final class PropertiesOptimizerFactory implements OptimizerFactory {
      */
     public PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry,
             List<StepListener> listeners) {
-        this(properties, registry, listeners, ResumeObserver.NONE);
+        this(properties, registry, listeners, List.of());
     }
 
-    /** As the public constructor, with every {@code resume} run through {@code resumeObserver}. */
+    /**
+     * @param properties  the bound and validated properties
+     * @param registry    where created optimizers are registered
+     * @param listeners   listeners every created optimizer starts with
+     * @param customizers applied in this order to every optimizer's settings, after the properties and
+     *                    listeners
+     * @throws IllegalStateException naming the property prefix, if Adam refuses a combination of settings
+     */
+    public PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry,
+            List<StepListener> listeners, List<AdamCustomizer> customizers) {
+        this(properties, registry, listeners, customizers, ResumeObserver.NONE);
+    }
+
+    /** As the public constructors, with every {@code resume} run through {@code resumeObserver}. */
     PropertiesOptimizerFactory(AdamProperties properties, OptimizerRegistry registry, List<StepListener> listeners,
-            ResumeObserver resumeObserver) {
+            List<AdamCustomizer> customizers, ResumeObserver resumeObserver) {
         this.resumeObserver = Objects.requireNonNull(resumeObserver, "resumeObserver");
         this.registry = Objects.requireNonNull(registry, "registry");
-        boolean timed = properties.measuresStepDuration();
-        this.defaults = build(AdamProperties.PREFIX, Adam.DEFAULT_NAME, properties::settings, timed, listeners);
+        AdamPropertiesMapper mapper = new AdamPropertiesMapper(properties);
+        List<AdamCustomizer> ordered = List.copyOf(customizers);
+        this.defaults = build(AdamProperties.PREFIX, Adam.DEFAULT_NAME, mapper::topLevel, listeners, ordered);
         Map<String, Adam> configs = new LinkedHashMap<>();
-        properties.getInstances().forEach((name, instance) -> configs.put(name,
-                build(AdamProperties.PREFIX + ".instances." + name, name,
-                        () -> instance.applyTo(properties.settings()), timed, listeners)));
+        properties.getInstances().keySet().forEach(name -> configs.put(name, build(AdamProperties.PREFIX
+                + ".instances." + name, name, () -> mapper.instance(name), listeners, ordered)));
         this.instances = Collections.unmodifiableMap(configs);
     }
 
-    private static Adam build(String prefix, String name, Supplier<AdamSettings> settings, boolean timed,
-                              List<StepListener> listeners) {
+    private static Adam build(String prefix, String name, Supplier<Adam.Builder> settings,
+            List<StepListener> listeners, List<AdamCustomizer> customizers) {
         try {
-            Adam.Builder builder = Adam.builder().name(name).settings(settings.get()).measureStepDuration(timed);
+            Adam.Builder builder = settings.get();
             listeners.forEach(builder::listener);
+            customizers.forEach(customizer -> customizer.customize(name, builder));
             return builder.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("Invalid optimizer settings under '" + prefix + "': " + e.getMessage(), e);
+            throw new IllegalStateException("Invalid optimizer settings under '" + prefix + "'"
+                    + (customizers.isEmpty() ? "" : " (after the AdamCustomizer beans)") + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,21 +1,16 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
-import io.github.skrl4j.adam.LearningRateSchedule;
-import io.github.skrl4j.adam.schedule.Schedules;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A learning-rate schedule, {@code skrl.optim.adam.schedule.*} or
- * {@code skrl.optim.adam.instances.<name>.schedule.*}, mapped onto Optax's schedules in
- * {@link Schedules}. Unset {@code type}: the fixed {@code lr}. An instance without a schedule type
- * takes the top-level schedule as a whole (its keys are not mixed with the top-level ones).
+ * A learning-rate schedule, as plain data: {@code skrl.optim.adam.schedule.*} (the default of every
+ * optimizer) or {@code skrl.optim.adam.instances.<name>.schedule.*}, mapped onto Optax's schedules in
+ * {@code io.github.skrl4j.adam.schedule.Schedules} by {@code AdamPropertiesMapper}. Unset
+ * {@code type}: no schedule at this level. An instance without a schedule type takes the top-level
+ * schedule as a whole (its keys are not mixed with the top-level ones), unless the instance's
+ * {@code scale} is false; with neither, the optimizer uses its fixed {@code lr}.
  */
 public class ScheduleProperties {
 
@@ -101,88 +96,6 @@ public class ScheduleProperties {
     /** warmup-cosine-decay: steps of linear warm-up from init-value to peak-value. */
     @PositiveOrZero
     private @Nullable Long warmupSteps;
-
-    /**
-     * Settings the type needs but that are unset or inconsistent, as property key (relative to this
-     * schedule) to reason; empty when the schedule can be built.
-     */
-    Map<String, String> problems() {
-        Map<String, String> problems = new LinkedHashMap<>();
-        if (type == null) {
-            return problems;
-        }
-        String must = "must be set for schedule type " + typeName(type);
-        List<String> required = new ArrayList<>();
-        switch (type) {
-            case CONSTANT -> { }
-            case LINEAR -> required.addAll(List.of("end-value", "transition-steps"));
-            case EXPONENTIAL_DECAY -> required.addAll(List.of("transition-steps", "decay-rate"));
-            case COSINE_DECAY -> required.add("decay-steps");
-            case WARMUP_COSINE_DECAY -> required.addAll(List.of("peak-value", "warmup-steps", "decay-steps"));
-        }
-        for (String key : required) {
-            if (value(key) == null) {
-                problems.put(key, must);
-            }
-        }
-        if (type == Type.WARMUP_COSINE_DECAY && warmupSteps != null && decaySteps != null
-                && decaySteps <= warmupSteps) {
-            problems.put("decay-steps", "must be greater than warmup-steps (" + warmupSteps
-                    + "): it is the whole schedule's length, warm-up included");
-        }
-        return problems;
-    }
-
-    private @Nullable Object value(String key) {
-        return switch (key) {
-            case "end-value" -> endValue;
-            case "transition-steps" -> transitionSteps;
-            case "decay-rate" -> decayRate;
-            case "decay-steps" -> decaySteps;
-            case "peak-value" -> peakValue;
-            case "warmup-steps" -> warmupSteps;
-            default -> throw new IllegalArgumentException(key);
-        };
-    }
-
-    static String typeName(Type type) {
-        return type.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    /**
-     * The schedule, or {@code null} when no type is set.
-     *
-     * @param lr the optimizer's lr, the default of init-value
-     * @throws IllegalStateException if a value the type needs is unset (validation reports it first)
-     */
-    @Nullable LearningRateSchedule toSchedule(double lr) {
-        if (type == null) {
-            return null;
-        }
-        Map<String, String> problems = problems();
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("schedule " + problems);
-        }
-        double init = initValue != null ? initValue : lr;
-        long begin = transitionBegin != null ? transitionBegin : 0;
-        double exp = exponent != null ? exponent : 1;
-        return switch (type) {
-            case CONSTANT -> Schedules.constant(init);
-            case LINEAR -> Schedules.linear(init, required(endValue), required(transitionSteps), begin);
-            case EXPONENTIAL_DECAY -> Schedules.exponentialDecay(init, required(transitionSteps), required(decayRate),
-                    begin, staircase != null && staircase, endValue);
-            case COSINE_DECAY -> Schedules.cosineDecay(init, required(decaySteps), alpha != null ? alpha : 0, exp);
-            case WARMUP_COSINE_DECAY -> Schedules.warmupCosineDecay(init, required(peakValue), required(warmupSteps),
-                    required(decaySteps), endValue != null ? endValue : 0, exp);
-        };
-    }
-
-    private static <T> T required(@Nullable T value) {
-        if (value == null) {
-            throw new IllegalStateException("checked by problems()");
-        }
-        return value;
-    }
 
     public @Nullable Type getType() {
         return type;

@@ -50,8 +50,12 @@ class AdamPropertiesValidationTest {
     @CsvSource(delimiter = '|', textBlock = """
             skrl.optim.adam.health.failure-threshold                  | 0  | must be greater than 0
             skrl.optim.adam.instances.value.health.failure-threshold  | -3 | must be greater than 0
+            skrl.optim.adam.parallelism                               | 0  | must be greater than 0
+            skrl.optim.adam.parallel-threshold                        | -1 | must be greater than 0
+            skrl.optim.adam.instances.policy.parallelism              | -2 | must be greater than 0
+            skrl.optim.adam.instances.policy.parallel-threshold       | 0  | must be greater than 0
             """)
-    void aHealthThresholdBelowOneStopsTheStartNamingTheProperty(String property, String value, String rule) {
+    void anIntegerBelowOneStopsTheStartNamingTheProperty(String property, String value, String rule) {
         runner.withPropertyValues(property + "=" + value).run(context -> {
             assertThat(context).hasFailed();
             String report = FailureReports.of(context.getStartupFailure());

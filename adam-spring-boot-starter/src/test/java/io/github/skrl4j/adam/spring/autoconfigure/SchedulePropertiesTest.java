@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** {@code instances.<name>.schedule.*} mapped onto Optax's schedules, and refused when incomplete. */
+/** {@code schedule.*} (top level and per instance) mapped onto Optax's schedules, and refused when incomplete. */
 class SchedulePropertiesTest {
 
     private static final String P = "skrl.optim.adam.instances.policy.";
@@ -118,6 +118,35 @@ class SchedulePropertiesTest {
                     .contains("Property: " + P + "schedule.type").contains("Value: \"constant\"")
                     .contains("Reason: needs scale=true");
         });
+    }
+
+    @Test
+    void theTopLevelScheduleIsTheDefaultOfTheTopLevelAndOfEveryInstanceWithoutItsOwn() {
+        runner.withPropertyValues("skrl.optim.adam.schedule.type=cosine-decay", "skrl.optim.adam.schedule.decay-steps=50",
+                P + "lr=0.004", "skrl.optim.adam.instances.own.schedule.type=constant",
+                "skrl.optim.adam.instances.driven.scale=false").run(context -> {
+                    OptimizerFactory factory = context.getBean(OptimizerFactory.class);
+                    assertThat(factory.create(model()).config().learningRateSchedule())
+                            .isEqualTo(Schedules.cosineDecay(0.01, 50, 0, 1));
+                    assertThat(factory.config("policy").learningRateSchedule())
+                            .isEqualTo(Schedules.cosineDecay(0.004, 50, 0, 1));
+                    assertThat(factory.config("own").learningRateSchedule()).isEqualTo(Schedules.constant(0.01));
+                    assertThat(factory.config("driven").hasSchedule()).isFalse();
+                });
+    }
+
+    @Test
+    void anIncompleteTopLevelScheduleStopsTheStartNamingTheKey() {
+        runner.withPropertyValues("skrl.optim.adam.schedule.type=linear", "skrl.optim.adam.schedule.end-value=0")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(FailureReports.of(context.getStartupFailure()))
+                            .contains("Property: skrl.optim.adam.schedule.transition-steps")
+                            .contains("Reason: must be set for schedule type linear");
+                });
+        runner.withPropertyValues("skrl.optim.adam.scale=false", "skrl.optim.adam.schedule.type=constant")
+                .run(context -> assertThat(FailureReports.of(context.getStartupFailure()))
+                        .contains("Property: skrl.optim.adam.schedule.type").contains("Reason: needs scale=true"));
     }
 
     @Test
