@@ -6,6 +6,8 @@
 #    CHANGELOG.md, the BOM jar's README) is the project's version: a <version> right after the
 #    <artifactId> of a skrl4j artifact, a Gradle coordinate io.github.skrl4j:<artifact>:<version>, and a
 #    file name <artifact>-<version>.jar/.pom of a skrl4j artifact or module.
+#    The Spring Boot and Kotlin versions the docs name ("Spring Boot 4.0.7", "Kotlin 2.2.21") are those
+#    of pom.xml (spring-boot.version, kotlin.version) or adam-kotlin/pom.xml (kotlin-stdlib.version).
 # 2. No doc claims the artifacts are published to Maven Central (they are built for it; see
 #    docs/release.md) while the version is a SNAPSHOT.
 # 3. The BOM jar's README (skrl4j-bom/src/main/jar/README.md) lists, as "- `artifact`" lines, exactly
@@ -29,6 +31,12 @@ managed=$(sed -n '/<dependencyManagement>/,/<\/dependencyManagement>/s:.*<artifa
 modules=$(sed -n 's:^ *<module>\(.*\)</module>$:\1:p' pom.xml)
 names=$(printf '%s\n' $managed skrl4j-parent skrl4j-bom $modules | sort -u)
 names_regex=$(paste -sd '|' <<<"$names")
+
+boot_version=$(sed -n 's:^ *<spring-boot.version>\(.*\)</spring-boot.version>$:\1:p' pom.xml)
+kotlin_version=$(sed -n 's:^ *<kotlin.version>\(.*\)</kotlin.version>$:\1:p' pom.xml)
+kotlin_oldest=$(sed -n 's:^ *<kotlin-stdlib.version>\(.*\)</kotlin-stdlib.version>$:\1:p' adam-kotlin/pom.xml)
+[[ -n "$boot_version" && -n "$kotlin_version" && -n "$kotlin_oldest" ]] \
+  || problem "spring-boot.version or kotlin.version (pom.xml) or kotlin-stdlib.version (adam-kotlin/pom.xml) not found"
 
 docs=$(ls README.md CHANGELOG.md */README.md docs/*.md skrl4j-bom/src/main/jar/README.md 2>/dev/null | sort -u)
 
@@ -57,6 +65,17 @@ for doc in $docs; do
     found=$(sed -E "s/^($names_regex)-//; s/(-sources|-javadoc|-tests)?\.(jar|pom)$//" <<<"$file")
     [[ "$found" == "$version" ]] || problem "$doc:$line_no: $file, the POMs say $version"
   done < <(grep -noE "\b($names_regex)-[0-9][0-9A-Za-z.-]*\.(jar|pom)\b" "$doc" || true)
+
+  # the Spring Boot and Kotlin versions the docs name: those the POMs build with (Kotlin: the project's,
+  # or adam-kotlin's oldest supported stdlib); "4.0.x" and the like name a line, not a version
+  while IFS=: read -r line_no mention; do
+    found=$(grep -oE '[0-9]+\.[0-9]+\.[0-9]+$' <<<"$mention")
+    case "$mention" in
+      Spring*|spring*) allowed=" $boot_version " ;;
+      *) allowed=" $kotlin_version $kotlin_oldest " ;;
+    esac
+    [[ "$allowed" == *" $found "* ]] || problem "$doc:$line_no: $mention, the POMs say${allowed% }"
+  done < <(grep -noE '(Spring Boot|spring-boot-starter-parent|Kotlin|kotlin-stdlib)`? `?[0-9]+\.[0-9]+\.[0-9]+' "$doc" || true)
 
   # a claim of publication while the version is a snapshot
   if [[ "$version" == *-SNAPSHOT ]]; then
