@@ -35,7 +35,12 @@ signed=true
 if [[ "${1:-}" == "--unsigned" ]] || ! command -v gpg >/dev/null 2>&1; then signed=false; fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# the gpg-agent that signing starts for the throwaway keyring ends with it
+cleanup() {
+  if [[ -d "$work/gnupg" ]]; then GNUPGHOME="$work/gnupg" gpgconf --kill gpg-agent 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 tree="$work/tree"
 mkdir -p "$tree"
 (cd "$root" && git ls-files -z --cached --others --exclude-standard | tar --null -T - --ignore-failed-read -cf - 2>/dev/null) \
