@@ -22,8 +22,11 @@
 # What it cannot check: the Portal's own validation after an upload (namespace io.github.skrl4j
 # verified for the account, the public key on a key server), which only a real deployment reaches.
 #
-#   release/central-bundle-check.sh             signed with a throwaway key when gpg exists
-#   release/central-bundle-check.sh --unsigned  -Dgpg.skip; the signature checks are left out
+#   release/central-bundle-check.sh                   signed with a throwaway key when gpg exists
+#   release/central-bundle-check.sh --unsigned        -Dgpg.skip; the signature checks are left out
+#   release/central-bundle-check.sh --bundle FILE     no build: checks FILE (a .asc must be there for
+#                                                     every file, but cannot be verified without its key)
+#   SKRL4J_BUNDLE_OUT=FILE release/central-bundle-check.sh   keeps a copy of the bundle it built
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 fail() { echo "central-bundle-check: FAILED: $*" >&2; exit 1; }
@@ -31,8 +34,19 @@ started=$SECONDS
 snapshot=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/skrl4j-bom/pom.xml" | head -1)
 [[ "$snapshot" == *-SNAPSHOT ]] || fail "the project's version $snapshot is not a snapshot: release it with the release profile itself"
 release=${snapshot%-SNAPSHOT}
-signed=true
-if [[ "${1:-}" == "--unsigned" ]] || ! command -v gpg >/dev/null 2>&1; then signed=false; fi
+# signatures: verify (made here with the throwaway key), present (--bundle: only their presence), none
+signatures=verify
+bundle=""
+while (($# > 0)); do
+  case "$1" in
+    --unsigned) signatures=none ;;
+    --bundle) bundle=$(readlink -f "${2:?--bundle needs a file}"); shift
+      [[ "$signatures" == none ]] || signatures=present ;;
+    *) fail "unknown argument $1" ;;
+  esac
+  shift
+done
+if [[ -z "$bundle" && "$signatures" == verify ]] && ! command -v gpg >/dev/null 2>&1; then signatures=none; fi
 
 work=$(mktemp -d)
 # the gpg-agent that signing starts for the throwaway keyring ends with it
@@ -41,27 +55,31 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-tree="$work/tree"
-mkdir -p "$tree"
-(cd "$root" && git ls-files -z --cached --others --exclude-standard | tar --null -T - --ignore-failed-read -cf - 2>/dev/null) \
-  | tar -xf - -C "$tree"
-poms=$(cd "$tree" && find . -name pom.xml -not -path './release/*' | sort)
-for pom in $poms; do sed -i "s:<version>$snapshot</version>:<version>$release</version>:g" "$tree/$pom"; done
-if (cd "$tree" && grep -l -- "$snapshot" $poms); then fail "the POMs above still name $snapshot"; fi
+if [[ -z "$bundle" ]]; then
+  tree="$work/tree"
+  mkdir -p "$tree"
+  (cd "$root" && git ls-files -z --cached --others --exclude-standard | tar --null -T - --ignore-failed-read -cf - 2>/dev/null) \
+    | tar -xf - -C "$tree"
+  poms=$(cd "$tree" && find . -name pom.xml -not -path './release/*' | sort)
+  for pom in $poms; do sed -i "s:<version>$snapshot</version>:<version>$release</version>:g" "$tree/$pom"; done
+  if (cd "$tree" && grep -l -- "$snapshot" $poms); then fail "the POMs above still name $snapshot"; fi
 
-maven_args=(-B -q -Prelease -DskipUpload -DskipTests -Dmaven.install.skip=true)
-if $signed; then
-  export GNUPGHOME="$work/gnupg"
-  mkdir -m 700 "$GNUPGHOME"
-  gpg --batch --quiet --passphrase '' --quick-generate-key 'skrl4j bundle check <bundle-check@invalid>' ed25519 sign 1d
-else
-  maven_args+=(-Dgpg.skip)
-  echo "central-bundle-check: UNSIGNED run (--unsigned or no gpg): the bundle has no .asc files, which the Portal refuses"
+  maven_args=(-B -q -Prelease -DskipUpload -DskipTests -Dmaven.install.skip=true)
+  if [[ "$signatures" == verify ]]; then
+    export GNUPGHOME="$work/gnupg"
+    mkdir -m 700 "$GNUPGHOME"
+    gpg --batch --quiet --passphrase '' --quick-generate-key 'skrl4j bundle check <bundle-check@invalid>' ed25519 sign 1d
+  else
+    maven_args+=(-Dgpg.skip)
+    echo "central-bundle-check: UNSIGNED run (--unsigned or no gpg): the bundle has no .asc files, which the Portal refuses"
+  fi
+  (cd "$tree" && ./mvnw "${maven_args[@]}" deploy) || fail "the release build failed"
+
+  bundle="$tree/target/central-publishing/central-bundle.zip"
+  [[ -s "$bundle" ]] || fail "no bundle at target/central-publishing/central-bundle.zip"
+  [[ -z "${SKRL4J_BUNDLE_OUT:-}" ]] || cp "$bundle" "$SKRL4J_BUNDLE_OUT"
 fi
-(cd "$tree" && ./mvnw "${maven_args[@]}" deploy) || fail "the release build failed"
-
-bundle="$tree/target/central-publishing/central-bundle.zip"
-[[ -s "$bundle" ]] || fail "no bundle at target/central-publishing/central-bundle.zip"
+[[ -s "$bundle" ]] || fail "no bundle $bundle"
 unzip -q "$bundle" -d "$work/bundle"
 group_dir="$work/bundle/io/github/skrl4j"
 
@@ -101,11 +119,17 @@ for artifact in $expected; do
     files=$((files + 1))
     [[ "$(cat "$file.md5" 2>/dev/null)" == "$(md5sum <"$file" | cut -d' ' -f1)" ]] || fail "$(basename "$file"): .md5 missing or wrong"
     [[ "$(cat "$file.sha1" 2>/dev/null)" == "$(sha1sum <"$file" | cut -d' ' -f1)" ]] || fail "$(basename "$file"): .sha1 missing or wrong"
-    if $signed; then
+    if [[ "$signatures" != none ]]; then
       [[ -s "$file.asc" ]] || fail "$(basename "$file"): no .asc signature"
+    fi
+    if [[ "$signatures" == verify ]]; then
       gpg --batch --quiet --verify "$file.asc" "$file" 2>/dev/null || fail "$(basename "$file").asc does not verify"
     fi
   done
 done
-signatures=$($signed && echo "checksums and signatures" || echo "checksums (UNSIGNED)")
-echo "central-bundle-check: $(basename "$bundle") of $release holds $(wc -w <<<"$expected") components, $files files with their $signatures, POMs complete; passed in $((SECONDS - started)) s"
+case "$signatures" in
+  verify) checked="checksums and verified signatures" ;;
+  present) checked="checksums and signatures (present; not verified without their key)" ;;
+  none) checked="checksums (UNSIGNED)" ;;
+esac
+echo "central-bundle-check: $(basename "$bundle") of $release holds $(wc -w <<<"$expected") components, $files files with their $checked, POMs complete; passed in $((SECONDS - started)) s"
