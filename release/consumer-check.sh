@@ -89,8 +89,10 @@ build_consumer() {
   cp "$root/mvnw" "$work/$folder/"
   cp "$root/.mvn/wrapper/maven-wrapper.properties" "$work/$folder/.mvn/wrapper/"
   rm -rf "$repo/io/github/skrl4j"
+  # kotlin.compiler.daemon=false: Kotlin compiles inside Maven, so no compile daemon outlives the
+  # temporary folder (kotlin-maven-plugin starts one by default)
   (cd "$work/$folder" && ./mvnw -B -q -Dmaven.repo.local="$repo" -Dskrl4j.version="$version" \
-    -Dskrl4j.staging="file://$staging" "$@" package) || fail "$folder did not build ($*)"
+    -Dskrl4j.staging="file://$staging" -Dkotlin.compiler.daemon=false "$@" package) || fail "$folder did not build ($*)"
   local resolved
   resolved=$(find "$repo/io/github/skrl4j" -name '_remote.repositories' -exec cat {} + | grep -v '^#' || true)
   [[ -n "$resolved" ]] || fail "$folder resolved no skrl4j artifact"
