@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proof as a consumer. Deploys the published modules (the parent POM, adam-core, the starter,
+# Proof as a consumer. Deploys the published modules (the parent POM, adam-core, adam-distributed, the starter,
 # adam-kotlin, adam-hazelcast, the BOM) to a file repository in target/staging, checks each published module's files there (jar, sources,
 # javadoc, POM; the module name the JVM derives), then builds and runs, in a temporary folder with an
 # EMPTY local Maven repository, the Spring Boot application in release/consumer: it names only
@@ -28,7 +28,7 @@ fi
 
 # what a repository manager and an IDE look for, for each published module
 java_home_bin=$(dirname "$(readlink -f "$(command -v java)")")
-for module in adam-core adam-spring-boot-starter adam-kotlin adam-hazelcast skrl4j-bom; do
+for module in adam-core adam-distributed adam-spring-boot-starter adam-kotlin adam-hazelcast skrl4j-bom; do
   dir="$staging/io/github/skrl4j/$module/$version"
   [[ -d "$dir" ]] || fail "$module $version was not deployed to $staging"
   base=$(ls "$dir"/"$module"-*.pom | sort | tail -1)
@@ -49,6 +49,7 @@ for module in adam-core adam-spring-boot-starter adam-kotlin adam-hazelcast skrl
     # the name the JVM gives the jar on the module path (from Automatic-Module-Name)
     case "$module" in
       adam-core) expected=io.github.skrl4j.adam ;;
+      adam-distributed) expected=io.github.skrl4j.adam.distributed ;;
       adam-spring-boot-starter) expected=io.github.skrl4j.adam.spring ;;
       adam-hazelcast) expected=io.github.skrl4j.adam.hazelcast ;;
       adam-kotlin) expected=io.github.skrl4j.adam.kotlin
@@ -64,7 +65,7 @@ for element in '<licenses>' '<scm' '<url>https://github.com/skrl4j/skrl4j</url>'
   grep -q "$element" "$parent" || fail "the parent POM lacks $element"
   grep -q "$element" "$staging"/io/github/skrl4j/skrl4j-bom/"$version"/*.pom || fail "the BOM lacks $element"
 done
-echo "consumer-check: target/staging holds jar, sources, javadoc and POM of adam-core, the starter, adam-kotlin, adam-hazelcast and the BOM"
+echo "consumer-check: target/staging holds jar, sources, javadoc and POM of adam-core, adam-distributed, the starter, adam-kotlin, adam-hazelcast and the BOM"
 
 # the consumer, in a temporary folder, with its own Maven wrapper and local repository
 work=$(mktemp -d)

@@ -2,10 +2,10 @@ package io.github.skrl4j.adam.hazelcast;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
-import io.github.skrl4j.adam.distributed.ChunkedCollective;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
-import io.github.skrl4j.adam.distributed.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -38,7 +38,7 @@ public final class HazelcastCollectives {
      *                               time
      * @throws IllegalStateException if the cluster has more members than the world
      */
-    public static ChunkedCollective join(HazelcastInstance instance, HazelcastCollectiveOptions options) {
+    public static Collective join(HazelcastInstance instance, HazelcastCollectiveOptions options) {
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(options, "options");
         long deadline = System.nanoTime() + options.joinTimeout().toNanos();
@@ -48,7 +48,7 @@ public final class HazelcastCollectives {
                 .collect(Collectors.joining(","));
         String worldId = base + "|" + handshake(instance, options, members, rank, base, deadline);
         HazelcastTransport transport = new HazelcastTransport(instance, worldId, members, rank, options.executor());
-        return ChunkedCollective.over(transport, options.chunkSize(), options.timeout());
+        return TransportCollectives.over(transport, options.chunkSize(), options.timeout());
     }
 
     private static List<Member> awaitMembers(HazelcastInstance instance, int worldSize, long deadline) {

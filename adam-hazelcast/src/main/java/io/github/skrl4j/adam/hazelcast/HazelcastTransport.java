@@ -7,8 +7,8 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.LifecycleEvent;
 import io.github.skrl4j.adam.distributed.CollectiveException;
-import io.github.skrl4j.adam.distributed.Mailbox;
-import io.github.skrl4j.adam.distributed.Transport;
+import io.github.skrl4j.adam.distributed.spi.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.Transport;
 import java.util.List;
 import java.util.UUID;
 

@@ -1,7 +1,7 @@
 package io.github.skrl4j.adam.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.github.skrl4j.adam.distributed.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.Mailbox;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

@@ -1,5 +1,9 @@
 package io.github.skrl4j.adam.distributed;
 
+import io.github.skrl4j.adam.distributed.internal.ChunkedCollective;
+import io.github.skrl4j.adam.distributed.spi.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.Transport;
+import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,7 +12,7 @@ import java.util.List;
 /**
  * A world of N ranks inside one JVM, one {@link Collective} per rank, each to be driven by its own
  * thread: for tests of distributed training loops, and as the reference the cluster transports are
- * held to (it runs the same {@link ChunkedCollective}). Messages are copied as a network would copy
+ * held to (it runs the same engine, {@link TransportCollectives#over}). Messages are copied as a network would copy
  * them; closing a rank's collective makes the others' operations that need it fail with
  * {@link CollectiveException.Reason#MEMBER_LEFT}.
  */
@@ -19,7 +23,7 @@ public final class LocalCollectives {
 
     /** {@code worldSize} collectives, index = rank, with the default chunk size and timeout. */
     public static List<Collective> create(int worldSize) {
-        return create(worldSize, ChunkedCollective.DEFAULT_CHUNK_SIZE, ChunkedCollective.DEFAULT_TIMEOUT);
+        return create(worldSize, TransportCollectives.DEFAULT_CHUNK_SIZE, TransportCollectives.DEFAULT_TIMEOUT);
     }
 
     /**

@@ -1,8 +1,14 @@
-package io.github.skrl4j.adam.distributed;
+package io.github.skrl4j.adam.distributed.internal;
 
 import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.distributed.Checksums;
+import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.CollectiveException;
+import io.github.skrl4j.adam.distributed.DivergenceCheck;
+import io.github.skrl4j.adam.distributed.spi.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.Transport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -23,13 +29,11 @@ import org.jspecify.annotations.Nullable;
  * caller's tensors are written only after the last chunk has arrived, so a failed operation changed
  * nothing. The first failure breaks the collective: later calls fail with
  * {@link CollectiveException.Reason#BROKEN}.
+ *
+ * <p>Not API: transports reach it through
+ * {@link io.github.skrl4j.adam.distributed.spi.TransportCollectives#over}.
  */
 public final class ChunkedCollective implements Collective {
-
-    /** Values per chunk unless told otherwise: 262,144 floats, 1 MiB on the wire. */
-    public static final int DEFAULT_CHUNK_SIZE = 1 << 18;
-    /** How long an operation waits for the other ranks unless told otherwise. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
 
@@ -74,11 +78,6 @@ public final class ChunkedCollective implements Collective {
      */
     public static ChunkedCollective over(Transport transport, int chunkSize, Duration timeout) {
         return new ChunkedCollective(transport, chunkSize, timeout);
-    }
-
-    /** A collective over {@code transport} with {@link #DEFAULT_CHUNK_SIZE} and {@link #DEFAULT_TIMEOUT}. */
-    public static ChunkedCollective over(Transport transport) {
-        return new ChunkedCollective(transport, DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT);
     }
 
     @Override

@@ -1,5 +1,7 @@
-package io.github.skrl4j.adam.distributed;
+package io.github.skrl4j.adam.distributed.spi;
 
+import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.CollectiveException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;

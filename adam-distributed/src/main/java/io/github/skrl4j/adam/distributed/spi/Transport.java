@@ -1,12 +1,14 @@
-package io.github.skrl4j.adam.distributed;
+package io.github.skrl4j.adam.distributed.spi;
+
+import io.github.skrl4j.adam.distributed.CollectiveException;
 
 /**
- * Point-to-point messages between the ranks of a fixed world: what {@link ChunkedCollective} needs
+ * Point-to-point messages between the ranks of a fixed world: what the collective engine ({@link TransportCollectives#over}) needs
  * from a cluster. A message is addressed by the sending rank, the collective operation's sequence
  * number and a slot within the operation (e.g. a chunk), so that messages of an operation a faster
  * rank has already started wait until this rank gets there.
  *
- * <p>Implementations: {@link LocalCollectives} (threads of one JVM) and the {@code adam-hazelcast}
+ * <p>Implementations: {@link io.github.skrl4j.adam.distributed.LocalCollectives} (threads of one JVM) and the {@code adam-hazelcast}
  * module. One thread at a time sends and receives; delivery is asynchronous.
  */
 public interface Transport extends AutoCloseable {
