@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.spi.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.MessageKind;
 import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
 import java.util.List;
 import java.util.Objects;
@@ -76,15 +77,20 @@ public final class HazelcastCollectives {
         if (rank == 0) {
             UUID id = UUID.randomUUID();
             for (int r = 1; r < members.size(); r++) {
-                instance.getExecutorService(options.executor()).executeOnMember(CollectiveMessage.longs(lobby, 0, 0,
-                        0, new long[] {id.getMostSignificantBits(), id.getLeastSignificantBits()}), members.get(r));
+                instance.getExecutorService(options.executor()).executeOnMember(CollectiveMessage.longs(lobby, 0,
+                        MessageKind.HANDSHAKE, 0, new long[] {id.getMostSignificantBits(), id.getLeastSignificantBits()}),
+                        members.get(r));
             }
             return id.toString();
         }
         Mailboxes mailboxes = Mailboxes.of(instance);
         Mailbox mailbox = mailboxes.open(lobby);
         try {
-            long[] id = mailbox.takeLongs(rank, 0, 0, 0, deadline);
+            long[] id = mailbox.takeLongs(rank, 0, MessageKind.HANDSHAKE, 0, deadline);
+            if (id.length != 2) {
+                throw new CollectiveException(CollectiveException.Reason.MISMATCH, "rank " + rank + " received a"
+                        + " world id of " + id.length + " longs from rank 0 where 2 make one");
+            }
             return new UUID(id[0], id[1]).toString();
         } finally {
             mailboxes.forget(lobby);

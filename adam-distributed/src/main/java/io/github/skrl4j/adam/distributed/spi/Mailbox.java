@@ -1,7 +1,7 @@
 package io.github.skrl4j.adam.distributed.spi;
 
-import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
+import io.github.skrl4j.adam.distributed.CollectiveException.Reason;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -9,107 +9,171 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The receiving end of a {@link Transport}: messages that arrived for this rank, keyed by sender,
- * sequence and slot, until the collective takes them. A building block for transports; a failure
- * recorded here ({@link #fail}) wakes every waiting receiver and is final.
+ * The receiving end of a {@link Transport}: messages that arrived for one rank, kept by address
+ * (sender, sequence, {@link MessageKind kind}, chunk) until the collective takes them, in whatever
+ * order they arrived. A building block for transports. It refuses what a genuine peer never sends
+ * twice: a second message for an address already waiting, and a message of an operation older than
+ * the newest one taken from. A failure recorded here ({@link #fail}, or an
+ * {@link MessageKind#ABORT} notice) wakes every waiting receiver and is final. Thread-safe.
  */
 public final class Mailbox {
 
-    private record Key(int fromRank, long sequence, int slot) {
+    private record Address(int fromRank, long sequence, MessageKind kind, int chunk) {
     }
 
-    /**
-     * The slot of the message a rank sends to every other rank when it leaves the world
-     * ({@link Collective#close()}), with the sequence of the last operation it took part in: from then
-     * on, waiting for a message of that rank for a later operation fails with
-     * {@link CollectiveException.Reason#MEMBER_LEFT}.
-     */
-    public static final int LEAVE_SLOT = -1;
-
-    private final Map<Key, Object> messages = new HashMap<>();
+    private final Map<Address, float[]> floats = new HashMap<>();
+    private final Map<Address, long[]> longs = new HashMap<>();
     private final Map<Integer, Long> departed = new HashMap<>();
+    private long newestTaken = Long.MIN_VALUE;
     private @Nullable CollectiveException failure;
 
     /**
-     * Files a message ({@code float[]} or {@code long[]}); a duplicate replaces the earlier one. A
-     * message for {@link #LEAVE_SLOT} records instead that its sender left after operation
-     * {@code sequence}.
+     * Files floats that arrived from {@code fromRank}. The mailbox keeps {@code values} (no copy).
+     *
+     * @return false if refused: the world has failed, a message for this address is waiting already,
+     *         or its operation is older than the newest one taken from (a duplicate or a forgery)
+     * @throws IllegalArgumentException if {@code kind} carries longs
      */
-    public void deliver(int fromRank, long sequence, int slot, Object payload) {
-        Objects.requireNonNull(payload, "payload");
-        synchronized (this) {
-            if (failure != null) {
-                return; // the world is broken; nobody will take it
-            }
-            if (slot == LEAVE_SLOT) {
-                departed.put(fromRank, sequence);
-            } else {
-                messages.put(new Key(fromRank, sequence, slot), payload);
-            }
-            notifyAll();
-        }
+    public boolean deliverFloats(int fromRank, MessageKind kind, long sequence, int chunk, float[] values) {
+        Objects.requireNonNull(values, "values");
+        requirePayload(kind, true);
+        return file(floats, new Address(fromRank, sequence, kind, chunk), values);
     }
 
     /**
-     * Takes the message from {@code fromRank} for ({@code sequence}, {@code slot}), waiting for it
-     * until {@code deadlineNanos}.
+     * Files longs that arrived from {@code fromRank} ({@code chunk} 0). A {@link MessageKind#LEAVE}
+     * records instead that the sender left after operation {@code sequence}; an
+     * {@link MessageKind#ABORT} fails the mailbox with the sender's reason.
      *
-     * @param what names the operation for the exception's message
-     * @throws CollectiveException the recorded failure, {@code TIMEOUT} at the deadline, or
-     *                             {@code INTERRUPTED} (the interrupt flag is kept)
+     * @return false if refused, as {@link #deliverFloats}
+     * @throws IllegalArgumentException if {@code kind} carries floats
      */
-    public Object take(int fromRank, long sequence, int slot, long deadlineNanos, String what) {
-        Key key = new Key(fromRank, sequence, slot);
-        synchronized (this) {
-            while (true) {
-                if (failure != null) {
-                    throw new CollectiveException(failure.reason(), what + ": " + failure.getMessage(), failure);
+    public boolean deliverLongs(int fromRank, MessageKind kind, long sequence, long[] values) {
+        Objects.requireNonNull(values, "values");
+        requirePayload(kind, false);
+        if (kind == MessageKind.LEAVE) {
+            synchronized (this) {
+                if (failure != null || departed.putIfAbsent(fromRank, sequence) != null) {
+                    return false;
                 }
-                Object payload = messages.remove(key);
-                if (payload != null) {
-                    return payload;
-                }
-                Long lastOperation = departed.get(fromRank);
-                if (lastOperation != null && sequence > lastOperation) {
-                    throw new CollectiveException(CollectiveException.Reason.MEMBER_LEFT, what + ": rank " + fromRank
-                            + " left the world after operation " + lastOperation);
-                }
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    throw new CollectiveException(CollectiveException.Reason.TIMEOUT, what + ": rank " + fromRank
-                            + " did not send its part within the timeout");
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CollectiveException(CollectiveException.Reason.INTERRUPTED, what
-                            + ": interrupted while waiting for rank " + fromRank, e);
-                }
+                notifyAll();
+                return true;
+            }
+        }
+        if (kind == MessageKind.ABORT) {
+            Reason reason = values.length == 1 && values[0] >= 0 && values[0] < Reason.values().length
+                    ? Reason.values()[(int) values[0]] : Reason.TRANSPORT;
+            fail(new CollectiveException(reason, "rank " + fromRank + "'s operation " + sequence + " failed ("
+                    + reason + ")"));
+            return true;
+        }
+        return file(longs, new Address(fromRank, sequence, kind, 0), values);
+    }
+
+    /** The payload of an {@link MessageKind#ABORT} notice for {@code reason}. */
+    public static long[] abortNotice(Reason reason) {
+        return new long[] {reason.ordinal()};
+    }
+
+    private static void requirePayload(MessageKind kind, boolean floats) {
+        if (Objects.requireNonNull(kind, "kind").carriesFloats() != floats) {
+            throw new IllegalArgumentException(kind + " messages carry " + (floats ? "longs" : "floats")
+                    + ", not " + (floats ? "floats" : "longs"));
+        }
+    }
+
+    private synchronized <T> boolean file(Map<Address, T> box, Address address, T payload) {
+        if (failure != null || (address.kind().belongsToAnOperation() && address.sequence() < newestTaken)
+                || box.putIfAbsent(address, payload) != null) {
+            return false;
+        }
+        notifyAll();
+        return true;
+    }
+
+    /**
+     * Takes the floats {@code fromRank} sent to rank {@code toRank} under ({@code sequence},
+     * {@code kind}, {@code chunk}) into {@code into[offset, offset + length)}, waiting for them until
+     * {@code deadlineNanos} ({@link System#nanoTime()} based).
+     *
+     * @throws CollectiveException the recorded failure; {@code MEMBER_LEFT} if the sender left before
+     *                             this operation; {@code MISMATCH} if the message holds another number
+     *                             of values or the sender is in another operation ({@code into} is then
+     *                             unchanged); {@code TIMEOUT} at the deadline; {@code INTERRUPTED} (the
+     *                             interrupt flag is kept)
+     */
+    public void takeFloats(int toRank, int fromRank, MessageKind kind, long sequence, int chunk, float[] into,
+            int offset, int length, long deadlineNanos) {
+        Objects.checkFromIndexSize(offset, length, into.length);
+        requirePayload(kind, true);
+        float[] values = take(floats, toRank, new Address(fromRank, sequence, kind, chunk), deadlineNanos);
+        if (values.length != length) {
+            throw new CollectiveException(Reason.MISMATCH, "rank " + fromRank + " sent " + values.length
+                    + " values for " + kind + " " + chunk + " where rank " + toRank + " expects " + length
+                    + " (are the tensors' layouts the same?)");
+        }
+        System.arraycopy(values, 0, into, offset, length);
+    }
+
+    /**
+     * Takes the longs {@code fromRank} sent to rank {@code toRank} under ({@code sequence},
+     * {@code kind}); as {@link #takeFloats}.
+     */
+    public long[] takeLongs(int toRank, int fromRank, MessageKind kind, long sequence, long deadlineNanos) {
+        requirePayload(kind, false);
+        return take(longs, toRank, new Address(fromRank, sequence, kind, 0), deadlineNanos);
+    }
+
+    private synchronized <T> T take(Map<Address, T> box, int toRank, Address address, long deadlineNanos) {
+        int fromRank = address.fromRank();
+        String what = "rank " + toRank + " receiving " + address.kind() + " from rank " + fromRank;
+        while (true) {
+            if (failure != null) {
+                throw new CollectiveException(failure.reason(), what + ": " + failure.getMessage(), failure);
+            }
+            T payload = box.remove(address);
+            if (payload != null) {
+                newestTaken = Math.max(newestTaken, address.sequence());
+                return payload;
+            }
+            Long lastOperation = departed.get(fromRank);
+            if (lastOperation != null && address.sequence() > lastOperation) {
+                throw new CollectiveException(Reason.MEMBER_LEFT, what + ": rank " + fromRank
+                        + " left the world after operation " + lastOperation);
+            }
+            MessageKind other = otherOperation(address);
+            if (other != null) {
+                throw new CollectiveException(Reason.MISMATCH, what + ": rank " + fromRank + " sent " + other
+                        + " in operation " + address.sequence() + " (the ranks called different operations)");
+            }
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                throw new CollectiveException(Reason.TIMEOUT, what + ": rank " + fromRank
+                        + " did not send its part within the timeout");
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CollectiveException(Reason.INTERRUPTED, what + ": interrupted while waiting", e);
             }
         }
     }
 
-    /** {@link #take} of a message that must hold floats, for rank {@code toRank}. */
-    public float[] takeFloats(int toRank, int fromRank, long sequence, int slot, long deadlineNanos) {
-        Object payload = take(fromRank, sequence, slot, deadlineNanos, "rank " + toRank + " receiving from rank "
-                + fromRank);
-        if (payload instanceof float[] values) {
-            return values;
+    /** The kind of a waiting message from the same sender and operation that another collective operation sends, if any. */
+    private @Nullable MessageKind otherOperation(Address wanted) {
+        if (!wanted.kind().belongsToAnOperation()) {
+            return null;
         }
-        throw new CollectiveException(CollectiveException.Reason.MISMATCH, "rank " + fromRank
-                + " sent longs where rank " + toRank + " expects floats (different operations?)");
-    }
-
-    /** {@link #take} of a message that must hold longs, for rank {@code toRank}. */
-    public long[] takeLongs(int toRank, int fromRank, long sequence, int slot, long deadlineNanos) {
-        Object payload = take(fromRank, sequence, slot, deadlineNanos, "rank " + toRank + " receiving from rank "
-                + fromRank);
-        if (payload instanceof long[] values) {
-            return values;
+        for (Map<Address, ?> box : java.util.List.of(floats, longs)) {
+            for (Address a : box.keySet()) {
+                if (a.fromRank() == wanted.fromRank() && a.sequence() == wanted.sequence()
+                        && a.kind().belongsToAnOperation() && !a.kind().sameOperation(wanted.kind())) {
+                    return a.kind();
+                }
+            }
         }
-        throw new CollectiveException(CollectiveException.Reason.MISMATCH, "rank " + fromRank
-                + " sent floats where rank " + toRank + " expects longs (different operations?)");
+        return null;
     }
 
     /** Records the failure that ends this world (the first one wins), drops what is queued and wakes every receiver. */
@@ -118,7 +182,8 @@ public final class Mailbox {
         if (failure == null) {
             failure = cause;
         }
-        messages.clear();
+        floats.clear();
+        longs.clear();
         notifyAll();
     }
 
@@ -129,6 +194,6 @@ public final class Mailbox {
 
     /** Messages waiting (for tests and diagnostics). */
     public synchronized int pending() {
-        return messages.size();
+        return floats.size() + longs.size();
     }
 }
