@@ -46,7 +46,7 @@ for module in adam-core adam-distributed adam-spring-boot-starter adam-kotlin ad
     # API docs, not an empty jar: javadoc's and Dokka's pages both start at index.html
     grep -qx index.html <<<"$("$java_home_bin/jar" --list --file "$base-javadoc.jar")" \
       || fail "$(basename "$base-javadoc.jar") holds no API docs (no index.html)"
-    # the name the JVM gives the jar on the module path (from Automatic-Module-Name)
+    # the name the JVM gives the jar on the module path (module-info or Automatic-Module-Name)
     case "$module" in
       adam-core) expected=io.github.skrl4j.adam ;;
       adam-distributed) expected=io.github.skrl4j.adam.distributed ;;
@@ -56,8 +56,11 @@ for module in adam-core adam-distributed adam-spring-boot-starter adam-kotlin ad
         grep -q '^io/github/skrl4j/adam/kotlin/.*\.kt$' <<<"$("$java_home_bin/jar" --list --file "$base-sources.jar")" \
           || fail "$(basename "$base-sources.jar") holds no Kotlin sources" ;;
     esac
-    "$java_home_bin/jar" --describe-module --file "$base.jar" | grep -Eq "^$expected(@[^ ]+)? automatic$" \
-      || fail "$module's jar is not the automatic module $expected"
+    # adam-core and adam-distributed carry a module-info that exports no internal package; the others are automatic
+    case "$module" in adam-core|adam-distributed) kind='jar:file:.*!/module-info\.class' ;; *) kind=automatic ;; esac
+    description=$("$java_home_bin/jar" --describe-module --file "$base.jar")
+    grep -Eq "^$expected(@[^ ]+)? $kind$" <<<"$description" && ! grep -q '^exports .*\.internal' <<<"$description" \
+      || fail "$module's jar is not the module $expected ($kind) or exports an internal package"
   fi
 done
 parent=$(ls "$staging"/io/github/skrl4j/skrl4j-parent/"$version"/*.pom | sort | tail -1)

@@ -15,24 +15,34 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reads the jar that {@code package} built (failsafe runs this after it, path in
- * {@code skrl4j.publishedJar}) as a user's JVM and build tools will: the module name the JVM derives
- * and the licence files.
+ * {@code skrl4j.publishedJar}) as a user's JVM and build tools will: its module descriptor and the
+ * licence files. ModulePathIT runs it on the module path.
  */
 class PublishedJarIT {
 
     private static final Path JAR = Path.of(System.getProperty("skrl4j.publishedJar"));
 
     @Test
-    void onTheModulePathTheJarIsTheStableAutomaticModuleNamedInItsManifest() {
+    void onTheModulePathTheJarIsTheModuleOfItsDescriptorExportingTheApiOnly() {
         assertThat(JAR).isRegularFile();
         Set<ModuleReference> modules = ModuleFinder.of(JAR).findAll();
         assertThat(modules).hasSize(1);
         ModuleDescriptor module = modules.iterator().next().descriptor();
 
-        // without the manifest entry the JVM would name it after the file: "adam.core"
         assertThat(module.name()).isEqualTo("io.github.skrl4j.adam");
-        assertThat(module.isAutomatic()).isTrue();
-        assertThat(module.packages()).contains("io.github.skrl4j.adam", "io.github.skrl4j.adam.schedule");
+        assertThat(module.isAutomatic()).isFalse();
+        assertThat(module.packages()).contains("io.github.skrl4j.adam", "io.github.skrl4j.adam.schedule",
+                "io.github.skrl4j.adam.internal.kernel");
+        assertThat(module.exports()).allSatisfy(e -> assertThat(e.isQualified()).isFalse())
+                .extracting(ModuleDescriptor.Exports::source)
+                .containsExactlyInAnyOrder("io.github.skrl4j.adam", "io.github.skrl4j.adam.schedule");
+        assertThat(module.opens()).isEmpty();
+        // optional at run time: the warm-up's allocation meter, nullness annotations; the incubator
+        // module is not named (AdamKernels makes the module read it when the JVM has it)
+        assertThat(module.requires()).filteredOn(r -> !r.name().equals("java.base"))
+                .allSatisfy(r -> assertThat(r.modifiers()).contains(ModuleDescriptor.Requires.Modifier.STATIC))
+                .extracting(ModuleDescriptor.Requires::name)
+                .containsExactlyInAnyOrder("java.management", "jdk.management", "org.jspecify");
     }
 
     @Test
@@ -40,8 +50,7 @@ class PublishedJarIT {
         try (JarFile jar = new JarFile(JAR.toFile())) {
             assertThat(entry(jar, "META-INF/LICENSE")).contains("Apache License", "Version 2.0, January 2004");
             assertThat(entry(jar, "META-INF/NOTICE")).contains("skrl4j", "skrl", "Optax", "Gymnasium");
-            assertThat(jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
-                    .isEqualTo("io.github.skrl4j.adam");
+            assertThat(jar.getJarEntry("module-info.class")).isNotNull();
         }
     }
 

@@ -27,6 +27,10 @@ public final class Mailbox {
     private long newestTaken = Long.MIN_VALUE;
     private @Nullable CollectiveException failure;
 
+    /** An empty mailbox of a world that is whole. */
+    public Mailbox() {
+    }
+
     /**
      * Files floats that arrived from {@code fromRank}. The mailbox keeps {@code values} (no copy).
      *
