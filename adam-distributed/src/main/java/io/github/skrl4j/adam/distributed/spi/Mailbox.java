@@ -3,8 +3,10 @@ package io.github.skrl4j.adam.distributed.spi;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.CollectiveException.Reason;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -12,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * The receiving end of a {@link Transport}: messages that arrived for one rank, kept by address
  * (sender, sequence, {@link MessageKind kind}, chunk) until the collective takes them, in whatever
  * order they arrived. A building block for transports. It refuses what a genuine peer never sends
- * twice: a second message for an address already waiting, and a message of an operation older than
- * the newest one taken from. A failure recorded here ({@link #fail}, or an
+ * twice: a second message for an address already waiting or already taken, and a message of an
+ * operation older than the newest one taken from (whose leftovers it drops). A failure recorded here ({@link #fail}, or an
  * {@link MessageKind#ABORT} notice) wakes every waiting receiver and is final. Thread-safe.
  */
 public final class Mailbox {
@@ -25,6 +27,8 @@ public final class Mailbox {
     private final Map<Address, long[]> longs = new HashMap<>();
     private final Map<Integer, Long> departed = new HashMap<>();
     private long newestTaken = Long.MIN_VALUE;
+    /** The addresses taken in operation {@link #newestTaken}: a second message for one is a duplicate. */
+    private final Set<Address> takenInNewest = new HashSet<>();
     private @Nullable CollectiveException failure;
 
     /** An empty mailbox of a world that is whole. */
@@ -34,8 +38,9 @@ public final class Mailbox {
     /**
      * Files floats that arrived from {@code fromRank}. The mailbox keeps {@code values} (no copy).
      *
-     * @return false if refused: the world has failed, a message for this address is waiting already,
-     *         or its operation is older than the newest one taken from (a duplicate or a forgery)
+     * @return false if refused: the world has failed, a message for this address is waiting or was
+     *         taken already, or its operation is older than the newest one taken from (a duplicate or
+     *         a replay)
      * @throws IllegalArgumentException if {@code kind} carries longs
      */
     public boolean deliverFloats(int fromRank, MessageKind kind, long sequence, int chunk, float[] values) {
@@ -87,8 +92,8 @@ public final class Mailbox {
     }
 
     private synchronized <T> boolean file(Map<Address, T> box, Address address, T payload) {
-        if (failure != null || (address.kind().belongsToAnOperation() && address.sequence() < newestTaken)
-                || box.putIfAbsent(address, payload) != null) {
+        if (failure != null || (address.kind().belongsToAnOperation() && (address.sequence() < newestTaken
+                || takenInNewest.contains(address))) || box.putIfAbsent(address, payload) != null) {
             return false;
         }
         notifyAll();
@@ -137,7 +142,7 @@ public final class Mailbox {
             }
             T payload = box.remove(address);
             if (payload != null) {
-                newestTaken = Math.max(newestTaken, address.sequence());
+                noteTaken(address);
                 return payload;
             }
             Long lastOperation = departed.get(fromRank);
@@ -161,6 +166,19 @@ public final class Mailbox {
                 Thread.currentThread().interrupt();
                 throw new CollectiveException(Reason.INTERRUPTED, what + ": interrupted while waiting", e);
             }
+        }
+    }
+
+    /** Remembers a taken address; a newer operation's first one drops what is left of older operations. */
+    private void noteTaken(Address address) {
+        if (address.sequence() > newestTaken) {
+            newestTaken = address.sequence();
+            takenInNewest.clear();
+            floats.keySet().removeIf(a -> a.kind().belongsToAnOperation() && a.sequence() < newestTaken);
+            longs.keySet().removeIf(a -> a.kind().belongsToAnOperation() && a.sequence() < newestTaken);
+        }
+        if (address.sequence() == newestTaken) {
+            takenInNewest.add(address);
         }
     }
 

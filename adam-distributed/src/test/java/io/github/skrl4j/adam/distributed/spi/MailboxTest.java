@@ -62,6 +62,9 @@ class MailboxTest {
 
         assertThat(take(1, MessageKind.BROADCAST_CHUNK, 1, 0, 1)).containsExactly(1);
         assertThat(mailbox.takeLongs(0, 1, MessageKind.CHECKSUM, 1, deadline())).containsExactly(7);
+        // once taken, the same address is still a duplicate for the rest of the operation
+        assertThat(mailbox.deliverFloats(1, MessageKind.BROADCAST_CHUNK, 1, 0, new float[] {666})).isFalse();
+        assertThat(mailbox.pending()).isZero();
     }
 
     @Test
@@ -75,6 +78,18 @@ class MailboxTest {
         assertThat(mailbox.pending()).isZero();
         // the current operation's other messages are still welcome
         assertThat(mailbox.deliverFloats(2, MessageKind.REDUCE_PART, 5, 0, new float[] {4})).isTrue();
+    }
+
+    @Test
+    void theFirstMessageTakenOfANewOperationDropsWhatIsLeftOfOlderOnes() {
+        mailbox.deliverFloats(1, MessageKind.REDUCE_PART, 1, 0, new float[] {1});
+        mailbox.deliverFloats(2, MessageKind.REDUCE_PART, 1, 0, new float[] {2}); // never taken: rank 0 failed
+        mailbox.deliverFloats(1, MessageKind.REDUCE_PART, 2, 0, new float[] {3});
+        take(1, MessageKind.REDUCE_PART, 1, 0, 1);
+        assertThat(mailbox.pending()).isEqualTo(2);
+
+        take(1, MessageKind.REDUCE_PART, 2, 0, 1);
+        assertThat(mailbox.pending()).isZero();
     }
 
     @Test
