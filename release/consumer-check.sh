@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proof as a consumer. Deploys the published modules (the parent POM, adam-core, the starter,
+# Proof as a consumer. Deploys the published modules (the parent POM, adam-core, adam-distributed, the starter,
 # adam-kotlin, adam-hazelcast, the BOM) to a file repository in target/staging, checks each published module's files there (jar, sources,
 # javadoc, POM; the module name the JVM derives), then builds and runs, in a temporary folder with an
 # EMPTY local Maven repository, the Spring Boot applications in release/consumer (Java: it names only
@@ -35,7 +35,7 @@ fi
 
 # what a repository manager and an IDE look for, for each published module
 java_home_bin=$(dirname "$(readlink -f "$(command -v java)")")
-for module in adam-core adam-spring-boot-starter adam-kotlin adam-hazelcast skrl4j-bom; do
+for module in adam-core adam-distributed adam-spring-boot-starter adam-kotlin adam-hazelcast skrl4j-bom; do
   dir="$staging/io/github/skrl4j/$module/$version"
   [[ -d "$dir" ]] || fail "$module $version was not deployed to $staging"
   base=$(ls "$dir"/"$module"-*.pom | sort | tail -1)
@@ -53,17 +53,21 @@ for module in adam-core adam-spring-boot-starter adam-kotlin adam-hazelcast skrl
     # API docs, not an empty jar: javadoc's and Dokka's pages both start at index.html
     grep -qx index.html <<<"$("$java_home_bin/jar" --list --file "$base-javadoc.jar")" \
       || fail "$(basename "$base-javadoc.jar") holds no API docs (no index.html)"
-    # the name the JVM gives the jar on the module path (from Automatic-Module-Name)
+    # the name the JVM gives the jar on the module path (module-info or Automatic-Module-Name)
     case "$module" in
       adam-core) expected=io.github.skrl4j.adam ;;
+      adam-distributed) expected=io.github.skrl4j.adam.distributed ;;
       adam-spring-boot-starter) expected=io.github.skrl4j.adam.spring ;;
       adam-hazelcast) expected=io.github.skrl4j.adam.hazelcast ;;
       adam-kotlin) expected=io.github.skrl4j.adam.kotlin
         grep -q '^io/github/skrl4j/adam/kotlin/.*\.kt$' <<<"$("$java_home_bin/jar" --list --file "$base-sources.jar")" \
           || fail "$(basename "$base-sources.jar") holds no Kotlin sources" ;;
     esac
-    "$java_home_bin/jar" --describe-module --file "$base.jar" | grep -Eq "^$expected(@[^ ]+)? automatic$" \
-      || fail "$module's jar is not the automatic module $expected"
+    # adam-core and adam-distributed carry a module-info that exports no internal package; the others are automatic
+    case "$module" in adam-core|adam-distributed) kind='jar:file:.*!/module-info\.class' ;; *) kind=automatic ;; esac
+    description=$("$java_home_bin/jar" --describe-module --file "$base.jar")
+    grep -Eq "^$expected(@[^ ]+)? $kind$" <<<"$description" && ! grep -q '^exports .*\.internal' <<<"$description" \
+      || fail "$module's jar is not the module $expected ($kind) or exports an internal package"
   fi
 done
 parent=$(ls "$staging"/io/github/skrl4j/skrl4j-parent/"$version"/*.pom | sort | tail -1)
@@ -71,7 +75,7 @@ for element in '<licenses>' '<scm' '<url>https://github.com/skrl4j/skrl4j</url>'
   grep -q "$element" "$parent" || fail "the parent POM lacks $element"
   grep -q "$element" "$staging"/io/github/skrl4j/skrl4j-bom/"$version"/*.pom || fail "the BOM lacks $element"
 done
-echo "consumer-check: target/staging holds jar, sources, javadoc and POM of adam-core, the starter, adam-kotlin, adam-hazelcast and the BOM"
+echo "consumer-check: target/staging holds jar, sources, javadoc and POM of adam-core, adam-distributed, the starter, adam-kotlin, adam-hazelcast and the BOM"
 
 # The consumers, each in a temporary folder with its own Maven wrapper and the local repository $repo
 work=$(mktemp -d)

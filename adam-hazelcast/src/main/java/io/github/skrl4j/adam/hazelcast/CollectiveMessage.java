@@ -5,6 +5,8 @@ import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
+import io.github.skrl4j.adam.distributed.spi.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.MessageKind;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
@@ -16,13 +18,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CollectiveMessage implements Runnable, DataSerializable, HazelcastInstanceAware {
 
-    private static final byte FLOATS = 1;
-    private static final byte LONGS = 2;
-
     private String worldId = "";
     private int fromRank;
     private long sequence;
-    private int slot;
+    private MessageKind kind = MessageKind.HANDSHAKE;
+    private int chunk;
     // the sender's side: a slice of its buffer, serialized before the send returns
     private float @Nullable [] floats;
     private int offset;
@@ -34,27 +34,29 @@ public final class CollectiveMessage implements Runnable, DataSerializable, Haze
     public CollectiveMessage() {
     }
 
-    static CollectiveMessage floats(String worldId, int fromRank, long sequence, int slot, float[] data, int offset,
-            int length) {
-        CollectiveMessage m = header(worldId, fromRank, sequence, slot);
+    static CollectiveMessage floats(String worldId, int fromRank, MessageKind kind, long sequence, int chunk,
+            float[] data, int offset, int length) {
+        CollectiveMessage m = header(worldId, fromRank, kind, sequence, chunk);
         m.floats = data;
         m.offset = offset;
         m.length = length;
         return m;
     }
 
-    static CollectiveMessage longs(String worldId, int fromRank, long sequence, int slot, long[] values) {
-        CollectiveMessage m = header(worldId, fromRank, sequence, slot);
+    static CollectiveMessage longs(String worldId, int fromRank, MessageKind kind, long sequence, long[] values) {
+        CollectiveMessage m = header(worldId, fromRank, kind, sequence, 0);
         m.longs = values;
         return m;
     }
 
-    private static CollectiveMessage header(String worldId, int fromRank, long sequence, int slot) {
+    private static CollectiveMessage header(String worldId, int fromRank, MessageKind kind, long sequence,
+            int chunk) {
         CollectiveMessage m = new CollectiveMessage();
         m.worldId = worldId;
         m.fromRank = fromRank;
+        m.kind = kind;
         m.sequence = sequence;
-        m.slot = slot;
+        m.chunk = chunk;
         return m;
     }
 
@@ -66,9 +68,19 @@ public final class CollectiveMessage implements Runnable, DataSerializable, Haze
     @Override
     public void run() {
         HazelcastInstance hz = instance;
-        Object payload = floats != null ? floats : longs;
-        if (hz != null && payload != null) {
-            Mailboxes.of(hz).deliver(worldId, fromRank, sequence, slot, payload);
+        if (hz == null) {
+            return;
+        }
+        Mailbox mailbox = Mailboxes.of(hz).receiving(worldId);
+        if (mailbox == null) {
+            return; // a message of a world closed on this member
+        }
+        float[] f = floats;
+        long[] l = longs;
+        if (f != null) {
+            mailbox.deliverFloats(fromRank, kind, sequence, chunk, f);
+        } else if (l != null) {
+            mailbox.deliverLongs(fromRank, kind, sequence, l);
         }
     }
 
@@ -77,23 +89,22 @@ public final class CollectiveMessage implements Runnable, DataSerializable, Haze
         out.writeString(worldId);
         out.writeInt(fromRank);
         out.writeLong(sequence);
-        out.writeInt(slot);
+        out.writeByte(kind.ordinal());
+        out.writeInt(chunk);
         float[] f = floats;
         long[] l = longs;
-        if (f != null) {
-            out.writeByte(FLOATS);
+        if (kind.carriesFloats() && f != null) {
             out.writeInt(length);
             for (int i = offset, end = offset + length; i < end; i++) {
                 out.writeInt(Float.floatToRawIntBits(f[i]));
             }
-        } else if (l != null) {
-            out.writeByte(LONGS);
+        } else if (!kind.carriesFloats() && l != null) {
             out.writeInt(l.length);
             for (long v : l) {
                 out.writeLong(v);
             }
         } else {
-            throw new IOException("a collective message without payload");
+            throw new IOException("a " + kind + " message without its payload");
         }
     }
 
@@ -102,24 +113,30 @@ public final class CollectiveMessage implements Runnable, DataSerializable, Haze
         worldId = in.readString();
         fromRank = in.readInt();
         sequence = in.readLong();
-        slot = in.readInt();
-        byte kind = in.readByte();
+        int kindNumber = in.readByte();
+        try {
+            kind = MessageKind.ofOrdinal(kindNumber);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("unknown collective message kind " + kindNumber, e);
+        }
+        chunk = in.readInt();
         int n = in.readInt();
-        if (kind == FLOATS) {
+        if (n < 0) {
+            throw new IOException("a collective message announcing " + n + " values");
+        }
+        if (kind.carriesFloats()) {
             float[] f = new float[n];
             for (int i = 0; i < n; i++) {
                 f[i] = Float.intBitsToFloat(in.readInt());
             }
             floats = f;
             length = n;
-        } else if (kind == LONGS) {
+        } else {
             long[] l = new long[n];
             for (int i = 0; i < n; i++) {
                 l[i] = in.readLong();
             }
             longs = l;
-        } else {
-            throw new IOException("unknown collective message kind " + kind);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.github.skrl4j.adam.hazelcast;
 
-import io.github.skrl4j.adam.distributed.ChunkedCollective;
+import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -45,8 +45,8 @@ public record HazelcastCollectiveOptions(String run, int worldSize, Duration joi
 
     /** A world of {@code worldSize} members for {@code run}: join timeout 60 s, the collective's default timeout and chunk size. */
     public static HazelcastCollectiveOptions of(String run, int worldSize) {
-        return new HazelcastCollectiveOptions(run, worldSize, Duration.ofSeconds(60), ChunkedCollective.DEFAULT_TIMEOUT,
-                ChunkedCollective.DEFAULT_CHUNK_SIZE, DEFAULT_EXECUTOR);
+        return new HazelcastCollectiveOptions(run, worldSize, Duration.ofSeconds(60), TransportCollectives.DEFAULT_TIMEOUT,
+                TransportCollectives.DEFAULT_CHUNK_SIZE, DEFAULT_EXECUTOR);
     }
 
     /** These options with another operation timeout. */

@@ -2,10 +2,11 @@ package io.github.skrl4j.adam.hazelcast;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
-import io.github.skrl4j.adam.distributed.ChunkedCollective;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
-import io.github.skrl4j.adam.distributed.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.MessageKind;
+import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -38,7 +39,7 @@ public final class HazelcastCollectives {
      *                               time
      * @throws IllegalStateException if the cluster has more members than the world
      */
-    public static ChunkedCollective join(HazelcastInstance instance, HazelcastCollectiveOptions options) {
+    public static Collective join(HazelcastInstance instance, HazelcastCollectiveOptions options) {
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(options, "options");
         long deadline = System.nanoTime() + options.joinTimeout().toNanos();
@@ -48,7 +49,7 @@ public final class HazelcastCollectives {
                 .collect(Collectors.joining(","));
         String worldId = base + "|" + handshake(instance, options, members, rank, base, deadline);
         HazelcastTransport transport = new HazelcastTransport(instance, worldId, members, rank, options.executor());
-        return ChunkedCollective.over(transport, options.chunkSize(), options.timeout());
+        return TransportCollectives.over(transport, options.chunkSize(), options.timeout());
     }
 
     private static List<Member> awaitMembers(HazelcastInstance instance, int worldSize, long deadline) {
@@ -76,15 +77,20 @@ public final class HazelcastCollectives {
         if (rank == 0) {
             UUID id = UUID.randomUUID();
             for (int r = 1; r < members.size(); r++) {
-                instance.getExecutorService(options.executor()).executeOnMember(CollectiveMessage.longs(lobby, 0, 0,
-                        0, new long[] {id.getMostSignificantBits(), id.getLeastSignificantBits()}), members.get(r));
+                instance.getExecutorService(options.executor()).executeOnMember(CollectiveMessage.longs(lobby, 0,
+                        MessageKind.HANDSHAKE, 0, new long[] {id.getMostSignificantBits(), id.getLeastSignificantBits()}),
+                        members.get(r));
             }
             return id.toString();
         }
         Mailboxes mailboxes = Mailboxes.of(instance);
         Mailbox mailbox = mailboxes.open(lobby);
         try {
-            long[] id = mailbox.takeLongs(rank, 0, 0, 0, deadline);
+            long[] id = mailbox.takeLongs(rank, 0, MessageKind.HANDSHAKE, 0, deadline);
+            if (id.length != 2) {
+                throw new CollectiveException(CollectiveException.Reason.MISMATCH, "rank " + rank + " received a"
+                        + " world id of " + id.length + " longs from rank 0 where 2 make one");
+            }
             return new UUID(id[0], id[1]).toString();
         } finally {
             mailboxes.forget(lobby);

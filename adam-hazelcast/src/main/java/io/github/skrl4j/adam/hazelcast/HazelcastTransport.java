@@ -7,8 +7,9 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.LifecycleEvent;
 import io.github.skrl4j.adam.distributed.CollectiveException;
-import io.github.skrl4j.adam.distributed.Mailbox;
-import io.github.skrl4j.adam.distributed.Transport;
+import io.github.skrl4j.adam.distributed.spi.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.MessageKind;
+import io.github.skrl4j.adam.distributed.spi.Transport;
 import java.util.List;
 import java.util.UUID;
 
@@ -86,13 +87,14 @@ final class HazelcastTransport implements Transport {
     }
 
     @Override
-    public void send(int toRank, long sequence, int slot, float[] data, int offset, int length) {
-        dispatch(toRank, CollectiveMessage.floats(worldId, rank, sequence, slot, data, offset, length));
+    public void sendFloats(int toRank, MessageKind kind, long sequence, int chunk, float[] data, int offset,
+            int length) {
+        dispatch(toRank, CollectiveMessage.floats(worldId, rank, kind, sequence, chunk, data, offset, length));
     }
 
     @Override
-    public void sendLongs(int toRank, long sequence, int slot, long[] values) {
-        dispatch(toRank, CollectiveMessage.longs(worldId, rank, sequence, slot, values));
+    public void sendLongs(int toRank, MessageKind kind, long sequence, long[] values) {
+        dispatch(toRank, CollectiveMessage.longs(worldId, rank, kind, sequence, values));
     }
 
     private void dispatch(int toRank, CollectiveMessage message) {
@@ -111,13 +113,14 @@ final class HazelcastTransport implements Transport {
     }
 
     @Override
-    public float[] receive(int fromRank, long sequence, int slot, long deadlineNanos) {
-        return mailbox.takeFloats(rank, fromRank, sequence, slot, deadlineNanos);
+    public void receiveFloats(int fromRank, MessageKind kind, long sequence, int chunk, float[] into, int offset,
+            int length, long deadlineNanos) {
+        mailbox.takeFloats(rank, fromRank, kind, sequence, chunk, into, offset, length, deadlineNanos);
     }
 
     @Override
-    public long[] receiveLongs(int fromRank, long sequence, int slot, long deadlineNanos) {
-        return mailbox.takeLongs(rank, fromRank, sequence, slot, deadlineNanos);
+    public long[] receiveLongs(int fromRank, MessageKind kind, long sequence, long deadlineNanos) {
+        return mailbox.takeLongs(rank, fromRank, kind, sequence, deadlineNanos);
     }
 
     @Override

@@ -1,10 +1,11 @@
 package io.github.skrl4j.adam.hazelcast;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.github.skrl4j.adam.distributed.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.Mailbox;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The mailboxes of one Hazelcast member, one per world, kept in the instance's user context so that
@@ -27,10 +28,9 @@ final class Mailboxes {
         return open.computeIfAbsent(worldId, k -> new Mailbox());
     }
 
-    void deliver(String worldId, int fromRank, long sequence, int slot, Object payload) {
-        if (!closed.contains(worldId)) {
-            open(worldId).deliver(fromRank, sequence, slot, payload);
-        }
+    /** The mailbox an arriving message of {@code worldId} goes to, or {@code null} once that world has closed here. */
+    @Nullable Mailbox receiving(String worldId) {
+        return closed.contains(worldId) ? null : open(worldId);
     }
 
     /** Drops a mailbox whose id may be used again (a join's hand-shake). */

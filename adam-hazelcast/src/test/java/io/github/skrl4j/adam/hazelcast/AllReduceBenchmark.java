@@ -5,7 +5,7 @@ import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
-import io.github.skrl4j.adam.distributed.ChunkedCollective;
+import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -23,8 +23,8 @@ import java.util.concurrent.Future;
  * members of one JVM on loopback, next to the median time of one Adam step of the same size, and the
  * bytes allocated per reduction by all threads of the JVM.
  *
- * <p>Run: {@code ./mvnw -B -q -pl adam-core,adam-hazelcast -am test-compile}, then
- * {@code java -Xmx6g -cp "$(cat cp.txt):adam-hazelcast/target/test-classes:adam-hazelcast/target/classes:adam-core/target/classes:skrl4j-test-support/target/classes" io.github.skrl4j.adam.hazelcast.AllReduceBenchmark}
+ * <p>Run: {@code ./mvnw -B -q -pl adam-hazelcast -am test-compile}, then
+ * {@code java -Xmx6g -cp "$(cat cp.txt):adam-hazelcast/target/test-classes:adam-hazelcast/target/classes:adam-distributed/target/classes:adam-core/target/classes:skrl4j-test-support/target/classes" io.github.skrl4j.adam.hazelcast.AllReduceBenchmark}
  * (see docs/benchmarks.md).
  */
 public final class AllReduceBenchmark {
@@ -59,7 +59,7 @@ public final class AllReduceBenchmark {
         int world = members.size();
         ExecutorService threads = Executors.newFixedThreadPool(world);
         try {
-            List<ChunkedCollective> collectives = join(members, "bench-" + size, threads);
+            List<Collective> collectives = join(members, "bench-" + size, threads);
             List<Tensors> grads = new ArrayList<>();
             for (int r = 0; r < world; r++) {
                 grads.add(Tensors.of(Tensor.of("g", random(size, r), size)));
@@ -84,7 +84,7 @@ public final class AllReduceBenchmark {
                     allocated += after - before;
                 }
             }
-            collectives.forEach(ChunkedCollective::close);
+            collectives.forEach(Collective::close);
             return new double[] {median(times), adamStepMillis(size, warmup, rounds),
                     allocated / (double) rounds / (1 << 20)};
         } finally {
@@ -92,15 +92,15 @@ public final class AllReduceBenchmark {
         }
     }
 
-    private static List<ChunkedCollective> join(List<HazelcastInstance> members, String run, ExecutorService threads)
+    private static List<Collective> join(List<HazelcastInstance> members, String run, ExecutorService threads)
             throws Exception {
-        List<Future<ChunkedCollective>> joined = new ArrayList<>();
+        List<Future<Collective>> joined = new ArrayList<>();
         for (HazelcastInstance m : members) {
             joined.add(threads.submit(() -> HazelcastCollectives.join(m, HazelcastCollectiveOptions.of(run,
                     members.size()).withTimeout(Duration.ofMinutes(2)))));
         }
-        List<ChunkedCollective> result = new ArrayList<>();
-        for (Future<ChunkedCollective> f : joined) {
+        List<Collective> result = new ArrayList<>();
+        for (Future<Collective> f : joined) {
             result.add(f.get());
         }
         return result;

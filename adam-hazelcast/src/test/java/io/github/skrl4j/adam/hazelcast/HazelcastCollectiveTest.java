@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.hazelcast.core.HazelcastInstance;
 import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensors;
-import io.github.skrl4j.adam.distributed.ChunkedCollective;
+import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.DivergenceCheck;
 import io.github.skrl4j.testsupport.HazelcastCluster;
@@ -67,7 +67,7 @@ class HazelcastCollectiveTest {
     void replicasTrainBitIdenticallyToOneProcessSteppingOnTheAveragedGradients() throws Exception {
         int steps = 20;
         List<Training.Replica> replicas = onEveryMember(i -> {
-            try (ChunkedCollective collective = HazelcastCollectives.join(members.get(i), options("train"))) {
+            try (Collective collective = HazelcastCollectives.join(members.get(i), options("train"))) {
                 assertThat(collective.rank()).as("rank = member-list order").isEqualTo(i);
                 assertThat(collective.worldSize()).isEqualTo(3);
                 Training.Replica replica = Training.replica(collective, steps);
@@ -94,7 +94,7 @@ class HazelcastCollectiveTest {
         OptimizerState expected = trained.optimizer().state();
 
         List<OptimizerState> states = onEveryMember(i -> {
-            try (ChunkedCollective collective = HazelcastCollectives.join(members.get(i), options("state"))) {
+            try (Collective collective = HazelcastCollectives.join(members.get(i), options("state"))) {
                 Tensors params = i == 0 ? trained.params().copy() : Training.model(i);
                 OptimizerState mine = i == 0 ? expected : Training.CONFIG.init(params).state();
                 return collective.broadcast(mine);
@@ -112,7 +112,7 @@ class HazelcastCollectiveTest {
     void aRankThatClosesFailsTheOthersReductionAndChangesNothing() throws Exception {
         CountDownLatch joined = new CountDownLatch(3);
         List<Object> outcomes = onEveryMember(i -> {
-            ChunkedCollective collective = HazelcastCollectives.join(members.get(i), options("leave"));
+            Collective collective = HazelcastCollectives.join(members.get(i), options("leave"));
             joined.countDown();
             Tensors grad = Training.gradient(Training.model(0), i, 0);
             Tensors before = grad.copy();
@@ -139,8 +139,8 @@ class HazelcastCollectiveTest {
     @Test
     void worldsOfDifferentRunsDoNotMix() throws Exception {
         List<float[]> results = onEveryMember(i -> {
-            try (ChunkedCollective a = HazelcastCollectives.join(members.get(i), options("run-a"));
-                    ChunkedCollective b = HazelcastCollectives.join(members.get(i), options("run-b"))) {
+            try (Collective a = HazelcastCollectives.join(members.get(i), options("run-a"));
+                    Collective b = HazelcastCollectives.join(members.get(i), options("run-b"))) {
                 Tensors ga = Training.gradient(Training.model(0), i, 1);
                 Tensors gb = Training.gradient(Training.model(0), i, 2);
                 a.allReduceSum(ga);

@@ -2,7 +2,7 @@ package io.github.skrl4j.adam.hazelcast;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.github.skrl4j.adam.distributed.ChunkedCollective;
+import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.time.Duration;
 import java.util.Arrays;
@@ -25,7 +25,7 @@ public final class ReplicaProcess {
         int worldSize = Integer.parseInt(args[3]);
         int steps = Integer.parseInt(args[4]);
         HazelcastInstance member = Hazelcast.newHazelcastInstance(LoopbackCluster.config(clusterName, ports, index));
-        ChunkedCollective collective = HazelcastCollectives.join(member, SeparateJvmTest.options(worldSize));
+        Collective collective = HazelcastCollectives.join(member, SeparateJvmTest.options(worldSize));
         Training.Replica replica = Training.replica(collective, steps);
         System.out.println("DONE rank=" + collective.rank() + " " + replica.fingerprint());
         System.out.flush();

@@ -7,7 +7,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensors;
-import io.github.skrl4j.adam.distributed.ChunkedCollective;
+import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.testsupport.ChildJvm;
 import io.github.skrl4j.testsupport.HazelcastCluster;
@@ -49,7 +49,7 @@ class SeparateJvmTest {
         Process child = startChild(clusterName, ports);
         try {
             CompletableFuture<String> childDone = CompletableFuture.supplyAsync(() -> awaitDone(child));
-            ChunkedCollective collective = HazelcastCollectives.join(member, options(2));
+            Collective collective = HazelcastCollectives.join(member, options(2));
             assertThat(collective.rank()).as("the first member is rank 0").isZero();
             Training.Replica replica = Training.replica(collective, STEPS);
 
@@ -72,7 +72,9 @@ class SeparateJvmTest {
             OptimizerState stateAfter = replica.optimizer().state();
             assertThat(stateAfter.count()).isEqualTo(stateBefore.count());
             assertThat(stateAfter.mu().contentEquals(stateBefore.mu())).isTrue();
-            assertThat(collective.failure()).isNotNull();
+            // the failure broke the world for good
+            assertThatThrownBy(() -> collective.allReduceMean(grad)).isInstanceOfSatisfying(CollectiveException.class,
+                    e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.BROKEN));
         } finally {
             child.destroyForcibly();
             member.getLifecycleService().terminate();

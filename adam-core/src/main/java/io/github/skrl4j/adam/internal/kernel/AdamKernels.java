@@ -113,6 +113,9 @@ public final class AdamKernels {
                     + " for the vector kernel", null);
         }
         try {
+            // adam-core's module descriptor does not name the incubator module (see module-info.java):
+            // on the module path the kernel's module reads it from here on; on the class path a no-op
+            ModuleLayer.boot().findModule(VECTOR_MODULE).ifPresent(AdamKernels.class.getModule()::addReads);
             return new Outcome((AdamKernel) Class.forName(vectorKernelClass).getConstructor().newInstance(),
                     Level.INFO, "", null);
         } catch (java.lang.reflect.InvocationTargetException e) {

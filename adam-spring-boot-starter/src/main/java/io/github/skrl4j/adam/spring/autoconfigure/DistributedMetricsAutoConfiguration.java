@@ -1,5 +1,6 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
+import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.spring.distributed.DistributedMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The {@code skrl.optim.adam.distributed.*} meters of the {@link DistributedTraining} bean, when
- * Micrometer is on the class path, a {@link MeterRegistry} bean exists and
+ * Micrometer and adam-distributed are on the class path, a {@link MeterRegistry} bean exists and
  * {@code skrl.optim.adam.metrics.enabled} is not false. A class of its own (not a member of
  * {@link DistributedAutoConfiguration}) so that its bean condition sees that configuration's bean.
  */
@@ -20,7 +21,7 @@ import org.springframework.context.annotation.Bean;
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
-@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnClass({MeterRegistry.class, Collective.class})
 @ConditionalOnBean({MeterRegistry.class, DistributedTraining.class})
 @ConditionalOnBooleanProperty(name = AdamProperties.PREFIX + ".metrics.enabled", matchIfMissing = true)
 public final class DistributedMetricsAutoConfiguration {

@@ -1,5 +1,9 @@
 package io.github.skrl4j.adam.distributed;
 
+import io.github.skrl4j.adam.distributed.spi.Mailbox;
+import io.github.skrl4j.adam.distributed.spi.MessageKind;
+import io.github.skrl4j.adam.distributed.spi.Transport;
+import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,7 +12,7 @@ import java.util.List;
 /**
  * A world of N ranks inside one JVM, one {@link Collective} per rank, each to be driven by its own
  * thread: for tests of distributed training loops, and as the reference the cluster transports are
- * held to (it runs the same {@link ChunkedCollective}). Messages are copied as a network would copy
+ * held to (it runs the same engine, {@link TransportCollectives#over}). Messages are copied as a network would copy
  * them; closing a rank's collective makes the others' operations that need it fail with
  * {@link CollectiveException.Reason#MEMBER_LEFT}.
  */
@@ -19,7 +23,7 @@ public final class LocalCollectives {
 
     /** {@code worldSize} collectives, index = rank, with the default chunk size and timeout. */
     public static List<Collective> create(int worldSize) {
-        return create(worldSize, ChunkedCollective.DEFAULT_CHUNK_SIZE, ChunkedCollective.DEFAULT_TIMEOUT);
+        return create(worldSize, TransportCollectives.DEFAULT_CHUNK_SIZE, TransportCollectives.DEFAULT_TIMEOUT);
     }
 
     /**
@@ -35,7 +39,7 @@ public final class LocalCollectives {
         Hub hub = new Hub(worldSize);
         List<Collective> ranks = new ArrayList<>(worldSize);
         for (int r = 0; r < worldSize; r++) {
-            ranks.add(ChunkedCollective.over(new LocalTransport(hub, r), chunkSize, timeout));
+            ranks.add(TransportCollectives.over(new LocalTransport(hub, r), chunkSize, timeout));
         }
         return List.copyOf(ranks);
     }
@@ -74,15 +78,17 @@ public final class LocalCollectives {
         }
 
         @Override
-        public void send(int toRank, long sequence, int slot, float[] data, int offset, int length) {
+        public void sendFloats(int toRank, MessageKind kind, long sequence, int chunk, float[] data, int offset,
+                int length) {
             requireWhole();
-            hub.mailboxes[toRank].deliver(rank, sequence, slot, Arrays.copyOfRange(data, offset, offset + length));
+            hub.mailboxes[toRank].deliverFloats(rank, kind, sequence, chunk,
+                    Arrays.copyOfRange(data, offset, offset + length));
         }
 
         @Override
-        public void sendLongs(int toRank, long sequence, int slot, long[] values) {
+        public void sendLongs(int toRank, MessageKind kind, long sequence, long[] values) {
             requireWhole();
-            hub.mailboxes[toRank].deliver(rank, sequence, slot, values.clone());
+            hub.mailboxes[toRank].deliverLongs(rank, kind, sequence, values.clone());
         }
 
         private void requireWhole() {
@@ -93,13 +99,14 @@ public final class LocalCollectives {
         }
 
         @Override
-        public float[] receive(int fromRank, long sequence, int slot, long deadlineNanos) {
-            return hub.mailboxes[rank].takeFloats(rank, fromRank, sequence, slot, deadlineNanos);
+        public void receiveFloats(int fromRank, MessageKind kind, long sequence, int chunk, float[] into, int offset,
+                int length, long deadlineNanos) {
+            hub.mailboxes[rank].takeFloats(rank, fromRank, kind, sequence, chunk, into, offset, length, deadlineNanos);
         }
 
         @Override
-        public long[] receiveLongs(int fromRank, long sequence, int slot, long deadlineNanos) {
-            return hub.mailboxes[rank].takeLongs(rank, fromRank, sequence, slot, deadlineNanos);
+        public long[] receiveLongs(int fromRank, MessageKind kind, long sequence, long deadlineNanos) {
+            return hub.mailboxes[rank].takeLongs(rank, fromRank, kind, sequence, deadlineNanos);
         }
 
         @Override

@@ -1,8 +1,14 @@
-package io.github.skrl4j.adam.distributed;
+package io.github.skrl4j.adam.distributed.internal;
 
 import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.distributed.Checksums;
+import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.CollectiveException;
+import io.github.skrl4j.adam.distributed.DivergenceCheck;
+import io.github.skrl4j.adam.distributed.spi.MessageKind;
+import io.github.skrl4j.adam.distributed.spi.Transport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -23,13 +29,11 @@ import org.jspecify.annotations.Nullable;
  * caller's tensors are written only after the last chunk has arrived, so a failed operation changed
  * nothing. The first failure breaks the collective: later calls fail with
  * {@link CollectiveException.Reason#BROKEN}.
+ *
+ * <p>Not API: transports reach it through
+ * {@link io.github.skrl4j.adam.distributed.spi.TransportCollectives#over}.
  */
 public final class ChunkedCollective implements Collective {
-
-    /** Values per chunk unless told otherwise: 262,144 floats, 1 MiB on the wire. */
-    public static final int DEFAULT_CHUNK_SIZE = 1 << 18;
-    /** How long an operation waits for the other ranks unless told otherwise. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
 
@@ -45,6 +49,8 @@ public final class ChunkedCollective implements Collective {
 
     private float[] flat = new float[0];
     private final double[] accumulator;
+    /** One rank's part of a chunk this rank reduces, received here and summed from here. */
+    private final float[] part;
 
     private ChunkedCollective(Transport transport, int chunkSize, Duration timeout) {
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -63,6 +69,7 @@ public final class ChunkedCollective implements Collective {
         this.chunkSize = chunkSize;
         this.timeoutNanos = timeout.toNanos();
         this.accumulator = new double[chunkSize];
+        this.part = new float[chunkSize];
     }
 
     /**
@@ -74,11 +81,6 @@ public final class ChunkedCollective implements Collective {
      */
     public static ChunkedCollective over(Transport transport, int chunkSize, Duration timeout) {
         return new ChunkedCollective(transport, chunkSize, timeout);
-    }
-
-    /** A collective over {@code transport} with {@link #DEFAULT_CHUNK_SIZE} and {@link #DEFAULT_TIMEOUT}. */
-    public static ChunkedCollective over(Transport transport) {
-        return new ChunkedCollective(transport, DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT);
     }
 
     @Override
@@ -154,11 +156,12 @@ public final class ChunkedCollective implements Collective {
             long[] checksums = new long[worldSize];
             for (int r = 0; r < worldSize; r++) {
                 if (r != rank) {
-                    transport.sendLongs(r, seq, 0, mine);
+                    transport.sendLongs(r, MessageKind.CHECKSUM, seq, mine);
                 }
             }
             for (int r = 0; r < worldSize; r++) {
-                checksums[r] = r == rank ? mine[0] : single(transport.receiveLongs(r, seq, 0, deadline), r);
+                checksums[r] = r == rank ? mine[0]
+                        : single(transport.receiveLongs(r, MessageKind.CHECKSUM, seq, deadline), r);
             }
             return new DivergenceCheck(seq, rank, checksums);
         });
@@ -186,7 +189,7 @@ public final class ChunkedCollective implements Collective {
             for (int r = 0; r < worldSize; r++) {
                 if (r != rank) {
                     try {
-                        transport.sendLongs(r, sequence, Mailbox.LEAVE_SLOT, new long[0]);
+                        transport.sendLongs(r, MessageKind.LEAVE, sequence, new long[0]);
                     } catch (RuntimeException e) {
                         // that rank is gone already, or the transport is: it needs no notice
                     }
@@ -216,7 +219,8 @@ public final class ChunkedCollective implements Collective {
             for (int c = 0; c < chunks; c++) {
                 int owner = c % worldSize;
                 if (owner != rank) {
-                    transport.send(owner, seq, 2 * c, buffer, chunkStart(c), chunkLength(c, total));
+                    transport.sendFloats(owner, MessageKind.REDUCE_PART, seq, c, buffer, chunkStart(c),
+                            chunkLength(c, total));
                 }
             }
             // ... which sums it in rank order and sends the result to everyone
@@ -227,10 +231,8 @@ public final class ChunkedCollective implements Collective {
             for (int c = 0; c < chunks; c++) {
                 int owner = c % worldSize;
                 if (owner != rank) {
-                    float[] result = transport.receive(owner, seq, 2 * c + 1, deadline);
-                    int length = chunkLength(c, total);
-                    requireLength(result, length, owner, c);
-                    System.arraycopy(result, 0, buffer, chunkStart(c), length);
+                    transport.receiveFloats(owner, MessageKind.REDUCED_CHUNK, seq, c, buffer, chunkStart(c),
+                            chunkLength(c, total), deadline);
                 }
             }
             unflatten(buffer, parts);
@@ -249,8 +251,8 @@ public final class ChunkedCollective implements Collective {
                 source = buffer;
                 offset = start;
             } else {
-                source = transport.receive(r, seq, 2 * c, deadline);
-                requireLength(source, length, r, c);
+                source = part;
+                transport.receiveFloats(r, MessageKind.REDUCE_PART, seq, c, source, 0, length, deadline);
                 offset = 0;
             }
             if (r == 0) {
@@ -275,7 +277,7 @@ public final class ChunkedCollective implements Collective {
         }
         for (int r = 0; r < worldSize; r++) {
             if (r != rank) {
-                transport.send(r, seq, 2 * c + 1, buffer, start, length);
+                transport.sendFloats(r, MessageKind.REDUCED_CHUNK, seq, c, buffer, start, length);
             }
         }
     }
@@ -287,17 +289,16 @@ public final class ChunkedCollective implements Collective {
             float[] buffer = flatten(parts, total);
             for (int r = 1; r < worldSize; r++) {
                 for (int c = 0; c < chunks; c++) {
-                    transport.send(r, seq, c + 1, buffer, chunkStart(c), chunkLength(c, total));
+                    transport.sendFloats(r, MessageKind.BROADCAST_CHUNK, seq, c, buffer, chunkStart(c),
+                            chunkLength(c, total));
                 }
             }
             return;
         }
         float[] buffer = scratch(total);
         for (int c = 0; c < chunks; c++) {
-            float[] values = transport.receive(0, seq, c + 1, deadline);
-            int length = chunkLength(c, total);
-            requireLength(values, length, 0, c);
-            System.arraycopy(values, 0, buffer, chunkStart(c), length);
+            transport.receiveFloats(0, MessageKind.BROADCAST_CHUNK, seq, c, buffer, chunkStart(c),
+                    chunkLength(c, total), deadline);
         }
         unflatten(buffer, parts);
     }
@@ -306,11 +307,11 @@ public final class ChunkedCollective implements Collective {
     private long[] broadcastLongs(long seq, long deadline, long[] mine, String what) {
         if (rank == 0) {
             for (int r = 1; r < worldSize; r++) {
-                transport.sendLongs(r, seq, 0, mine);
+                transport.sendLongs(r, MessageKind.BROADCAST_HEADER, seq, mine);
             }
             return mine;
         }
-        long[] header = transport.receiveLongs(0, seq, 0, deadline);
+        long[] header = transport.receiveLongs(0, MessageKind.BROADCAST_HEADER, seq, deadline);
         if (header.length != mine.length || header[0] != mine[0]) {
             throw mismatch(what + ": rank 0's tensors differ in names, shapes or order from rank " + rank + "'s");
         }
@@ -390,13 +391,6 @@ public final class ChunkedCollective implements Collective {
             }
         }
         return crc.getValue();
-    }
-
-    private void requireLength(float[] values, int expected, int fromRank, int chunk) {
-        if (values.length != expected) {
-            throw mismatch("rank " + fromRank + " sent " + values.length + " values for chunk " + chunk
-                    + " where rank " + rank + " expects " + expected + " (are the tensors' layouts the same?)");
-        }
     }
 
     private static CollectiveException mismatch(String message) {

@@ -1,0 +1,34 @@
+package io.github.skrl4j.adam.distributed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.skrl4j.testsupport.PublishedJarChecks;
+import java.lang.module.ModuleDescriptor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * adam-distributed's jar as users get it: the checks of every published jar (module name, licence, sources,
+ * javadoc) and its module descriptor, which exports the API and the SPI but not the engine.
+ */
+class PublishedJarIT extends PublishedJarChecks {
+
+    PublishedJarIT() {
+        super("io.github.skrl4j.adam.distributed");
+    }
+
+    @Test
+    void theModuleExportsTheApiAndTheSpiButNotTheEngine() {
+        ModuleDescriptor module = module();
+        assertThat(module.isAutomatic()).isFalse();
+        assertThat(module.packages()).containsExactlyInAnyOrder("io.github.skrl4j.adam.distributed",
+                "io.github.skrl4j.adam.distributed.spi", "io.github.skrl4j.adam.distributed.internal");
+        assertThat(module.exports()).allSatisfy(e -> assertThat(e.isQualified()).isFalse())
+                .extracting(ModuleDescriptor.Exports::source)
+                .containsExactlyInAnyOrder("io.github.skrl4j.adam.distributed", "io.github.skrl4j.adam.distributed.spi");
+        // its API speaks in adam-core's types, so a user who requires it reads adam-core too
+        assertThat(module.requires()).anySatisfy(r -> {
+            assertThat(r.name()).isEqualTo("io.github.skrl4j.adam");
+            assertThat(r.modifiers()).contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE);
+        });
+    }
+}
