@@ -27,6 +27,16 @@ final class TestCertificates {
         this.stranger = generate(dir, "stranger");
     }
 
+    private TestCertificates(KeyStore world, KeyStore stranger) {
+        this.world = world;
+        this.stranger = stranger;
+    }
+
+    /** The key pairs an earlier {@code new TestCertificates(dir)} made (for a child JVM). */
+    static TestCertificates load(Path dir) throws Exception {
+        return new TestCertificates(keyStore(dir.resolve("world.p12")), keyStore(dir.resolve("stranger.p12")));
+    }
+
     /** A member of the world: the world's key, trusting the world's certificate only. */
     SSLContext member() throws Exception {
         return context(world, world);
@@ -71,6 +81,10 @@ final class TestCertificates {
             process.destroyForcibly();
             throw new IllegalStateException("keytool failed: " + Files.readString(dir.resolve(alias + ".log")));
         }
+        return keyStore(file);
+    }
+
+    private static KeyStore keyStore(Path file) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(file)) {
             store.load(in, PASSWORD);
