@@ -526,8 +526,9 @@ public final class PeerMesh implements AutoCloseable {
 
     /** Starts reading from the reserved connection to {@code peerRank}. */
     void start(int peerRank) {
-        Peer peer = peers[peerRank];
-        Thread reader = new Thread(() -> readLoop(peer), "skrl4j-wire-" + rank + "-from-" + peerRank);
+        Link link = Objects.requireNonNull(peers[peerRank].link, "reserved link");
+        Thread reader = new Thread(new FrameReader(this, peerRank, link, worldId, frameCapacity),
+                "skrl4j-wire-" + rank + "-from-" + peerRank);
         reader.setDaemon(true);
         reader.start();
     }
@@ -562,95 +563,41 @@ public final class PeerMesh implements AutoCloseable {
         }
     }
 
-    // ---- the readers
+    // ---- what the readers ({@link FrameReader}) report
 
-    private void readLoop(Peer peer) {
-        Link link = Objects.requireNonNull(peer.link);
-        ByteBuffer header = link.allocate(Protocol.HEADER_BYTES);
-        try {
-            while (true) {
-                header.clear();
-                link.readFully(header);
-                byte kind = header.get(Protocol.KIND);
-                int from = header.getInt(Protocol.FROM_RANK);
-                long world = header.getLong(Protocol.WORLD_ID);
-                long operation = header.getLong(Protocol.OPERATION);
-                int chunk = header.getInt(Protocol.CHUNK);
-                int bytes = header.getInt(Protocol.PAYLOAD_BYTES);
-                Refusal refusal = check(peer, kind, from, world, bytes);
-                if (refusal != null) {
-                    refuse(peer, refusal, Protocol.kindName(kind) + " frame claiming rank " + from + ", world "
-                            + Long.toHexString(world) + ", " + bytes + " payload bytes");
-                    return;
-                }
-                if (kind == Protocol.FLOATS || kind == Protocol.LONGS) {
-                    Received received = acquire(peer, link);
-                    if (received == null) {
-                        return; // the mesh failed or closed and every buffer is held: stop reading
-                    }
-                    received.bytes.clear().limit(bytes);
-                    link.readFully(received.bytes);
-                    received.set(kind, operation, chunk, bytes);
-                    if (!deliver(peer, received)) {
-                        refuse(peer, Refusal.DUPLICATE, "a second frame for chunk " + chunk + " of operation "
-                                + operation);
-                        return;
-                    }
-                } else if (kind == Protocol.ABORT) {
-                    ByteBuffer text = link.allocate(bytes);
-                    link.readFully(text);
-                    text.flip();
-                    byte[] reason = new byte[bytes];
-                    text.get(reason);
-                    fail(new WireException(WireException.Reason.ABORTED, peer.rank, "rank " + peer.rank
-                            + " aborted operation " + operation + ": " + new String(reason, StandardCharsets.UTF_8)));
-                } else { // LEAVE
-                    synchronized (lock) {
-                        peer.left = true;
-                        peer.leftAfter = operation;
-                        lock.notifyAll();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            synchronized (lock) {
-                if (closed || peer.left) {
-                    return; // an orderly end
-                }
-            }
-            fail(new WireException(WireException.Reason.PEER_LOST, peer.rank, "rank " + rank
-                    + " lost its connection to rank " + peer.rank + " (" + e + ")", e));
+    /** Rank {@code peerRank} aborted {@code operation}: the mesh fails with its reason. */
+    void aborted(int peerRank, long operation, String reason) {
+        fail(new WireException(WireException.Reason.ABORTED, peerRank, "rank " + peerRank + " aborted operation "
+                + operation + ": " + reason));
+    }
+
+    /** Rank {@code peerRank} said goodbye after {@code lastOperation}. */
+    void left(int peerRank, long lastOperation) {
+        synchronized (lock) {
+            Peer peer = peers[peerRank];
+            peer.left = true;
+            peer.leftAfter = lastOperation;
+            lock.notifyAll();
         }
     }
 
-    private @Nullable Refusal check(Peer peer, byte kind, int from, long world, int bytes) {
-        if (world != worldId) {
-            return Refusal.UNKNOWN_WORLD;
+    /** The connection to {@code peerRank} ended: orderly after a goodbye or a close, otherwise the peer is lost. */
+    void ended(int peerRank, IOException cause) {
+        synchronized (lock) {
+            if (closed || peers[peerRank].left) {
+                return;
+            }
         }
-        if (from != peer.rank) {
-            return Refusal.WRONG_RANK;
-        }
-        switch (kind) {
-            case Protocol.FLOATS:
-                return bytes < 0 || bytes % Float.BYTES != 0 ? Refusal.BAD_FRAME
-                        : bytes > frameCapacity ? Refusal.OVERSIZE : null;
-            case Protocol.LONGS:
-                return bytes < 0 || bytes % Long.BYTES != 0 ? Refusal.BAD_FRAME
-                        : bytes > frameCapacity ? Refusal.OVERSIZE : null;
-            case Protocol.ABORT:
-                return bytes < 0 ? Refusal.BAD_FRAME : bytes > Protocol.MAX_ABORT_BYTES ? Refusal.OVERSIZE : null;
-            case Protocol.LEAVE:
-                return bytes != 0 ? Refusal.BAD_FRAME : null;
-            default:
-                return Refusal.BAD_FRAME;
-        }
+        fail(new WireException(WireException.Reason.PEER_LOST, peerRank, "rank " + rank
+                + " lost its connection to rank " + peerRank + " (" + cause + ")", cause));
     }
 
     /**
      * A frame a genuine peer never sends: counted, and the connection dropped (its stream cannot be
      * trusted past this header), which breaks the world cleanly with {@code REFUSED} naming the peer.
      */
-    private void refuse(Peer peer, Refusal refusal, String detail) {
+    void refuse(int peerRank, Refusal refusal, String detail) {
+        Peer peer = peers[peerRank];
         counters.count(refusal);
         fail(new WireException(WireException.Reason.REFUSED, peer.rank, "rank " + rank + " refused a frame on rank "
                 + peer.rank + "'s connection (" + refusal + ": " + detail + ") and dropped the connection"));
@@ -661,7 +608,8 @@ public final class PeerMesh implements AutoCloseable {
     }
 
     /** A free buffer of {@code peer}, waiting while all of them hold frames the caller has not taken. */
-    private @Nullable Received acquire(Peer peer, Link link) throws IOException {
+    @Nullable Received acquire(int peerRank, Link link) throws IOException {
+        Peer peer = peers[peerRank];
         synchronized (lock) {
             while (true) {
                 Received free = peer.free.pollFirst();
@@ -686,7 +634,8 @@ public final class PeerMesh implements AutoCloseable {
     }
 
     /** Files a frame for the caller; {@code false} for a duplicate (the buffer goes back to the pool). */
-    private boolean deliver(Peer peer, Received received) {
+    boolean deliver(int peerRank, Received received) {
+        Peer peer = peers[peerRank];
         synchronized (lock) {
             if (failure != null) {
                 peer.free.addLast(received);

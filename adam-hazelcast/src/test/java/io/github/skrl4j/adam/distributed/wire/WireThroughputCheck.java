@@ -27,7 +27,7 @@ public final class WireThroughputCheck {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         System.out.printf("raw exchange 16M floats: %.1f ms%n", median(rounds, () -> rawExchange(BIG * 4)));
-        System.out.printf("raw exchange 4610 floats: %.1f us%n", median(rounds * 200, () -> rawExchange(SMALL * 4)) * 1000);
+        System.out.printf("raw exchange 4610 floats: %.1f us%n", median(rounds * 200, () -> rawSmall(SMALL * 4)) * 1000);
         Path dir = Files.createTempDirectory("wire-check");
         TestCertificates certs = new TestCertificates(dir);
         javax.net.ssl.SSLContext member = certs.member();
@@ -58,6 +58,21 @@ public final class WireThroughputCheck {
                     return null;
                 }) * 1000;
                 System.out.printf("%s mesh one-hop all-reduce 4610 floats: %.1f us%n", mode, smallUs);
+                java.util.Map<String, Long> before = allocatedByThread();
+                int repeats = 20;
+                for (int i = 0; i < repeats; i++) {
+                    long o = ++op[0];
+                    both(r -> allReduce(world.rank(r), o, data[r], BIG));
+                }
+                java.util.Map<String, Long> after = allocatedByThread();
+                double gradientBytes = (double) repeats * BIG * 4;
+                after.forEach((name, bytes) -> {
+                    long delta = bytes - before.getOrDefault(name, 0L);
+                    if (delta > 0 && (name.startsWith("skrl4j-wire") || name.startsWith("main#"))) {
+                        System.out.printf("%s   allocated by %s: %d B, %.5f B per gradient byte%n", mode, name, delta,
+                                delta / gradientBytes);
+                    }
+                });
             }
         }
     }
@@ -176,6 +191,37 @@ public final class WireThroughputCheck {
             t.join();
         }
         return null;
+    }
+
+    /** Small exchanges fit the socket buffers: each end writes, then reads, on the two rank threads. */
+    private static Void rawSmall(int bytes) throws Exception {
+        if (rawPair == null) {
+            rawExchange(4);
+        }
+        both(r -> {
+            ByteBuffer out = rawBuffers[r][0].clear().limit(bytes);
+            while (out.hasRemaining()) {
+                rawPair[r].write(out);
+            }
+            ByteBuffer in = rawBuffers[r][1].clear().limit(bytes);
+            while (in.hasRemaining()) {
+                rawPair[r].read(in);
+            }
+        });
+        return null;
+    }
+
+    private static java.util.Map<String, Long> allocatedByThread() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> bytes = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                bytes.put(info.getThreadName() + "#" + info.getThreadId(),
+                        threads.getThreadAllocatedBytes(info.getThreadId()));
+            }
+        }
+        return bytes;
     }
 
     private static javax.net.ssl.SSLSocket[] tlsPair;
