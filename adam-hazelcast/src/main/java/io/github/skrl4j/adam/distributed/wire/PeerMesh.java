@@ -283,7 +283,7 @@ public final class PeerMesh implements AutoCloseable {
                             + " left the world after operation " + peer.leftAfter + "; rank " + rank
                             + " waited for its chunk " + chunk + " of operation " + operation));
                 }
-                waitUntil(deadlineNanos, operation, chunk, new int[] {fromRank});
+                waitUntil(deadlineNanos, operation, chunk, fromRank, null);
             }
         }
     }
@@ -330,14 +330,21 @@ public final class PeerMesh implements AutoCloseable {
                 if (all) {
                     return;
                 }
-                waitUntil(deadlineNanos, operation, chunk, fromRanks);
+                waitUntil(deadlineNanos, operation, chunk, -1, fromRanks);
             }
         }
     }
 
-    /** Waits on the lock until notified or the deadline; at the deadline fails naming the ranks missing. */
-    private void waitUntil(long deadlineNanos, long operation, int chunk, int[] fromRanks) {
+    /**
+     * Waits on the lock until notified or the deadline; at the deadline fails naming the ranks missing
+     * ({@code fromRank}, or those of {@code fromRanks} when it is not null: no array per wait).
+     */
+    private void waitUntil(long deadlineNanos, long operation, int chunk, int fromRank, int @Nullable [] several) {
         long left = deadlineNanos - System.nanoTime();
+        int[] fromRanks = several;
+        if (left <= 0 && fromRanks == null) {
+            fromRanks = new int[] {fromRank};
+        }
         if (left <= 0) {
             StringJoiner missing = new StringJoiner(", ");
             int[] ranks = Arrays.stream(fromRanks).filter(r -> indexOf(peers[r], operation, chunk) < 0).sorted()
@@ -353,8 +360,9 @@ public final class PeerMesh implements AutoCloseable {
             TimeUnit.NANOSECONDS.timedWait(lock, left);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new WireException(WireException.Reason.INTERRUPTED, fromRanks, "rank " + rank
-                    + " was interrupted while waiting for chunk " + chunk + " of operation " + operation, e);
+            throw new WireException(WireException.Reason.INTERRUPTED, several != null ? several : new int[] {fromRank},
+                    "rank " + rank + " was interrupted while waiting for chunk " + chunk + " of operation " + operation,
+                    e);
         }
     }
 
