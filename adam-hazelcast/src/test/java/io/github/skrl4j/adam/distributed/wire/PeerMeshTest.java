@@ -233,6 +233,30 @@ class PeerMeshTest {
         }
     }
 
+    /**
+     * A peer that stops taking frames (its buffers full, then its socket's) cannot hang a sender: the
+     * write passes its deadline and fails with TIMEOUT naming that peer.
+     */
+    @Test
+    void aSendToAPeerThatStopsReadingFailsAtItsDeadlineNamingThePeer() throws Exception {
+        try (TestWorld world = new TestWorld(2, WireOptions.builder().maxChunkFloats(1 << 18)
+                .maxBufferedFramesPerPeer(1).build())) {
+            float[] chunk = new float[1 << 18];
+            long deadline = deadline(Duration.ofMillis(500));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> {
+                for (int c = 0; c < 1024; c++) { // 1 GiB: far more than rank 1's buffer and both sockets' hold
+                    world.rank(0).send(1, 1, c, chunk, 0, chunk.length, deadline);
+                }
+            }).isInstanceOfSatisfying(WireException.class, e -> {
+                assertThat(e.reason()).isEqualTo(WireException.Reason.TIMEOUT);
+                assertThat(e.ranks()).containsExactly(1);
+                assertThat(e.getMessage()).contains("rank 1 did not take rank 0's data");
+            });
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
     static int[] floatBits(float[] v) {
         int[] bits = new int[v.length];
         for (int i = 0; i < v.length; i++) {
