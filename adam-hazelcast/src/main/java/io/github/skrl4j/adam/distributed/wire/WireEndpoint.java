@@ -3,7 +3,6 @@ package io.github.skrl4j.adam.distributed.wire;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
@@ -157,9 +156,16 @@ public final class WireEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects to {@code peer} and says hello. Whatever looks transient is retried, with a growing pause,
+     * until the deadline: an address not listening yet, a peer not forming this world yet, a connection
+     * closed or reset during the handshake (e.g. while the peer's handshake slots were taken), a TLS
+     * failure (the last one is named in the final error). An explicit refusal of the hello is final.
+     */
     private void connect(PeerMesh mesh, int peer, InetSocketAddress address, long deadline) {
         int rank = mesh.rank();
         IOException last = null;
+        long pause = CONNECT_RETRY_MILLIS;
         while (System.nanoTime() - deadline < 0) {
             SocketChannel channel = null;
             try {
@@ -173,7 +179,9 @@ public final class WireEndpoint implements AutoCloseable {
                 link.writeHandshake(Protocol.hello(mesh.worldId(), rank, peer, mesh.worldSize(),
                         options.maxChunkFloats()));
                 ByteBuffer reply = ByteBuffer.allocate(Protocol.REPLY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                link.readHandshake(reply, handshakeMillis);
+                // longer than the peer holds a hello for a world it has not started forming, so that its answer
+                // (and not our timeout) ends the wait
+                link.readHandshake(reply, (int) Math.min(remainingMillisInt(deadline), 2L * handshakeMillis));
                 int magic = reply.getInt(0);
                 int status = reply.getInt(4);
                 long world = reply.getLong(8);
@@ -195,28 +203,22 @@ public final class WireEndpoint implements AutoCloseable {
                 }
                 if (!mesh.reserve(peer, link)) {
                     link.close();
-                    throw mesh.failure() != null ? mesh.failure().in("rank " + rank + " forming the world")
+                    WireException failure = mesh.failure();
+                    throw failure != null ? failure.in("rank " + rank + " forming the world")
                             : new IllegalStateException("rank " + peer + " is connected twice");
                 }
                 mesh.start(peer);
                 return;
-            } catch (ConnectException | SocketTimeoutException e) {
+            } catch (IOException e) {
                 last = e;
                 closeQuietly(channel);
-                sleep(CONNECT_RETRY_MILLIS);
-            } catch (SSLException e) {
-                closeQuietly(channel);
-                throw new WireException(WireException.Reason.FORMATION, peer, "the TLS handshake of rank " + rank
-                        + " with rank " + peer + " at " + address + " failed: " + e.getMessage(), e);
-            } catch (IOException e) {
-                closeQuietly(channel);
-                throw new WireException(WireException.Reason.FORMATION, peer, "rank " + rank + " could not connect "
-                        + "to rank " + peer + " at " + address + ": " + e, e);
+                sleep(Math.min(pause, Math.max(1, remainingMillis(deadline))));
+                pause = Math.min(1_000, pause * 2);
             }
         }
         throw new WireException(WireException.Reason.FORMATION, new int[] {peer}, "rank " + rank
-                + " could not reach rank " + peer + " at " + address + " before the deadline"
-                + (last != null ? " (" + last + ")" : ""), last);
+                + " could not connect to rank " + peer + " at " + address + " before the deadline"
+                + (last != null ? "; last error: " + last : ""), last);
     }
 
     // ---- accepting

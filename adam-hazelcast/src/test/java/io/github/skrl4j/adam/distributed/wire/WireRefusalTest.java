@@ -119,6 +119,35 @@ class WireRefusalTest {
         }
     }
 
+    /**
+     * Idle connections that never say hello hold a handshake slot for the handshake timeout at most;
+     * beyond the slots they are closed at once; a genuine rank arriving meanwhile retries and gets in.
+     */
+    @Test
+    void idleConnectionsAreTimedOutOrTurnedAwayAndDoNotKeepTheWorldFromForming() throws Exception {
+        WireOptions options = WireOptions.builder().maxChunkFloats(CHUNK).maxPendingHandshakes(2)
+                .handshakeTimeout(Duration.ofMillis(400)).build();
+        try (WireEndpoint zero = WireEndpoint.open(options); WireEndpoint one = WireEndpoint.open(options);
+                Rogue idle1 = Rogue.plain(one.localAddress()); Rogue idle2 = Rogue.plain(one.localAddress());
+                Rogue idle3 = Rogue.plain(one.localAddress())) {
+            // the third found both slots taken: closed at once
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (one.counters().refused(Refusal.TOO_MANY_PENDING) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(one.counters().refused(Refusal.TOO_MANY_PENDING)).isEqualTo(1);
+            List<InetSocketAddress> addresses = List.of(zero.localAddress(), one.localAddress());
+            CompletableFuture<PeerMesh> forming = CompletableFuture.supplyAsync(() -> one.formWorld(1, 2, WORLD,
+                    addresses, Duration.ofSeconds(20)));
+            PeerMesh mesh = zero.formWorld(0, 2, WORLD, addresses, Duration.ofSeconds(20));
+            forming.get(20, TimeUnit.SECONDS);
+            assertThat(idle1.closedByPeer()).isTrue();
+            assertThat(idle2.closedByPeer()).isTrue();
+            assertThat(one.counters().refused(Refusal.HANDSHAKE_TIMEOUT)).isEqualTo(2);
+            assertThat(mesh.failure()).isNull();
+        }
+    }
+
     @Test
     void anOutsiderIsRefusedAtTheHelloOnceTheWorldStandsAndTheWorldGoesOn() throws Exception {
         try (TestWorld world = new TestWorld(3, OPTIONS)) {
