@@ -21,11 +21,31 @@ public final class WireRankProcess {
     private WireRankProcess() {
     }
 
-    /** Arguments: role ({@code member} or {@code stranger}), key directory, world id (hex). */
+    /**
+     * Arguments: role ({@code member}, {@code stranger} or {@code outsider}), key directory, world id
+     * (hex). The outsider speaks plaintext to the port it is given: a hello claiming rank 0, a frame
+     * header announcing a gigabyte instead of a hello, a hello for another world; it prints what it got.
+     */
     public static void main(String[] args) throws Exception {
-        TestCertificates certificates = TestCertificates.load(Path.of(args[1]));
         long worldId = Long.parseUnsignedLong(args[2], 16);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        if (args[0].equals("outsider")) {
+            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    Integer.parseInt(in.readLine().trim()));
+            try (Rogue rogue = Rogue.plain(target)) {
+                System.out.println("HELLO-AS-RANK-0 " + rogue.hello(worldId, 0, 1, 2, WireSeparateJvmTest.CHUNK));
+            }
+            try (Rogue rogue = Rogue.plain(target)) {
+                rogue.frame(Protocol.FLOATS, 0, worldId, 1, 0, 1 << 30, new byte[0]);
+                System.out.println("OVERSIZE-CLOSED " + rogue.closedByPeer());
+            }
+            try (Rogue rogue = Rogue.plain(target)) {
+                System.out.println("OTHER-WORLD " + rogue.hello(worldId + 1, 0, 1, 2, WireSeparateJvmTest.CHUNK));
+            }
+            System.out.flush();
+            return;
+        }
+        TestCertificates certificates = TestCertificates.load(Path.of(args[1]));
         if (args[0].equals("stranger")) {
             int port = Integer.parseInt(in.readLine().trim());
             try (WireEndpoint endpoint = WireEndpoint.open(WireOptions.builder()

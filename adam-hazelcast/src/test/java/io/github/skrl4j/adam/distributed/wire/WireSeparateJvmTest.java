@@ -128,6 +128,49 @@ class WireSeparateJvmTest {
         }
     }
 
+    /**
+     * An outsider process, in plaintext and knowing the world id, once the world stands: its hello
+     * claiming a rank is refused, a gigabyte announced instead of a hello is refused from the first 32
+     * bytes, a hello for another world is refused; all counted, and the world's values are untouched.
+     */
+    @Test
+    void anOutsiderProcessIsRefusedAndCountedAndTheWorldGoesOnUntouched() throws Exception {
+        try (TestWorld world = new TestWorld(2, WireOptions.builder().maxChunkFloats(CHUNK)
+                .handshakeTimeout(Duration.ofMillis(500)).build())) {
+            float[] sent = new float[CHUNK];
+            for (int i = 0; i < CHUNK; i++) {
+                sent[i] = i * 0.25f;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            world.rank(0).send(1, 1, 0, sent, 0, CHUNK, deadline); // waits at rank 1 while the outsider tries
+            Process process = child("outsider", world.worldId);
+            try {
+                Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+                in.write(world.endpoint(1).localAddress().getPort() + "\n");
+                in.flush();
+                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8));
+                assertThat(expectLine(out, "HELLO-AS-RANK-0 ")).isEqualTo("HELLO-AS-RANK-0 "
+                        + Protocol.refusalStatus(Refusal.WRONG_RANK));
+                assertThat(expectLine(out, "OVERSIZE-CLOSED ")).isEqualTo("OVERSIZE-CLOSED true");
+                assertThat(expectLine(out, "OTHER-WORLD ")).isEqualTo("OTHER-WORLD "
+                        + Protocol.refusalStatus(Refusal.UNKNOWN_WORLD));
+                assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                process.destroyForcibly();
+            }
+            WireCounters counters = world.endpoint(1).counters();
+            assertThat(counters.refused(Refusal.WRONG_RANK)).isEqualTo(1);
+            assertThat(counters.refused(Refusal.BAD_HELLO)).isEqualTo(1);
+            assertThat(counters.refused(Refusal.UNKNOWN_WORLD)).isEqualTo(1);
+            float[] got = new float[CHUNK];
+            world.rank(1).receive(0, 1, 0, got, 0, CHUNK, deadline);
+            assertThat(got).containsExactly(sent);
+            assertThat(world.rank(0).failure()).isNull();
+            assertThat(world.rank(1).failure()).isNull();
+        }
+    }
+
     /** The first line of the child's output starting with {@code prefix}, all of it in the failure message. */
     private static String expectLine(BufferedReader out, String prefix) throws Exception {
         StringBuilder seen = new StringBuilder();
