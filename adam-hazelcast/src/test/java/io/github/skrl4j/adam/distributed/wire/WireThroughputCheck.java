@@ -26,6 +26,10 @@ public final class WireThroughputCheck {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        if (args.length > 1 && args[1].equals("small")) {
+            small(rounds);
+            return;
+        }
         System.out.printf("raw exchange 16M floats: %.1f ms%n", median(rounds, () -> rawExchange(BIG * 4)));
         System.out.printf("raw exchange 4610 floats: %.1f us%n", median(rounds * 200, () -> rawSmall(SMALL * 4)) * 1000);
         Path dir = Files.createTempDirectory("wire-check");
@@ -75,6 +79,74 @@ public final class WireThroughputCheck {
                 });
             }
         }
+    }
+
+    /**
+     * Only the 4,610-float case, plaintext, as two replicas run it: each rank loops on its own thread in
+     * lockstep (no hand-off per round); rank 0 times each round. Raw exchange and the mesh's one-hop
+     * all-reduce, alternating, three times.
+     */
+    private static void small(int rounds) throws Exception {
+        int n = rounds * 400;
+        javax.net.ssl.SSLContext member = new TestCertificates(Files.createTempDirectory("wire-check")).member();
+        for (boolean tls : new boolean[] {false, true}) {
+        System.out.println(tls ? "TLS:" : "plaintext:");
+        try (TestWorld world = new TestWorld(2, WireOptions.builder().maxChunkFloats(CHUNK)
+                .sslContext(tls ? member : null).build())) {
+            float[][] data = {new float[SMALL], new float[SMALL]};
+            rawSmall(4); // opens the raw pair
+            long[] op = {0};
+            for (int i = 0; i < 3; i++) {
+                System.out.printf("raw plaintext exchange 4610 floats, p50/p99 of %d: %s us%n", n, lockstep(n, r -> {
+                    ByteBuffer out = rawBuffers[r][0].clear().limit(SMALL * 4);
+                    while (out.hasRemaining()) {
+                        rawPair[r].write(out);
+                    }
+                    ByteBuffer in = rawBuffers[r][1].clear().limit(SMALL * 4);
+                    while (in.hasRemaining()) {
+                        rawPair[r].read(in);
+                    }
+                }));
+                long base = op[0];
+                System.out.printf("mesh one-hop all-reduce 4610 floats, p50/p99 of %d: %s us%n", n,
+                        lockstep(n, new Rank() {
+                            long next0 = base;
+                            long next1 = base;
+
+                            @Override
+                            public void run(int r) {
+                                long o = r == 0 ? ++next0 : ++next1;
+                                allReduce(world.rank(r), o, data[r], SMALL);
+                            }
+                        }));
+                op[0] = base + n;
+            }
+        }
+        }
+    }
+
+    /** Rank 1 runs {@code n} rounds on its own thread while rank 0 runs and times its {@code n}; the median in us. */
+    private static String lockstep(int n, Rank body) throws Exception {
+        Thread one = new Thread(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    body.run(1);
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        one.start();
+        double[] us = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            body.run(0);
+            us[i] = (System.nanoTime() - t) / 1e3;
+        }
+        one.join();
+        double[] measured = Arrays.copyOfRange(us, n / 2, n); // the first half warms up
+        Arrays.sort(measured);
+        return String.format("%.1f / %.1f", measured[measured.length / 2], measured[measured.length * 99 / 100]);
     }
 
     interface Rank {
