@@ -87,10 +87,6 @@ abstract sealed class Link permits Link.Plain, Link.Tls {
         }
     }
 
-    final boolean isOpen() {
-        return channel.isOpen();
-    }
-
     static Link plain(SocketChannel channel) {
         return new Plain(channel);
     }

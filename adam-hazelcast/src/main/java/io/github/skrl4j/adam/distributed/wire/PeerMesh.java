@@ -58,6 +58,8 @@ public final class PeerMesh implements AutoCloseable {
     private final class Peer {
         final int rank;
         @Nullable Link link;
+        /** Whether its reader runs: the connection is part of the formed world. */
+        boolean reading;
         final Received[] arrived = new Received[maxBuffered];
         int arrivedCount;
         final ArrayDeque<Received> free = new ArrayDeque<>();
@@ -534,14 +536,19 @@ public final class PeerMesh implements AutoCloseable {
 
     /** Starts reading from the reserved connection to {@code peerRank}. */
     void start(int peerRank) {
-        Link link = Objects.requireNonNull(peers[peerRank].link, "reserved link");
+        Peer peer = peers[peerRank];
+        Link link = Objects.requireNonNull(peer.link, "reserved link");
         Thread reader = new Thread(new FrameReader(this, peerRank, link, worldId, frameCapacity),
                 "skrl4j-wire-" + rank + "-from-" + peerRank);
         reader.setDaemon(true);
         reader.start();
+        synchronized (lock) {
+            peer.reading = true;
+            lock.notifyAll();
+        }
     }
 
-    /** Waits until every peer is connected; at the deadline fails naming the ranks that never connected. */
+    /** Waits until every peer is connected and read from; at the deadline fails naming the ranks that never connected. */
     void awaitFormed(long deadlineNanos) {
         synchronized (lock) {
             while (true) {
@@ -549,7 +556,7 @@ public final class PeerMesh implements AutoCloseable {
                 if (f != null) {
                     throw f.in("rank " + rank + " forming the world");
                 }
-                int[] missing = Arrays.stream(peers).filter(p -> p != null && p.link == null).mapToInt(p -> p.rank)
+                int[] missing = Arrays.stream(peers).filter(p -> p != null && !p.reading).mapToInt(p -> p.rank)
                         .toArray();
                 if (missing.length == 0) {
                     return;

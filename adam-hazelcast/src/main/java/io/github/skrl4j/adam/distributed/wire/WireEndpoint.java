@@ -1,6 +1,5 @@
 package io.github.skrl4j.adam.distributed.wire;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -14,7 +13,11 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +45,12 @@ public final class WireEndpoint implements AutoCloseable {
     private final InetSocketAddress localAddress;
     private final Thread acceptor;
     private final AtomicInteger pendingHandshakes = new AtomicInteger();
+    /** Closes accepted connections whose handshake outlives the handshake timeout. */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "skrl4j-wire-handshake-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean closed;
     private @Nullable PeerMesh current; // guarded by this
 
@@ -54,6 +63,7 @@ public final class WireEndpoint implements AutoCloseable {
             this.localAddress = (InetSocketAddress) server.getLocalAddress();
         } catch (IOException | RuntimeException e) {
             server.close();
+            deadlines.shutdownNow();
             throw e;
         }
         this.acceptor = new Thread(this::acceptLoop, "skrl4j-wire-accept-" + localAddress.getPort());
@@ -255,35 +265,43 @@ public final class WireEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * One accepted connection's TLS handshake and hello, bounded as a whole by the handshake timeout:
+     * the socket timeout bounds each read, and a guard closes the connection at the deadline, so that a
+     * client trickling a byte at a time cannot hold the slot longer.
+     */
     private void handshake(SocketChannel channel) {
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> guard = deadlines.schedule(() -> {
+            expired.set(true);
+            closeQuietly(channel);
+        }, options.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            handshake(channel, expired, guard);
+        } finally {
+            guard.cancel(false);
+        }
+    }
+
+    private void handshake(SocketChannel channel, AtomicBoolean expired, ScheduledFuture<?> guard) {
         long deadline = System.nanoTime() + options.handshakeTimeout().toNanos();
         int timeoutMillis = (int) Math.max(1, options.handshakeTimeout().toMillis());
         Link link;
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             link = options.tls() ? Link.tlsServer(channel, options.sslContext(), timeoutMillis) : Link.plain(channel);
-        } catch (SocketTimeoutException e) {
-            refuse(null, channel, Refusal.HANDSHAKE_TIMEOUT, 0);
-            return;
         } catch (IOException e) {
-            refuse(null, channel, Refusal.TLS_HANDSHAKE, 0);
+            refuse(null, channel, e instanceof SocketTimeoutException || expired.get() ? Refusal.HANDSHAKE_TIMEOUT
+                    : Refusal.TLS_HANDSHAKE, 0);
             return;
         }
         ByteBuffer hello = ByteBuffer.allocate(Protocol.HELLO_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         try {
             link.readHandshake(hello, timeoutMillis);
-        } catch (SocketTimeoutException e) {
-            refuse(link, channel, Refusal.HANDSHAKE_TIMEOUT, 0);
-            return;
-        } catch (SSLException e) {
-            // TLS 1.3: the client finished its side before this one checked its certificate
-            refuse(link, channel, Refusal.TLS_HANDSHAKE, 0);
-            return;
-        } catch (EOFException e) {
-            refuse(link, channel, Refusal.BAD_HELLO, 0);
-            return;
         } catch (IOException e) {
-            refuse(link, channel, Refusal.BAD_HELLO, 0);
+            // an SSLException here: TLS 1.3, the client finished its side before this one checked its certificate
+            refuse(link, channel, e instanceof SocketTimeoutException || expired.get() ? Refusal.HANDSHAKE_TIMEOUT
+                    : e instanceof SSLException ? Refusal.TLS_HANDSHAKE : Refusal.BAD_HELLO, 0);
             return;
         }
         if (hello.getInt(0) != Protocol.MAGIC || hello.getInt(4) != Protocol.VERSION) {
@@ -295,9 +313,14 @@ public final class WireEndpoint implements AutoCloseable {
         int toRank = hello.getInt(20);
         int worldSize = hello.getInt(24);
         int maxChunk = hello.getInt(28);
-        PeerMesh mesh = awaitWorld(worldId, deadline);
+        // a hello for a world not formed yet waits for it, but answers well before the guard closes the connection
+        PeerMesh mesh = awaitWorld(worldId, deadline - options.handshakeTimeout().toNanos() / 2);
         if (mesh == null) {
             refuse(link, channel, Refusal.UNKNOWN_WORLD, worldId);
+            return;
+        }
+        if (!guard.cancel(false)) { // from here on the guard must not close a connection the mesh holds
+            refuse(link, channel, Refusal.HANDSHAKE_TIMEOUT, worldId);
             return;
         }
         Refusal refusal = mesh.checkHello(fromRank, toRank, worldSize, maxChunk);
@@ -373,6 +396,7 @@ public final class WireEndpoint implements AutoCloseable {
             notifyAll();
         }
         closeQuietly(server);
+        deadlines.shutdownNow();
         if (mesh != null) {
             mesh.close();
         }

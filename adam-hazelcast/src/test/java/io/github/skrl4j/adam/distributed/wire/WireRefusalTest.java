@@ -148,6 +148,33 @@ class WireRefusalTest {
         }
     }
 
+    /** A client trickling its hello a byte at a time, each within the socket timeout, is cut off at the handshake timeout. */
+    @Test
+    void aHelloTrickledByteByByteIsCutOffAtTheHandshakeTimeout() throws Exception {
+        try (WireEndpoint endpoint = WireEndpoint.open(OPTIONS);
+                java.net.Socket socket = new java.net.Socket(endpoint.localAddress().getAddress(),
+                        endpoint.localAddress().getPort())) {
+            byte[] hello = Protocol.hello(WORLD, 0, 1, 2, CHUNK).array();
+            long start = System.nanoTime();
+            boolean cut = false;
+            for (int i = 0; i < hello.length && !cut; i++) {
+                try {
+                    socket.getOutputStream().write(hello[i]);
+                    socket.getOutputStream().flush();
+                    Thread.sleep(200); // each byte well within the 500 ms socket timeout; all 32 would take 6.4 s
+                } catch (java.io.IOException e) {
+                    cut = true;
+                }
+                if (endpoint.counters().refused(Refusal.HANDSHAKE_TIMEOUT) == 1) {
+                    cut = true;
+                }
+            }
+            assertThat(cut).isTrue();
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(3));
+            assertThat(endpoint.counters().refused(Refusal.HANDSHAKE_TIMEOUT)).isEqualTo(1);
+        }
+    }
+
     @Test
     void anOutsiderIsRefusedAtTheHelloOnceTheWorldStandsAndTheWorldGoesOn() throws Exception {
         try (TestWorld world = new TestWorld(3, OPTIONS)) {
