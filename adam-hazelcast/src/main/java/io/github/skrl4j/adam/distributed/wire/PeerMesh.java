@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.StringJoiner;
@@ -45,7 +44,7 @@ public final class PeerMesh implements AutoCloseable {
 
     /** Guards the peers' inboxes and the failure; every wait of this mesh waits on it. */
     private final Object lock = new Object();
-    private final Peer[] peers;
+    private final @Nullable PeerInbox[] peers;
     private volatile @Nullable WireException failure;
     private volatile boolean closed;
 
@@ -53,24 +52,6 @@ public final class PeerMesh implements AutoCloseable {
     private final FloatBuffer sendFloats;
     private final LongBuffer sendLongs;
     private final Thread watchdog;
-
-    /** One other rank: its connection and the frames that arrived from it. */
-    private final class Peer {
-        final int rank;
-        @Nullable Link link;
-        /** Whether its reader runs: the connection is part of the formed world. */
-        boolean reading;
-        final Received[] arrived = new Received[maxBuffered];
-        int arrivedCount;
-        final ArrayDeque<Received> free = new ArrayDeque<>();
-        int allocated;
-        boolean left;
-        long leftAfter;
-
-        Peer(int rank) {
-            this.rank = rank;
-        }
-    }
 
     PeerMesh(WireEndpoint endpoint, int rank, int worldSize, long worldId) {
         this.endpoint = endpoint;
@@ -82,9 +63,9 @@ public final class PeerMesh implements AutoCloseable {
         this.maxChunkFloats = options.maxChunkFloats();
         this.maxBuffered = options.maxBufferedFramesPerPeer();
         this.frameCapacity = maxChunkFloats * Float.BYTES;
-        this.peers = new Peer[worldSize];
+        this.peers = new PeerInbox[worldSize];
         for (int r = 0; r < worldSize; r++) {
-            peers[r] = r == rank ? null : new Peer(r);
+            peers[r] = r == rank ? null : new PeerInbox(r, maxBuffered, frameCapacity);
         }
         int sendCapacity = Protocol.HEADER_BYTES + frameCapacity;
         this.sendFrame = options.tls() ? ByteBuffer.allocate(sendCapacity) : ByteBuffer.allocateDirect(sendCapacity);
@@ -133,7 +114,7 @@ public final class PeerMesh implements AutoCloseable {
      */
     public void send(int toRank, long operation, int chunk, float[] src, int offset, int length,
             long deadlineNanos) {
-        Peer peer = peer(toRank);
+        PeerInbox peer = peer(toRank);
         encodeFloats(operation, chunk, src, offset, length);
         write(peer, sendFrame, deadlineNanos);
     }
@@ -156,7 +137,7 @@ public final class PeerMesh implements AutoCloseable {
     /** Sends {@code length} longs of {@code src} (checksums, counts, fingerprints); as {@link #send}. */
     public void sendLongs(int toRank, long operation, int chunk, long[] src, int offset, int length,
             long deadlineNanos) {
-        Peer peer = peer(toRank);
+        PeerInbox peer = peer(toRank);
         Objects.checkFromIndexSize(offset, length, src.length);
         if ((long) length * Long.BYTES > frameCapacity) {
             throw new IllegalArgumentException(length + " longs exceed one frame (" + frameCapacity + " bytes)");
@@ -181,7 +162,7 @@ public final class PeerMesh implements AutoCloseable {
         sendFrame.limit(Protocol.HEADER_BYTES + bytes).position(0);
     }
 
-    private void write(Peer peer, ByteBuffer frame, long deadlineNanos) {
+    private void write(PeerInbox peer, ByteBuffer frame, long deadlineNanos) {
         Link link = peer.link;
         if (link == null) {
             throw new IllegalStateException("rank " + rank + " has no connection to rank " + peer.rank);
@@ -265,7 +246,7 @@ public final class PeerMesh implements AutoCloseable {
      * {@code deadlineNanos}; read it in place and {@link #release} it.
      */
     public Received take(int fromRank, long operation, int chunk, long deadlineNanos) {
-        Peer peer = peer(fromRank);
+        PeerInbox peer = peer(fromRank);
         synchronized (lock) {
             while (true) {
                 WireException f = failure;
@@ -273,11 +254,8 @@ public final class PeerMesh implements AutoCloseable {
                     throw f.in("rank " + rank + " waiting for rank " + fromRank + "'s chunk " + chunk
                             + " of operation " + operation);
                 }
-                int i = indexOf(peer, operation, chunk);
-                if (i >= 0) {
-                    Received received = peer.arrived[i];
-                    peer.arrived[i] = peer.arrived[--peer.arrivedCount];
-                    peer.arrived[peer.arrivedCount] = null;
+                Received received = peer.take(operation, chunk);
+                if (received != null) {
                     return received;
                 }
                 if (peer.left) {
@@ -293,11 +271,11 @@ public final class PeerMesh implements AutoCloseable {
     /** Gives a frame's buffer back to its peer's pool. */
     public void release(Received received) {
         synchronized (lock) {
-            Peer peer = peers[received.fromRank];
+            PeerInbox peer = received.fromRank < worldSize ? peers[received.fromRank] : null;
             if (peer == null) {
                 throw new IllegalArgumentException("not a frame of this mesh");
             }
-            peer.free.addLast(received);
+            peer.release(received);
             lock.notifyAll();
         }
     }
@@ -319,8 +297,8 @@ public final class PeerMesh implements AutoCloseable {
                 }
                 boolean all = true;
                 for (int r : fromRanks) {
-                    Peer peer = peers[r];
-                    if (indexOf(peer, operation, chunk) < 0) {
+                    PeerInbox peer = peers[r];
+                    if (!peer.holds(operation, chunk)) {
                         if (peer.left) {
                             throw fail(new WireException(WireException.Reason.MEMBER_LEFT, r, "rank " + r
                                     + " left the world after operation " + peer.leftAfter + "; rank " + rank
@@ -349,7 +327,7 @@ public final class PeerMesh implements AutoCloseable {
         }
         if (left <= 0) {
             StringJoiner missing = new StringJoiner(", ");
-            int[] ranks = Arrays.stream(fromRanks).filter(r -> indexOf(peers[r], operation, chunk) < 0).sorted()
+            int[] ranks = Arrays.stream(fromRanks).filter(r -> !peers[r].holds(operation, chunk)).sorted()
                     .toArray();
             for (int r : ranks) {
                 missing.add(Integer.toString(r));
@@ -368,17 +346,6 @@ public final class PeerMesh implements AutoCloseable {
         }
     }
 
-    private static int indexOf(Peer peer, long operation, int chunk) {
-        Received[] arrived = peer.arrived;
-        for (int i = 0; i < peer.arrivedCount; i++) {
-            Received r = arrived[i];
-            if (r.operation == operation && r.chunk == chunk) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     // ---- failure
 
     /**
@@ -393,7 +360,7 @@ public final class PeerMesh implements AutoCloseable {
                 + " aborted operation " + operation + ": " + reason));
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(text.length, Protocol.MAX_ABORT_BYTES);
-        for (Peer peer : peers) {
+        for (PeerInbox peer : peers) {
             if (peer == null || peer.link == null) {
                 continue;
             }
@@ -432,13 +399,9 @@ public final class PeerMesh implements AutoCloseable {
             if (failure == null) {
                 failure = f;
             }
-            for (Peer peer : peers) {
+            for (PeerInbox peer : peers) {
                 if (peer != null) {
-                    for (int i = 0; i < peer.arrivedCount; i++) {
-                        peer.free.addLast(peer.arrived[i]);
-                        peer.arrived[i] = null;
-                    }
-                    peer.arrivedCount = 0;
+                    peer.dropWaiting();
                 }
             }
             lock.notifyAll();
@@ -453,7 +416,7 @@ public final class PeerMesh implements AutoCloseable {
         }
     }
 
-    private Peer peer(int r) {
+    private PeerInbox peer(int r) {
         if (r < 0 || r >= worldSize || r == rank) {
             throw new IllegalArgumentException("rank " + r + " is not a peer of rank " + rank + " in a world of "
                     + worldSize);
@@ -467,7 +430,7 @@ public final class PeerMesh implements AutoCloseable {
      */
     public void leave(long lastOperation) {
         if (failure == null) {
-            for (Peer peer : peers) {
+            for (PeerInbox peer : peers) {
                 if (peer == null || peer.link == null) {
                     continue;
                 }
@@ -492,7 +455,7 @@ public final class PeerMesh implements AutoCloseable {
         closed = true;
         fail(new WireException(WireException.Reason.CLOSED, new int[0], "rank " + rank + "'s mesh is closed"));
         synchronized (lock) {
-            for (Peer peer : peers) {
+            for (PeerInbox peer : peers) {
                 if (peer != null && peer.link != null) {
                     peer.link.close();
                 }
@@ -524,7 +487,7 @@ public final class PeerMesh implements AutoCloseable {
     /** Installs {@code link} as the connection to {@code peerRank} unless that rank is connected already. */
     boolean reserve(int peerRank, Link link) {
         synchronized (lock) {
-            Peer peer = peers[peerRank];
+            PeerInbox peer = peers[peerRank];
             if (closed || failure != null || peer == null || peer.link != null) {
                 return false;
             }
@@ -536,7 +499,7 @@ public final class PeerMesh implements AutoCloseable {
 
     /** Starts reading from the reserved connection to {@code peerRank}. */
     void start(int peerRank) {
-        Peer peer = peers[peerRank];
+        PeerInbox peer = peers[peerRank];
         Link link = Objects.requireNonNull(peer.link, "reserved link");
         Thread reader = new Thread(new FrameReader(this, peerRank, link, worldId, frameCapacity),
                 "skrl4j-wire-" + rank + "-from-" + peerRank);
@@ -589,7 +552,7 @@ public final class PeerMesh implements AutoCloseable {
     /** Rank {@code peerRank} said goodbye after {@code lastOperation}. */
     void left(int peerRank, long lastOperation) {
         synchronized (lock) {
-            Peer peer = peers[peerRank];
+            PeerInbox peer = peers[peerRank];
             peer.left = true;
             peer.leftAfter = lastOperation;
             lock.notifyAll();
@@ -612,7 +575,7 @@ public final class PeerMesh implements AutoCloseable {
      * trusted past this header), which breaks the world cleanly with {@code REFUSED} naming the peer.
      */
     void refuse(int peerRank, Refusal refusal, String detail) {
-        Peer peer = peers[peerRank];
+        PeerInbox peer = peers[peerRank];
         counters.count(refusal);
         fail(new WireException(WireException.Reason.REFUSED, peer.rank, "rank " + rank + " refused a frame on rank "
                 + peer.rank + "'s connection (" + refusal + ": " + detail + ") and dropped the connection"));
@@ -624,16 +587,12 @@ public final class PeerMesh implements AutoCloseable {
 
     /** A free buffer of {@code peer}, waiting while all of them hold frames the caller has not taken. */
     @Nullable Received acquire(int peerRank, Link link) throws IOException {
-        Peer peer = peers[peerRank];
+        PeerInbox peer = peers[peerRank];
         synchronized (lock) {
             while (true) {
-                Received free = peer.free.pollFirst();
+                Received free = peer.freeBuffer(link);
                 if (free != null) {
                     return free;
-                }
-                if (peer.allocated < maxBuffered) {
-                    peer.allocated++;
-                    return new Received(peer.rank, link.allocate(frameCapacity));
                 }
                 if (closed || failure != null) {
                     return null;
@@ -650,17 +609,15 @@ public final class PeerMesh implements AutoCloseable {
 
     /** Files a frame for the caller; {@code false} for a duplicate (the buffer goes back to the pool). */
     boolean deliver(int peerRank, Received received) {
-        Peer peer = peers[peerRank];
+        PeerInbox peer = peers[peerRank];
         synchronized (lock) {
             if (failure != null) {
-                peer.free.addLast(received);
+                peer.release(received);
                 return true;
             }
-            if (indexOf(peer, received.operation, received.chunk) >= 0) {
-                peer.free.addLast(received);
+            if (!peer.file(received)) {
                 return false;
             }
-            peer.arrived[peer.arrivedCount++] = received;
             lock.notifyAll();
             return true;
         }
@@ -671,7 +628,7 @@ public final class PeerMesh implements AutoCloseable {
         while (!closed) {
             LockSupport.parkNanos(this, WATCHDOG_PERIOD_NANOS);
             long now = System.nanoTime();
-            for (Peer peer : peers) {
+            for (PeerInbox peer : peers) {
                 Link link = peer == null ? null : peer.link;
                 if (link != null && link.writing && now - link.writeDeadline > 0) {
                     link.timedOut = true;
