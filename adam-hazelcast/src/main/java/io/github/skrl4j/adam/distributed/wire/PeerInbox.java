@@ -1,0 +1,95 @@
+package io.github.skrl4j.adam.distributed.wire;
+
+import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One peer of a {@link PeerMesh}: its connection, whether it said goodbye, and the frames that
+ * arrived from it in buffers of its own bounded pool. Every field and method is guarded by the
+ * mesh's lock.
+ */
+final class PeerInbox {
+
+    final int rank;
+    @Nullable Link link;
+    /** Whether its reader runs: the connection is part of the formed world. */
+    boolean reading;
+    boolean left;
+    long leftAfter;
+
+    private final Received[] waiting;
+    private int waitingCount;
+    private final ArrayDeque<Received> free = new ArrayDeque<>();
+    private int allocated;
+    private final int frameCapacity;
+
+    PeerInbox(int rank, int maxBuffered, int frameCapacity) {
+        this.rank = rank;
+        this.waiting = new Received[maxBuffered];
+        this.frameCapacity = frameCapacity;
+    }
+
+    /** Whether a frame for ({@code operation}, {@code chunk}) waits to be taken. */
+    boolean holds(long operation, int chunk) {
+        return indexOf(operation, chunk) >= 0;
+    }
+
+    /** Removes and returns the frame waiting for ({@code operation}, {@code chunk}), or null. */
+    @Nullable Received take(long operation, int chunk) {
+        int i = indexOf(operation, chunk);
+        if (i < 0) {
+            return null;
+        }
+        Received received = waiting[i];
+        waiting[i] = waiting[--waitingCount];
+        waiting[waitingCount] = null;
+        return received;
+    }
+
+    /** Files a frame for the caller; {@code false} for a duplicate, whose buffer goes back to the pool. */
+    boolean file(Received received) {
+        if (holds(received.operation, received.chunk)) {
+            free.addLast(received);
+            return false;
+        }
+        waiting[waitingCount++] = received;
+        return true;
+    }
+
+    /** A buffer back to the pool. */
+    void release(Received received) {
+        free.addLast(received);
+    }
+
+    /** Every waiting frame's buffer back to the pool (the world failed: nobody will take them). */
+    void dropWaiting() {
+        for (int i = 0; i < waitingCount; i++) {
+            free.addLast(waiting[i]);
+            waiting[i] = null;
+        }
+        waitingCount = 0;
+    }
+
+    /**
+     * A free buffer to read a frame into: a pooled one, a new one while fewer than the bound exist, or
+     * {@code null} when every buffer holds a frame the caller has not released.
+     */
+    @Nullable Received freeBuffer(Link link) {
+        Received buffer = free.pollFirst();
+        if (buffer == null && allocated < waiting.length) {
+            allocated++;
+            buffer = new Received(rank, link.allocate(frameCapacity));
+        }
+        return buffer;
+    }
+
+    private int indexOf(long operation, int chunk) {
+        for (int i = 0; i < waitingCount; i++) {
+            Received r = waiting[i];
+            if (r.operation == operation && r.chunk == chunk) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,640 @@
+package io.github.skrl4j.adam.distributed.wire;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The connections of one rank to every other rank of a world, formed by
+ * {@link WireEndpoint#formWorld}. Values travel as frames addressed by (operation, chunk); each
+ * connection has a reader thread that checks every header (world, rank, kind, length against the
+ * bounds) before it reads the payload into a reused buffer of that peer, where the calling thread
+ * takes it ({@link #receive}, {@link #take}). Sends are written by the calling thread.
+ *
+ * <p>One thread at a time sends and receives values (the collective's thread); {@link #abort} and
+ * {@link #close} may come from any thread. In steady state (buffers grown) sending and receiving
+ * allocate nothing on the calling thread.
+ *
+ * <p>The first failure (a deadline, a lost or refused peer, an abort, a close) is final: every wait
+ * of this mesh fails with it at once. A world that failed is formed again under a new world id.
+ */
+public final class PeerMesh implements AutoCloseable {
+
+    private static final long WATCHDOG_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long ABORT_LOCK_WAIT_MILLIS = 200;
+    private static final long ABORT_WRITE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final WireEndpoint endpoint;
+    private final WireCounters counters;
+    private final int rank;
+    private final int worldSize;
+    private final long worldId;
+    private final int maxChunkFloats;
+    private final int maxBuffered;
+    private final int frameCapacity;
+
+    /** Guards the peers' inboxes and the failure; every wait of this mesh waits on it. */
+    private final Object lock = new Object();
+    private final @Nullable PeerInbox[] peers;
+    private volatile @Nullable WireException failure;
+    private volatile boolean closed;
+
+    private final ByteBuffer sendFrame;
+    private final FloatBuffer sendFloats;
+    private final LongBuffer sendLongs;
+    private final Thread watchdog;
+
+    PeerMesh(WireEndpoint endpoint, int rank, int worldSize, long worldId) {
+        this.endpoint = endpoint;
+        this.counters = endpoint.counters();
+        this.rank = rank;
+        this.worldSize = worldSize;
+        this.worldId = worldId;
+        WireOptions options = endpoint.options();
+        this.maxChunkFloats = options.maxChunkFloats();
+        this.maxBuffered = options.maxBufferedFramesPerPeer();
+        this.frameCapacity = maxChunkFloats * Float.BYTES;
+        this.peers = new PeerInbox[worldSize];
+        for (int r = 0; r < worldSize; r++) {
+            peers[r] = r == rank ? null : new PeerInbox(r, maxBuffered, frameCapacity);
+        }
+        int sendCapacity = Protocol.HEADER_BYTES + frameCapacity;
+        this.sendFrame = options.tls() ? ByteBuffer.allocate(sendCapacity) : ByteBuffer.allocateDirect(sendCapacity);
+        this.sendFrame.order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer payload = sendFrame.slice(Protocol.HEADER_BYTES, frameCapacity).order(ByteOrder.LITTLE_ENDIAN);
+        this.sendFloats = payload.asFloatBuffer();
+        this.sendLongs = payload.asLongBuffer();
+        this.watchdog = new Thread(this::watchWrites, "skrl4j-wire-" + rank + "-deadlines");
+        this.watchdog.setDaemon(true);
+        this.watchdog.start();
+    }
+
+    /** This rank. */
+    public int rank() {
+        return rank;
+    }
+
+    /** Ranks in the world. */
+    public int worldSize() {
+        return worldSize;
+    }
+
+    /** The world id the ranks agreed out of band; frames of any other world are refused. */
+    public long worldId() {
+        return worldId;
+    }
+
+    /** The longest float payload of one frame. */
+    public int maxChunkFloats() {
+        return maxChunkFloats;
+    }
+
+    /** The failure that broke this mesh, or {@code null} while it works. */
+    public @Nullable WireException failure() {
+        return failure;
+    }
+
+    // ---- sending
+
+    /**
+     * Sends {@code length} floats of {@code src} from {@code offset} to {@code toRank} as chunk
+     * {@code chunk} of operation {@code operation}; the values are copied before this returns.
+     *
+     * @param deadlineNanos {@link System#nanoTime()} by which the peer must have taken the bytes (a
+     *                      peer that stops reading fails the send with {@code TIMEOUT} then)
+     */
+    public void send(int toRank, long operation, int chunk, float[] src, int offset, int length,
+            long deadlineNanos) {
+        PeerInbox peer = peer(toRank);
+        encodeFloats(operation, chunk, src, offset, length);
+        write(peer, sendFrame, deadlineNanos);
+    }
+
+    /**
+     * Sends the same floats to each of {@code toRanks}: serialized once, then the same bytes written
+     * to every connection (one result for several peers costs one copy, not one per peer).
+     */
+    public void sendToEach(int[] toRanks, long operation, int chunk, float[] src, int offset, int length,
+            long deadlineNanos) {
+        for (int r : toRanks) {
+            peer(r);
+        }
+        encodeFloats(operation, chunk, src, offset, length);
+        for (int r : toRanks) {
+            write(peers[r], sendFrame, deadlineNanos);
+        }
+    }
+
+    /** Sends {@code length} longs of {@code src} (checksums, counts, fingerprints); as {@link #send}. */
+    public void sendLongs(int toRank, long operation, int chunk, long[] src, int offset, int length,
+            long deadlineNanos) {
+        PeerInbox peer = peer(toRank);
+        Objects.checkFromIndexSize(offset, length, src.length);
+        if ((long) length * Long.BYTES > frameCapacity) {
+            throw new IllegalArgumentException(length + " longs exceed one frame (" + frameCapacity + " bytes)");
+        }
+        requireWhole();
+        int bytes = length * Long.BYTES;
+        Protocol.putHeader(sendFrame, Protocol.LONGS, rank, worldId, operation, chunk, bytes);
+        sendLongs.put(0, src, offset, length);
+        sendFrame.limit(Protocol.HEADER_BYTES + bytes).position(0);
+        write(peer, sendFrame, deadlineNanos);
+    }
+
+    private void encodeFloats(long operation, int chunk, float[] src, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        if (length > maxChunkFloats) {
+            throw new IllegalArgumentException(length + " floats exceed the chunk size " + maxChunkFloats);
+        }
+        requireWhole();
+        int bytes = length * Float.BYTES;
+        Protocol.putHeader(sendFrame, Protocol.FLOATS, rank, worldId, operation, chunk, bytes);
+        sendFloats.put(0, src, offset, length);
+        sendFrame.limit(Protocol.HEADER_BYTES + bytes).position(0);
+    }
+
+    private void write(PeerInbox peer, ByteBuffer frame, long deadlineNanos) {
+        Link link = peer.link;
+        if (link == null) {
+            throw new IllegalStateException("rank " + rank + " has no connection to rank " + peer.rank);
+        }
+        link.writeLock.lock();
+        try {
+            link.writeDeadline = deadlineNanos;
+            link.writing = true;
+            frame.position(0);
+            link.writeFully(frame);
+        } catch (IOException e) {
+            WireException f;
+            if (link.timedOut) {
+                f = new WireException(WireException.Reason.TIMEOUT, peer.rank, "rank " + peer.rank
+                        + " did not take rank " + rank + "'s data before the deadline", e);
+            } else if (failure != null) {
+                throw failure.in("rank " + rank + " sending to rank " + peer.rank);
+            } else {
+                f = new WireException(WireException.Reason.PEER_LOST, peer.rank, "rank " + rank
+                        + " lost its connection to rank " + peer.rank + " while sending (" + e + ")", e);
+            }
+            throw fail(f);
+        } finally {
+            link.writing = false;
+            link.writeLock.unlock();
+        }
+    }
+
+    // ---- receiving
+
+    /**
+     * Copies the floats {@code fromRank} sent as chunk {@code chunk} of {@code operation} into
+     * {@code dst} from {@code offset}, waiting until {@code deadlineNanos}.
+     *
+     * @return the number of floats copied
+     * @throws WireException {@code MISMATCH} if more than {@code maxLength} floats (or longs) arrived,
+     *                       {@code TIMEOUT} naming {@code fromRank} at the deadline, or the mesh's failure
+     */
+    public int receive(int fromRank, long operation, int chunk, float[] dst, int offset, int maxLength,
+            long deadlineNanos) {
+        Objects.checkFromIndexSize(offset, maxLength, dst.length);
+        Received received = take(fromRank, operation, chunk, deadlineNanos);
+        try {
+            if (!received.holdsFloats() || received.length() > maxLength) {
+                throw mismatch(received, "floats", maxLength);
+            }
+            int n = received.length();
+            received.floats().get(0, dst, offset, n);
+            return n;
+        } finally {
+            release(received);
+        }
+    }
+
+    /** Copies the longs {@code fromRank} sent; as {@link #receive}. */
+    public int receiveLongs(int fromRank, long operation, int chunk, long[] dst, int offset, int maxLength,
+            long deadlineNanos) {
+        Objects.checkFromIndexSize(offset, maxLength, dst.length);
+        Received received = take(fromRank, operation, chunk, deadlineNanos);
+        try {
+            if (received.holdsFloats() || received.length() > maxLength) {
+                throw mismatch(received, "longs", maxLength);
+            }
+            int n = received.length();
+            received.longs().get(0, dst, offset, n);
+            return n;
+        } finally {
+            release(received);
+        }
+    }
+
+    private WireException mismatch(Received received, String expected, int maxLength) {
+        return fail(new WireException(WireException.Reason.MISMATCH, received.fromRank, "rank "
+                + received.fromRank + " sent " + received.length() + (received.holdsFloats() ? " floats" : " longs")
+                + " as chunk " + received.chunk + " of operation " + received.operation + " where rank " + rank
+                + " expects at most " + maxLength + " " + expected + " (are the layouts the same?)"));
+    }
+
+    /**
+     * The frame {@code fromRank} sent as chunk {@code chunk} of {@code operation}, waiting until
+     * {@code deadlineNanos}; read it in place and {@link #release} it.
+     */
+    public Received take(int fromRank, long operation, int chunk, long deadlineNanos) {
+        PeerInbox peer = peer(fromRank);
+        synchronized (lock) {
+            while (true) {
+                WireException f = failure;
+                if (f != null) {
+                    throw f.in("rank " + rank + " waiting for rank " + fromRank + "'s chunk " + chunk
+                            + " of operation " + operation);
+                }
+                Received received = peer.take(operation, chunk);
+                if (received != null) {
+                    return received;
+                }
+                if (peer.left) {
+                    throw fail(new WireException(WireException.Reason.MEMBER_LEFT, fromRank, "rank " + fromRank
+                            + " left the world after operation " + peer.leftAfter + "; rank " + rank
+                            + " waited for its chunk " + chunk + " of operation " + operation));
+                }
+                waitUntil(deadlineNanos, operation, chunk, fromRank, null);
+            }
+        }
+    }
+
+    /** Gives a frame's buffer back to its peer's pool. */
+    public void release(Received received) {
+        synchronized (lock) {
+            PeerInbox peer = received.fromRank < worldSize ? peers[received.fromRank] : null;
+            if (peer == null) {
+                throw new IllegalArgumentException("not a frame of this mesh");
+            }
+            peer.release(received);
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until each of {@code fromRanks} has sent chunk {@code chunk} of {@code operation} (without
+     * taking the frames); at the deadline fails with {@code TIMEOUT} naming every rank still missing.
+     */
+    public void await(int[] fromRanks, long operation, int chunk, long deadlineNanos) {
+        for (int r : fromRanks) {
+            peer(r);
+        }
+        synchronized (lock) {
+            while (true) {
+                WireException f = failure;
+                if (f != null) {
+                    throw f.in("rank " + rank + " waiting for chunk " + chunk + " of operation " + operation
+                            + " from ranks " + Arrays.toString(fromRanks));
+                }
+                boolean all = true;
+                for (int r : fromRanks) {
+                    PeerInbox peer = peers[r];
+                    if (!peer.holds(operation, chunk)) {
+                        if (peer.left) {
+                            throw fail(new WireException(WireException.Reason.MEMBER_LEFT, r, "rank " + r
+                                    + " left the world after operation " + peer.leftAfter + "; rank " + rank
+                                    + " waited for its chunk " + chunk + " of operation " + operation));
+                        }
+                        all = false;
+                    }
+                }
+                if (all) {
+                    return;
+                }
+                waitUntil(deadlineNanos, operation, chunk, -1, fromRanks);
+            }
+        }
+    }
+
+    /**
+     * Waits on the lock until notified or the deadline; at the deadline fails naming the ranks missing
+     * ({@code fromRank}, or those of {@code fromRanks} when it is not null: no array per wait).
+     */
+    private void waitUntil(long deadlineNanos, long operation, int chunk, int fromRank, int @Nullable [] several) {
+        long left = deadlineNanos - System.nanoTime();
+        int[] fromRanks = several;
+        if (left <= 0 && fromRanks == null) {
+            fromRanks = new int[] {fromRank};
+        }
+        if (left <= 0) {
+            StringJoiner missing = new StringJoiner(", ");
+            int[] ranks = Arrays.stream(fromRanks).filter(r -> !peers[r].holds(operation, chunk)).sorted()
+                    .toArray();
+            for (int r : ranks) {
+                missing.add(Integer.toString(r));
+            }
+            throw fail(new WireException(WireException.Reason.TIMEOUT, ranks, "rank " + rank
+                    + " waited in vain for chunk " + chunk + " of operation " + operation + " from rank"
+                    + (ranks.length == 1 ? " " : "s ") + missing));
+        }
+        try {
+            TimeUnit.NANOSECONDS.timedWait(lock, left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WireException(WireException.Reason.INTERRUPTED, several != null ? several : new int[] {fromRank},
+                    "rank " + rank + " was interrupted while waiting for chunk " + chunk + " of operation " + operation,
+                    e);
+        }
+    }
+
+    // ---- failure
+
+    /**
+     * Tells every other rank that this rank aborts {@code operation} (their waits fail with
+     * {@code ABORTED} as soon as the message arrives) and breaks this mesh. Best effort and bounded: a
+     * connection whose writer does not yield within 200 ms or whose peer does not take the message
+     * within 1 s is closed instead, which fails the peer's waits with {@code PEER_LOST}.
+     */
+    public void abort(long operation, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        fail(new WireException(WireException.Reason.ABORTED, new int[] {rank}, "rank " + rank
+                + " aborted operation " + operation + ": " + reason));
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(text.length, Protocol.MAX_ABORT_BYTES);
+        for (PeerInbox peer : peers) {
+            if (peer == null || peer.link == null) {
+                continue;
+            }
+            Link link = peer.link;
+            ByteBuffer frame = link.allocate(Protocol.HEADER_BYTES + n);
+            Protocol.putHeader(frame, Protocol.ABORT, rank, worldId, operation, 0, n);
+            frame.position(Protocol.HEADER_BYTES);
+            frame.put(text, 0, n).flip();
+            boolean sent = false;
+            try {
+                if (link.writeLock.tryLock(ABORT_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    try {
+                        link.writeDeadline = System.nanoTime() + ABORT_WRITE_NANOS;
+                        link.writing = true;
+                        link.writeFully(frame);
+                        sent = true;
+                    } finally {
+                        link.writing = false;
+                        link.writeLock.unlock();
+                    }
+                }
+            } catch (IOException e) {
+                // the peer is gone or did not read: closing below tells it as well as anything can
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!sent) {
+                link.close();
+            }
+        }
+    }
+
+    /** Records the first failure, drops every waiting frame and wakes every waiter; returns {@code f}. */
+    WireException fail(WireException f) {
+        synchronized (lock) {
+            if (failure == null) {
+                failure = f;
+            }
+            for (PeerInbox peer : peers) {
+                if (peer != null) {
+                    peer.dropWaiting();
+                }
+            }
+            lock.notifyAll();
+        }
+        return f;
+    }
+
+    private void requireWhole() {
+        WireException f = failure;
+        if (f != null) {
+            throw f.in("rank " + rank + " cannot send");
+        }
+    }
+
+    private PeerInbox peer(int r) {
+        if (r < 0 || r >= worldSize || r == rank) {
+            throw new IllegalArgumentException("rank " + r + " is not a peer of rank " + rank + " in a world of "
+                    + worldSize);
+        }
+        return peers[r];
+    }
+
+    /**
+     * Leaves the world: tells every peer that this rank's last operation was {@code lastOperation}
+     * (their waits for a later one fail with {@code MEMBER_LEFT}), then closes.
+     */
+    public void leave(long lastOperation) {
+        if (failure == null) {
+            for (PeerInbox peer : peers) {
+                if (peer == null || peer.link == null) {
+                    continue;
+                }
+                ByteBuffer bytes = peer.link.allocate(Protocol.HEADER_BYTES);
+                Protocol.putHeader(bytes, Protocol.LEAVE, rank, worldId, lastOperation, 0, 0);
+                try {
+                    write(peer, bytes, System.nanoTime() + ABORT_WRITE_NANOS);
+                } catch (WireException e) {
+                    // that peer is gone already: it needs no goodbye
+                }
+            }
+        }
+        close();
+    }
+
+    /** Closes every connection; waits of other threads fail with {@code CLOSED}. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        fail(new WireException(WireException.Reason.CLOSED, new int[0], "rank " + rank + "'s mesh is closed"));
+        synchronized (lock) {
+            for (PeerInbox peer : peers) {
+                if (peer != null && peer.link != null) {
+                    peer.link.close();
+                }
+            }
+        }
+        LockSupport.unpark(watchdog);
+        endpoint.detach(this);
+    }
+
+    @Override
+    public String toString() {
+        return "PeerMesh[rank " + rank + " of " + worldSize + ", world " + Long.toHexString(worldId)
+                + (failure != null ? ", failed: " + failure.reason() : "") + "]";
+    }
+
+    // ---- formation (called by the endpoint)
+
+    /** Why a hello from {@code fromRank} may not join this mesh, or {@code null} if it may. */
+    @Nullable Refusal checkHello(int fromRank, int toRank, int helloWorldSize, int helloMaxChunk) {
+        if (helloWorldSize != worldSize || helloMaxChunk != maxChunkFloats) {
+            return Refusal.SETTINGS_MISMATCH;
+        }
+        if (toRank != rank || fromRank < 0 || fromRank >= rank) {
+            return Refusal.WRONG_RANK; // the lower rank connects to the higher one, never the other way
+        }
+        return null;
+    }
+
+    /** Installs {@code link} as the connection to {@code peerRank} unless that rank is connected already. */
+    boolean reserve(int peerRank, Link link) {
+        synchronized (lock) {
+            PeerInbox peer = peers[peerRank];
+            if (closed || failure != null || peer == null || peer.link != null) {
+                return false;
+            }
+            peer.link = link;
+            lock.notifyAll();
+            return true;
+        }
+    }
+
+    /** Starts reading from the reserved connection to {@code peerRank}. */
+    void start(int peerRank) {
+        PeerInbox peer = peers[peerRank];
+        Link link = Objects.requireNonNull(peer.link, "reserved link");
+        Thread reader = new Thread(new FrameReader(this, peerRank, link, worldId, frameCapacity),
+                "skrl4j-wire-" + rank + "-from-" + peerRank);
+        reader.setDaemon(true);
+        reader.start();
+        synchronized (lock) {
+            peer.reading = true;
+            lock.notifyAll();
+        }
+    }
+
+    /** Waits until every peer is connected and read from; at the deadline fails naming the ranks that never connected. */
+    void awaitFormed(long deadlineNanos) {
+        synchronized (lock) {
+            while (true) {
+                WireException f = failure;
+                if (f != null) {
+                    throw f.in("rank " + rank + " forming the world");
+                }
+                int[] missing = Arrays.stream(peers).filter(p -> p != null && !p.reading).mapToInt(p -> p.rank)
+                        .toArray();
+                if (missing.length == 0) {
+                    return;
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    throw fail(new WireException(WireException.Reason.FORMATION, missing, "rank " + rank
+                            + " waited in vain for rank" + (missing.length == 1 ? " " : "s ")
+                            + Arrays.toString(missing).replaceAll("[\\[\\]]", "") + " to connect"));
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new WireException(WireException.Reason.INTERRUPTED, missing, "rank " + rank
+                            + " was interrupted while forming the world", e);
+                }
+            }
+        }
+    }
+
+    // ---- what the readers ({@link FrameReader}) report
+
+    /** Rank {@code peerRank} aborted {@code operation}: the mesh fails with its reason. */
+    void aborted(int peerRank, long operation, String reason) {
+        fail(new WireException(WireException.Reason.ABORTED, peerRank, "rank " + peerRank + " aborted operation "
+                + operation + ": " + reason));
+    }
+
+    /** Rank {@code peerRank} said goodbye after {@code lastOperation}. */
+    void left(int peerRank, long lastOperation) {
+        synchronized (lock) {
+            PeerInbox peer = peers[peerRank];
+            peer.left = true;
+            peer.leftAfter = lastOperation;
+            lock.notifyAll();
+        }
+    }
+
+    /** The connection to {@code peerRank} ended: orderly after a goodbye or a close, otherwise the peer is lost. */
+    void ended(int peerRank, IOException cause) {
+        synchronized (lock) {
+            if (closed || peers[peerRank].left) {
+                return;
+            }
+        }
+        fail(new WireException(WireException.Reason.PEER_LOST, peerRank, "rank " + rank
+                + " lost its connection to rank " + peerRank + " (" + cause + ")", cause));
+    }
+
+    /**
+     * A frame a genuine peer never sends: counted, and the connection dropped (its stream cannot be
+     * trusted past this header), which breaks the world cleanly with {@code REFUSED} naming the peer.
+     */
+    void refuse(int peerRank, Refusal refusal, String detail) {
+        PeerInbox peer = peers[peerRank];
+        counters.count(refusal);
+        fail(new WireException(WireException.Reason.REFUSED, peer.rank, "rank " + rank + " refused a frame on rank "
+                + peer.rank + "'s connection (" + refusal + ": " + detail + ") and dropped the connection"));
+        Link link = peer.link;
+        if (link != null) {
+            link.close();
+        }
+    }
+
+    /** A free buffer of {@code peer}, waiting while all of them hold frames the caller has not taken. */
+    @Nullable Received acquire(int peerRank, Link link) throws IOException {
+        PeerInbox peer = peers[peerRank];
+        synchronized (lock) {
+            while (true) {
+                Received free = peer.freeBuffer(link);
+                if (free != null) {
+                    return free;
+                }
+                if (closed || failure != null) {
+                    return null;
+                }
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for a free buffer", e);
+                }
+            }
+        }
+    }
+
+    /** Files a frame for the caller; {@code false} for a duplicate (the buffer goes back to the pool). */
+    boolean deliver(int peerRank, Received received) {
+        PeerInbox peer = peers[peerRank];
+        synchronized (lock) {
+            if (failure != null) {
+                peer.release(received);
+                return true;
+            }
+            if (!peer.file(received)) {
+                return false;
+            }
+            lock.notifyAll();
+            return true;
+        }
+    }
+
+    /** Closes connections whose current write passed its deadline, so that the blocked writer fails. */
+    private void watchWrites() {
+        while (!closed) {
+            LockSupport.parkNanos(this, WATCHDOG_PERIOD_NANOS);
+            long now = System.nanoTime();
+            for (PeerInbox peer : peers) {
+                Link link = peer == null ? null : peer.link;
+                if (link != null && link.writing && now - link.writeDeadline > 0) {
+                    link.timedOut = true;
+                    link.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.github.skrl4j.adam.distributed.wire;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a {@link WireEndpoint} listens and what it accepts. Immutable; build with {@link #builder()}.
+ *
+ * @param bindAddress             where this rank listens (default loopback, any free port); a
+ *                                non-loopback address needs TLS or {@code allowInsecure}
+ * @param sslContext              mutual TLS (TLSv1.3, client certificates required) with this context's
+ *                                key and trust material; {@code null} for plaintext
+ * @param allowInsecure           permits plaintext on a non-loopback address (peers are then neither
+ *                                authenticated nor encrypted)
+ * @param maxChunkFloats          the longest float payload a frame may carry (and may be sent); longer
+ *                                frames are refused before anything is read or allocated
+ * @param maxBufferedFramesPerPeer how many received frames of one peer may wait for the caller; the
+ *                                connection's reader stops reading (TCP back-pressure) beyond that, so
+ *                                memory per peer is bounded by this times {@code 4 maxChunkFloats}
+ * @param handshakeTimeout        how long an accepted connection may take for TLS and hello
+ * @param maxPendingHandshakes    connections in their handshake at once; more are closed at once
+ */
+public record WireOptions(
+        InetSocketAddress bindAddress,
+        @Nullable SSLContext sslContext,
+        boolean allowInsecure,
+        int maxChunkFloats,
+        int maxBufferedFramesPerPeer,
+        Duration handshakeTimeout,
+        int maxPendingHandshakes) {
+
+    /** 262,144 floats, 1 MiB on the wire: the collective's default chunk. */
+    public static final int DEFAULT_MAX_CHUNK_FLOATS = 1 << 18;
+    /** The property that turns on mutual TLS in the starter (named in the insecure-bind refusal). */
+    public static final String SSL_BUNDLE_PROPERTY = "skrl.optim.adam.distributed.ssl.bundle";
+    /** The property that permits plaintext off loopback in the starter (named in the insecure-bind refusal). */
+    public static final String ALLOW_INSECURE_PROPERTY = "skrl.optim.adam.distributed.allow-insecure";
+
+    /** Largest chunk accepted: 64 MiB of floats per frame. */
+    static final int MAX_CHUNK_FLOATS_LIMIT = 1 << 24;
+
+    public WireOptions {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        if (maxChunkFloats < 1 || maxChunkFloats > MAX_CHUNK_FLOATS_LIMIT) {
+            throw new IllegalArgumentException("maxChunkFloats must be in [1, " + MAX_CHUNK_FLOATS_LIMIT + "], was "
+                    + maxChunkFloats);
+        }
+        if (maxBufferedFramesPerPeer < 1) {
+            throw new IllegalArgumentException("maxBufferedFramesPerPeer must be >= 1, was "
+                    + maxBufferedFramesPerPeer);
+        }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("handshakeTimeout must be positive, was " + handshakeTimeout);
+        }
+        if (maxPendingHandshakes < 1) {
+            throw new IllegalArgumentException("maxPendingHandshakes must be >= 1, was " + maxPendingHandshakes);
+        }
+    }
+
+    /** Whether connections use mutual TLS. */
+    public boolean tls() {
+        return sslContext != null;
+    }
+
+    /** A builder with the defaults: loopback, any port, plaintext, 1 MiB chunks, 64 buffered frames, 10 s handshake. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link WireOptions}. */
+    public static final class Builder {
+        private InetSocketAddress bindAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private @Nullable SSLContext sslContext;
+        private boolean allowInsecure;
+        private int maxChunkFloats = DEFAULT_MAX_CHUNK_FLOATS;
+        private int maxBufferedFramesPerPeer = 64;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private int maxPendingHandshakes = 16;
+
+        private Builder() {
+        }
+
+        /** Where to listen; port 0 picks a free one. */
+        public Builder bindAddress(InetSocketAddress bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        /** Mutual TLS with this context (its key managers identify this rank, its trust managers the peers). */
+        public Builder sslContext(@Nullable SSLContext sslContext) {
+            this.sslContext = sslContext;
+            return this;
+        }
+
+        /** Permit plaintext on a non-loopback address. */
+        public Builder allowInsecure(boolean allowInsecure) {
+            this.allowInsecure = allowInsecure;
+            return this;
+        }
+
+        public Builder maxChunkFloats(int maxChunkFloats) {
+            this.maxChunkFloats = maxChunkFloats;
+            return this;
+        }
+
+        public Builder maxBufferedFramesPerPeer(int maxBufferedFramesPerPeer) {
+            this.maxBufferedFramesPerPeer = maxBufferedFramesPerPeer;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration handshakeTimeout) {
+            this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+            return this;
+        }
+
+        public Builder maxPendingHandshakes(int maxPendingHandshakes) {
+            this.maxPendingHandshakes = maxPendingHandshakes;
+            return this;
+        }
+
+        public WireOptions build() {
+            return new WireOptions(bindAddress, sslContext, allowInsecure, maxChunkFloats, maxBufferedFramesPerPeer,
+                    handshakeTimeout, maxPendingHandshakes);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * The bulk data plane of data-parallel training: a mesh of persistent, authenticated connections
+ * between the ranks of one world that carries chunks of floats (and a few longs) with bulk copies,
+ * receives into caller-owned or reused buffers, bounds every length before reading it, and fails
+ * every wait within its deadline or as soon as a peer aborts, leaves or is lost.
+ *
+ * <p>JDK only (blocking {@link java.nio.channels.SocketChannel}s with direct buffers, and
+ * {@link javax.net.ssl.SSLSocket} for mutual TLS); see docs/data-plane.md for the design and
+ * its measurements. Start with {@link io.github.skrl4j.adam.distributed.wire.WireEndpoint}.
+ */
+@NullMarked
+package io.github.skrl4j.adam.distributed.wire;
+
+import org.jspecify.annotations.NullMarked;

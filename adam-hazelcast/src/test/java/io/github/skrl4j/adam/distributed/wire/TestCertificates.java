@@ -1,0 +1,94 @@
+package io.github.skrl4j.adam.distributed.wire;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Key pairs made at test time with the running JDK's keytool (nothing secret is committed): the
+ * world's identity, and a stranger's that the world does not trust.
+ */
+final class TestCertificates {
+
+    private static final char[] PASSWORD = "test-only".toCharArray();
+
+    private final KeyStore world;
+    private final KeyStore stranger;
+
+    TestCertificates(Path dir) throws Exception {
+        this.world = generate(dir, "world");
+        this.stranger = generate(dir, "stranger");
+    }
+
+    private TestCertificates(KeyStore world, KeyStore stranger) {
+        this.world = world;
+        this.stranger = stranger;
+    }
+
+    /** The key pairs an earlier {@code new TestCertificates(dir)} made (for a child JVM). */
+    static TestCertificates load(Path dir) throws Exception {
+        return new TestCertificates(keyStore(dir.resolve("world.p12")), keyStore(dir.resolve("stranger.p12")));
+    }
+
+    /** A member of the world: the world's key, trusting the world's certificate only. */
+    SSLContext member() throws Exception {
+        return context(world, world);
+    }
+
+    /** A stranger: its own key (not trusted by the world), trusting the world's certificate. */
+    SSLContext stranger() throws Exception {
+        return context(stranger, world);
+    }
+
+    /** No certificate at all, trusting the world's certificate. */
+    SSLContext anonymous() throws Exception {
+        return context(null, world);
+    }
+
+    private static SSLContext context(KeyStore keys, KeyStore trusted) throws Exception {
+        KeyManagerFactory kmf = null;
+        if (keys != null) {
+            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, PASSWORD);
+        }
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        Certificate cert = trusted.getCertificate(trusted.aliases().nextElement());
+        trust.setCertificateEntry("trusted", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLSv1.3");
+        context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    private static KeyStore generate(Path dir, String alias) throws Exception {
+        Path file = dir.resolve(alias + ".p12");
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", alias,
+                "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "2",
+                "-dname", "CN=skrl4j-test-" + alias, "-storetype", "PKCS12", "-keystore", file.toString(),
+                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)))
+                .redirectErrorStream(true).redirectOutput(dir.resolve(alias + ".log").toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException("keytool failed: " + Files.readString(dir.resolve(alias + ".log")));
+        }
+        return keyStore(file);
+    }
+
+    private static KeyStore keyStore(Path file) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, PASSWORD);
+        }
+        return store;
+    }
+}
