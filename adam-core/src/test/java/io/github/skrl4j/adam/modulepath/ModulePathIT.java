@@ -3,16 +3,12 @@ package io.github.skrl4j.adam.modulepath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.skrl4j.testsupport.ChildJvm;
+import io.github.skrl4j.testsupport.ProbeJvm;
 import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,40 +53,19 @@ class ModulePathIT {
         assertThat(facts.get("parameters")).isEqualTo(probe(false).get("parameters"));
     }
 
-    private static Map<String, String> probe(boolean vectorModule) throws IOException, InterruptedException,
-            URISyntaxException {
+    private static Map<String, String> probe(boolean vectorModule) throws IOException, InterruptedException {
         assertThat(JAR).isRegularFile();
         return run(List.of("--module-path", JAR.toString(), "--add-modules",
                 vectorModule ? "io.github.skrl4j.adam,jdk.incubator.vector" : "io.github.skrl4j.adam",
-                "-cp", probeClasses().toString()));
+                "-cp", probeClasses()));
     }
 
-    private static Path probeClasses() throws URISyntaxException {
-        return Path.of(ModulePathProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    private static String probeClasses() {
+        return ProbeJvm.location(ModulePathProbe.class);
     }
 
     /** Runs the probe in a JVM of its own with {@code options}; its facts by key. */
     private static Map<String, String> run(List<String> options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx128m");
-        command.addAll(options);
-        command.add(ModulePathProbe.class.getName());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        boolean exited = process.waitFor(120, TimeUnit.SECONDS);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!exited) {
-            process.destroyForcibly();
-        }
-        assertThat(exited).as("the probe finished: " + output).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        Map<String, String> facts = new LinkedHashMap<>();
-        for (String line : output.split("\\R")) {
-            int eq = line.indexOf('=');
-            if (eq > 0 && line.substring(0, eq).matches("[A-Za-z.]+")) {
-                facts.put(line.substring(0, eq), line.substring(eq + 1)); // a later fact of a key wins
-            }
-        }
-        return facts;
+        return ProbeJvm.run(ModulePathProbe.class, options);
     }
 }
