@@ -42,7 +42,7 @@ class KotlinMetadataVersionIT {
                 .map { it.removeSuffix(".class").replace('/', '.') }
                 .toList()
         }
-        assertThat(classNames).contains("io.github.skrl4j.adam.kotlin.AdamDslKt", "io.github.skrl4j.adam.kotlin.AdamSettings")
+        assertThat(classNames).contains("io.github.skrl4j.adam.kotlin.AdamDslKt", "io.github.skrl4j.adam.kotlin.AdamSpec")
 
         JarFirstClassLoader(jar.toUri().toURL(), javaClass.classLoader).use { loader ->
             for (name in classNames) {
