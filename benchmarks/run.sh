@@ -68,6 +68,8 @@ c_cases() {
   c_run large-64x-t2 2 262144 64 20
   # the policy's tensors, as the JMH case has them (256, 64, 4096, 64, 128, 2)
   c_run policy-t1 1 256,64,4096,64,128,2 6 200000
+  # small tensors, where per-call costs show: six of 768
+  c_run six768-t1 1 768 6 200000
 }
 
 if [[ $quick == 1 ]]; then
@@ -129,7 +131,7 @@ for ((r = 1; r <= rounds; r++)); do
     for kernel in portable vector; do
       echo "  JDK $label, $kernel kernel ..." >&2
       tag="$r-jdk$label-$kernel"
-      jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.(large|policy|policyOption|zeroAfter1000)$' \
+      jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.(large|policy|six768|policyOption|zeroAfter1000)$' \
         "$out/jmh-$tag.json" "$out/jmh-$tag.log" "$iterations" "$bin" "$kernel"
       # the listener's cost: one fork whose iterations alternate without and with it (an even count)
       jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.policyListenerPaired$' \

@@ -28,6 +28,7 @@ LABELS = {
     "large-64x-t2": ("16,777,216 params, 64 x 262,144, clip 1.0, 2 threads", LARGE, "large-64x-t2"),
     "policy-t1": ("PPO policy, 4,610 params in 6 tensors, clip 0.5, 1 thread", POLICY, "policy-t1"),
     "policy-t1+listener": ("same + StepListener", POLICY, "policy-t1"),
+    "six768-t1": ("4,608 params, 6 tensors of 768, clip 1.0, 1 thread", 6 * 768, "six768-t1"),
     "zeroAfter1000": ("4,610 params, gradient zero after 1,000 steps", POLICY, "policy-t1"),
 }
 C_LABEL = "C (adam_ref.c, gcc -O3 -march=native)"
@@ -47,6 +48,8 @@ def case_of(bench, params):
         return "large-%sx-t%s" % (params["tensors"], params.get("threads", "1"))
     if bench == "policy":
         return "policy-t1"
+    if bench == "six768":
+        return "six768-t1"
     if bench == "policyOption":
         return "option-" + params["option"]
     return bench
