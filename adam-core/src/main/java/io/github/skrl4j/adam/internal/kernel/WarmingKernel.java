@@ -178,6 +178,7 @@ final class WarmingKernel implements AdamKernel {
                     sink += kernel.sumOfSquares(grad, r[0], r[1], scratch);
                 }
                 sink += kernel.sumOfSquares(zeros, 0, NormTree.NORM_BLOCK, scratch);
+                sink += kernel.sumOfSquares(zeros, 0, WARM_UP_ELEMENTS, scratch);
                 boolean aboveFloor = (k & 1) == 0;
                 for (int[] r : UPDATE_RANGES) {
                     kernel.update(param, grad, mu, nu, null, r[0], r[1], plain, aboveFloor);
