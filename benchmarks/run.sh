@@ -13,6 +13,9 @@
 #   benchmarks/run.sh --quick     # one short round, to check that everything works
 #   benchmarks/run.sh --no-build  # reuse benchmarks/target/benchmarks.jar
 #   benchmarks/run.sh --rounds 5  # rounds of (C anchor, then one JMH fork per case); default 3
+#   benchmarks/run.sh --ramp      # only the fresh-JVM ramp: the first 200 steps (16M params, 2 threads) of
+#                                 # fresh JVMs with and without the flag against 200 C steps, and the bytes
+#                                 # allocated during them (one C run and one JVM per kernel per round)
 #
 # One run is several rounds, because on a shared or virtual machine the memory bandwidth drifts over
 # minutes and each JVM fork places its small arrays differently against cache lines: every round runs
@@ -24,16 +27,17 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-peers=0 quick=0 build=1 rounds=3
+peers=0 quick=0 build=1 rounds=3 ramp=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --peers) peers=1 ;;
     --quick) quick=1 rounds=1 ;;
     --no-build) build=0 ;;
+    --ramp) ramp=1 ;;
     --rounds)
       [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds needs a positive number" >&2; exit 2; }
       rounds="$2"; shift ;;
-    *) echo "unknown option $1 (use --peers, --quick, --no-build, --rounds N)" >&2; exit 2 ;;
+    *) echo "unknown option $1 (use --peers, --quick, --no-build, --rounds N, --ramp)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -64,6 +68,8 @@ c_cases() {
   c_run large-64x-t2 2 262144 64 20
   # the policy's tensors, as the JMH case has them (256, 64, 4096, 64, 128, 2)
   c_run policy-t1 1 256,64,4096,64,128,2 6 200000
+  # small tensors, where per-call costs show: six of 768
+  c_run six768-t1 1 768 6 200000
 }
 
 if [[ $quick == 1 ]]; then
@@ -80,6 +86,37 @@ if [[ -n "${JAVA25_HOME:-}" ]]; then
   jdks+=("25 $JAVA25_HOME/bin/java")
 fi
 vector_flag=(--add-modules jdk.incubator.vector)
+machine_line() { # rounds load-before
+  local cpu versions="" label bin
+  cpu="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+  for jdk in "${jdks[@]}"; do
+    read -r label bin <<<"$jdk"
+    versions+="JDK $label: $("$bin" -version 2>&1 | head -1); "
+  done
+  echo "Machine: $cpu, $(nproc) cores; ${versions}gcc $(gcc -dumpfullversion);" \
+    "$(date -u +%Y-%m-%d), $1 round(s). Load average (1/5/15 min) before: $2, after: $(cut -d' ' -f1-3 /proc/loadavg)."
+}
+if [[ $ramp == 1 ]]; then
+  # per round: 200 C steps (its median step x 200), then a fresh JVM per JDK and kernel (FirstStep ramp)
+  for ((r = 1; r <= rounds; r++)); do
+    echo "ramp round $r of $rounds: C anchor, then fresh JVMs ..." >&2
+    c_run ramp-t2 2 16777216 1 200 >"$out/c-ramp-$r.txt"
+    for jdk in "${jdks[@]}"; do
+      read -r label bin <<<"$jdk"
+      for kernel in portable vector; do
+        extra=()
+        [[ $kernel == vector ]] && extra=("${vector_flag[@]}")
+        line="$("$bin" "${extra[@]}" -Xms2g -Xmx2g -cp "$jar" io.github.skrl4j.benchmarks.FirstStep ramp 200 2>/dev/null \
+          | grep '^kernel=')"
+        echo "round=$r $line" >>"$out/ramp-jdk$label-$kernel.txt"
+      done
+    done
+  done
+  python3 "$here/table.py" --ramp "$out"
+  echo
+  machine_line "$rounds" "$load_before"
+  exit 0
+fi
 jmh() { # pattern json log measurement-iterations java-binary kernel
   local extra=()
   [[ $6 == vector ]] && extra=(-jvmArgsAppend "${vector_flag[*]}")
@@ -94,7 +131,7 @@ for ((r = 1; r <= rounds; r++)); do
     for kernel in portable vector; do
       echo "  JDK $label, $kernel kernel ..." >&2
       tag="$r-jdk$label-$kernel"
-      jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.(large|policy|policyOption|zeroAfter1000)$' \
+      jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.(large|policy|six768|policyOption|zeroAfter1000)$' \
         "$out/jmh-$tag.json" "$out/jmh-$tag.log" "$iterations" "$bin" "$kernel"
       # the listener's cost: one fork whose iterations alternate without and with it (an even count)
       jmh 'io\.github\.skrl4j\.benchmarks\.AdamStepBenchmark\.policyListenerPaired$' \
@@ -120,14 +157,6 @@ if [[ $peers == 1 ]]; then
   jmh 'io\.github\.skrl4j\.benchmarks\.(Nd4j|Djl|Tribuo)AdamBenchmark' "$out/peers.json" "$out/peers.log" "$iterations" java portable
 fi
 
-load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$here/table.py" "$out"
-cpu="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 echo
-versions=""
-for jdk in "${jdks[@]}"; do
-  read -r label bin <<<"$jdk"
-  versions+="JDK $label: $("$bin" -version 2>&1 | head -1); "
-done
-echo "Machine: $cpu, $(nproc) cores; ${versions}gcc $(gcc -dumpfullversion);" \
-  "$(date -u +%Y-%m-%d), $rounds round(s). Load average (1/5/15 min) before: $load_before, after: $load_after."
+machine_line "$rounds" "$load_before"

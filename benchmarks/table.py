@@ -2,7 +2,8 @@
 
 Reads a run directory: c-<r>.txt (the C anchor, "key ns" per line), jmh-<r>-jdk<J>-<kernel>.json and
 paired-<r>-jdk<J>-<kernel>.json (JMH; kernel = portable or vector) for every round r, first-jdk<J>-
-<kernel>.txt (FirstStep's lines), and peers.json when the peers ran. Each round's ratio to C uses that
+<kernel>.txt (FirstStep's lines), and peers.json when the peers ran. With --ramp it reads only
+c-ramp-<r>.txt and ramp-jdk<J>-<kernel>.txt (run.sh --ramp) and prints the fresh-JVM ramp table. Each round's ratio to C uses that
 round's own C timing (taken right before its JMH forks); the table shows the median ns/step over the
 rounds, the median ratio and, with more than one round, the range of the ratios. The listener row
 comes from the paired benchmark, whose iterations alternate without (even index, warm-ups counted)
@@ -27,6 +28,7 @@ LABELS = {
     "large-64x-t2": ("16,777,216 params, 64 x 262,144, clip 1.0, 2 threads", LARGE, "large-64x-t2"),
     "policy-t1": ("PPO policy, 4,610 params in 6 tensors, clip 0.5, 1 thread", POLICY, "policy-t1"),
     "policy-t1+listener": ("same + StepListener", POLICY, "policy-t1"),
+    "six768-t1": ("4,608 params, 6 tensors of 768, clip 1.0, 1 thread", 6 * 768, "six768-t1"),
     "zeroAfter1000": ("4,610 params, gradient zero after 1,000 steps", POLICY, "policy-t1"),
 }
 C_LABEL = "C (adam_ref.c, gcc -O3 -march=native)"
@@ -46,6 +48,8 @@ def case_of(bench, params):
         return "large-%sx-t%s" % (params["tensors"], params.get("threads", "1"))
     if bench == "policy":
         return "policy-t1"
+    if bench == "six768":
+        return "six768-t1"
     if bench == "policyOption":
         return "option-" + params["option"]
     return bench
@@ -134,6 +138,57 @@ def first_steps(run_dir):
             jdk, run, kernel, first / 1e6, statistics.median(steps[2]) / 1e6, statistics.median(steps[last]) / 1e6,
             ratio))
     print()
+
+
+def ramp(run_dir):
+    """Table of the first 200 steps of fresh JVMs against 200 C steps, from run.sh --ramp."""
+    c_ns = {}  # round -> C ns per step
+    for path in glob.glob(os.path.join(run_dir, "c-ramp-*.txt")):
+        r = int(re.search(r"c-ramp-(\d+)\.txt", os.path.basename(path)).group(1))
+        for key, value in read_c(path).items():
+            c_ns[r] = value
+    rows = []
+    for path in sorted(glob.glob(os.path.join(run_dir, "ramp-jdk*-*.txt"))):
+        m = re.search(r"ramp-jdk(\d+)-(portable|vector)\.txt", os.path.basename(path))
+        runs = []
+        with open(path) as f:
+            for line in f:
+                fields = dict(field.split("=", 1) for field in line.split())
+                if "ns" in fields:
+                    runs.append(fields)
+        if runs:
+            rows.append((int(m.group(1)), m.group(2), runs))
+    if not rows:
+        print("no ramp results in " + run_dir)
+        return
+    print("The first steps of a fresh JVM: 16,777,216 params, 1 tensor, clip 1.0, 2 threads; one JVM per kernel"
+          " and round, each against that round's C run (its median step x the steps). Times are medians over the"
+          " rounds (range in brackets); allocation is the largest over the rounds, first step's setup included.")
+    print()
+    print("| JDK | run | kernel | steps | ms | vs C's steps | training thread allocated | worker allocated |"
+          " vector kernel from step |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    for jdk, run, runs in rows:
+        ms = [int(x["ns"]) / 1e6 for x in runs]
+        ratios = [int(x["ns"]) / (c_ns[int(x["round"])] * int(x["steps"])) for x in runs if int(x["round"]) in c_ns]
+        ratio = "%.2f" % statistics.median(ratios) if ratios else "-"
+        if len(ratios) > 1:
+            ratio += " (%.2f-%.2f)" % (min(ratios), max(ratios))
+        warm = [int(x["warm_after_step"]) for x in runs]
+        print("| %d | %s | %s | %s | %.0f | %s | %s | %s | %s |" % (
+            jdk, run, runs[0]["kernel"], runs[0]["steps"], statistics.median(ms), ratio,
+            human_bytes(max(int(x["allocated_bytes"]) for x in runs)),
+            human_bytes(max(int(x["workers_allocated_bytes"]) for x in runs)),
+            "-" if run == "portable" else ", ".join(str(w) if w else "not yet" for w in warm)))
+    print()
+
+
+def human_bytes(n):
+    if n >= 1 << 20:
+        return "%.1f MB" % (n / (1 << 20))
+    if n >= 1 << 10:
+        return "%.0f KB" % (n / (1 << 10))
+    return "%d B" % n
 
 
 def main(run_dir):
@@ -235,4 +290,7 @@ def main(run_dir):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--ramp":
+        ramp(sys.argv[2])
+    else:
+        main(sys.argv[1])

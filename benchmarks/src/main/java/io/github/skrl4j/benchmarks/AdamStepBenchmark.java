@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One skrl4j Adam step per operation, the cases of issues 3 and 12. The forks run without JVM flags
+ * One skrl4j Adam step per operation, the cases of issues 3, 12 and 24. The forks run without JVM flags
  * but the heap size, so they measure the portable kernel, what a JVM started the ordinary way runs;
  * run.sh runs them a second time with {@code -jvmArgsAppend "--add-modules jdk.incubator.vector"}
  * for the vector kernel. Each fork waits for the kernel's warm-up before it measures.
@@ -80,6 +80,22 @@ public class AdamStepBenchmark {
             params = Workloads.policy(false);
             grads = Workloads.policy(true);
             optimizer = Adam.builder().lr(1e-3).gradNormClip(0.5).parallelism(1).build().init(params);
+            awaitWarmKernel();
+        }
+    }
+
+    /** Six tensors of 768 (4,608 parameters), clip 1.0, the calling thread only: per-call costs of small tensors. */
+    @State(Scope.Benchmark)
+    public static class Six768 {
+        Tensors params;
+        Tensors grads;
+        Optimizer optimizer;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            params = Workloads.equalTensors(6, 768, false);
+            grads = Workloads.equalTensors(6, 768, true);
+            optimizer = Adam.builder().lr(1e-3).gradNormClip(1.0).parallelism(1).build().init(params);
             awaitWarmKernel();
         }
     }
@@ -192,6 +208,11 @@ public class AdamStepBenchmark {
 
     @Benchmark
     public Optimizer policy(Policy s) {
+        return s.optimizer.step(s.grads, s.params);
+    }
+
+    @Benchmark
+    public Optimizer six768(Six768 s) {
         return s.optimizer.step(s.grads, s.params);
     }
 

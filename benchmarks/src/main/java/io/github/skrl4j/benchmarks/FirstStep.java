@@ -4,35 +4,93 @@ import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.Kernels;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.Tensors;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
 
 /**
- * The first steps of a fresh JVM (issue 12: no cold first step): 16,777,216 parameters as one tensor,
- * clip 1.0, 2 threads, each of the first {@value #STEPS} steps timed alone. run.sh starts one JVM per
- * measurement, with and without {@code --add-modules jdk.incubator.vector}, so that nothing is
- * compiled before the first step. Prints one line: the kernel and each step's nanoseconds.
+ * The first steps of a fresh JVM (issue 12: no cold first step; issue 24: no garbage and no slow
+ * phase while the vector kernel warms up): 16,777,216 parameters as one tensor, clip 1.0, 2 threads.
+ * run.sh starts one JVM per measurement, with and without {@code --add-modules jdk.incubator.vector},
+ * so that nothing is compiled before the first step.
+ *
+ * <p>Without arguments each of the first {@value #STEPS} steps is timed alone; prints one line: the
+ * kernel and each step's nanoseconds. With {@code ramp [steps]} (default {@value #RAMP_STEPS}) the
+ * first steps are timed together and the bytes the training thread and the worker thread allocate
+ * during them are counted (HotSpot's ThreadMXBean); prints one line: the kernel, the steps, their
+ * nanoseconds, both byte counts and the step after which the vector kernel had taken over (0 when
+ * it had not, or for the portable kernel, which needs no warm-up).
  */
 public final class FirstStep {
 
     static final int STEPS = 5;
+    static final int RAMP_STEPS = 200;
+    private static final String NAME = "first-step";
 
     private FirstStep() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         Tensors params = Workloads.equalTensors(1, Workloads.LARGE, false);
         Tensors grads = Workloads.equalTensors(1, Workloads.LARGE, true);
-        try (Optimizer optimizer = Adam.builder().lr(1e-3).gradNormClip(1.0).parallelism(2).build().init(params)) {
-            long[] nanos = new long[STEPS];
-            for (int s = 0; s < STEPS; s++) {
-                long start = System.nanoTime();
-                optimizer.step(grads, params);
-                nanos[s] = System.nanoTime() - start;
+        try (Optimizer optimizer = Adam.builder().name(NAME).lr(1e-3).gradNormClip(1.0).parallelism(2).build()
+                .init(params)) {
+            if (args.length > 0 && args[0].equals("ramp")) {
+                ramp(optimizer, params, grads, args.length > 1 ? Integer.parseInt(args[1]) : RAMP_STEPS);
+            } else {
+                firstSteps(optimizer, params, grads);
             }
-            StringBuilder line = new StringBuilder("kernel=").append(Kernels.active().name());
-            for (int s = 0; s < STEPS; s++) {
-                line.append(" step").append(s + 1).append("_ns=").append(nanos[s]);
-            }
-            System.out.println(line);
         }
+    }
+
+    private static void firstSteps(Optimizer optimizer, Tensors params, Tensors grads) {
+        long[] nanos = new long[STEPS];
+        for (int s = 0; s < STEPS; s++) {
+            long start = System.nanoTime();
+            optimizer.step(grads, params);
+            nanos[s] = System.nanoTime() - start;
+        }
+        StringBuilder line = new StringBuilder("kernel=").append(Kernels.active().name());
+        for (int s = 0; s < STEPS; s++) {
+            line.append(" step").append(s + 1).append("_ns=").append(nanos[s]);
+        }
+        System.out.println(line);
+    }
+
+    private static void ramp(Optimizer optimizer, Tensors params, Tensors grads, int steps)
+            throws InterruptedException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        boolean vector = Kernels.active().vectorized();
+        long[] workers = new long[0];
+        long workersBefore = 0;
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        long warmAfter = 0;
+        long start = System.nanoTime();
+        for (int s = 1; s <= steps; s++) {
+            optimizer.step(grads, params);
+            if (s == 1) {
+                // the worker starts in the first step; its bytes count from then on
+                workers = Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.getName().startsWith("skrl4j-adam-" + NAME + "-"))
+                        .mapToLong(Thread::getId).toArray();
+                workersBefore = sum(threads.getThreadAllocatedBytes(workers));
+            }
+            if (vector && warmAfter == 0 && Kernels.awaitWarm(Duration.ZERO)) {
+                warmAfter = s;
+            }
+        }
+        long nanos = System.nanoTime() - start;
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        long workersAllocated = sum(threads.getThreadAllocatedBytes(workers)) - workersBefore;
+        System.out.println("kernel=" + Kernels.active().name() + " steps=" + steps + " ns=" + nanos
+                + " allocated_bytes=" + allocated + " workers_allocated_bytes=" + workersAllocated
+                + " warm_after_step=" + warmAfter);
+    }
+
+    private static long sum(long[] values) {
+        long total = 0;
+        for (long v : values) {
+            total += v;
+        }
+        return total;
     }
 }

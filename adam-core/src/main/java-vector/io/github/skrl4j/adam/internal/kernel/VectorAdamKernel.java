@@ -111,7 +111,30 @@ final class VectorAdamKernel implements AdamKernel {
         if (start < to) {
             NormTree.addBlocks(g, start, to, scratch);
         }
-        return NormTree.finishSquares(scratch, g, from, to);
+        // NormTree.finishSquares, with the all-zero check (a frozen layer, a masked head) in lanes: an OR
+        // of the bits instead of the portable code's copied tree of magnitudes
+        double sum = NormTree.laneSum(scratch);
+        if (NormTree.lanesHold(sum)) {
+            return sum;
+        }
+        if (sum == 0 && allZero(g, from, to)) {
+            return 0;
+        }
+        return NormTree.squaresInDouble(g, from, to);
+    }
+
+    /** True when every gradient of {@code [from, to)} is +0.0 or -0.0 (no magnitude bit set; a NaN has some). */
+    private static boolean allZero(float[] g, int from, int to) {
+        IntVector bits = IntVector.zero(I);
+        int i = from;
+        for (int bound = to - LANES; i <= bound; i += LANES) {
+            bits = bits.or(FloatVector.fromArray(F, g, i).reinterpretAsInts());
+        }
+        int rest = 0;
+        for (; i < to; i++) {
+            rest |= Float.floatToRawIntBits(g[i]);
+        }
+        return ((bits.reduceLanes(VectorOperators.OR) | rest) & StepCoefficients.MAGNITUDE_BITS) == 0;
     }
 
     @Override

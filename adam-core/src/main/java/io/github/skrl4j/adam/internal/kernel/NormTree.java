@@ -285,9 +285,8 @@ final class NormTree {
 
     /** The call's sum from the eight double sums, or the exact double sum where the float lanes do not hold it. */
     static double finishSquares(NormScratch scratch, float[] g, int from, int to) {
-        double[] s = scratch.sums;
-        double sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-        if (sum >= SMALLEST_FLOAT_SUM && sum <= Double.MAX_VALUE) {
+        double sum = laneSum(scratch);
+        if (lanesHold(sum)) {
             return sum;
         }
         if (sum == 0 && allZero(g, from, to, scratch)) {
@@ -297,6 +296,21 @@ final class NormTree {
         }
         // overflowed, underflowed, or not a number: the exact sum decides
         return squaresInDouble(g, from, to);
+    }
+
+    /** The call's eight double sums added in their fixed tree. */
+    static double laneSum(NormScratch scratch) {
+        double[] s = scratch.sums;
+        return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    }
+
+    /**
+     * True when the float lanes held the call's sum ({@link #laneSum}); otherwise it is zero (all
+     * zero gradients, or squares that underflowed) or overflowed or not a number, and a zero sum
+     * stands only where every gradient is zero, any other the exact double sum decides.
+     */
+    static boolean lanesHold(double sum) {
+        return sum >= SMALLEST_FLOAT_SUM && sum <= Double.MAX_VALUE;
     }
 
     /** True when every gradient of {@code [from, to)} is +0.0 or -0.0: the sum of their magnitudes is zero. */

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The warm-up thread (a daemon, started on the first call, which it lets go first: it waits
  * {@value #START_DELAY_MILLIS} ms) steps small arrays through every loop
- * of the vector kernel, some 4,000 calls each (past C2's compile thresholds), and hands over once
+ * of the vector kernel, in every shape a step's calls give it (see {@link Workload}), some 4,000
+ * calls each (past C2's compile thresholds), and hands over once
  * its speed is steady and it allocates nothing (five rounds in a row within a quarter of the best
  * round, no bytes allocated where HotSpot can tell), or after {@value #MAX_WARM_UP_MILLIS} ms.
  */
@@ -26,6 +27,8 @@ final class WarmingKernel implements AdamKernel {
      * are, and every element before that runs interpreted; not a multiple of the lanes, for the tail.
      */
     private static final int WARM_UP_UPDATE = 1_030;
+    /** An update range of whole vectors of any width (a multiple of 64 lanes): a step's chunks, which have no tail. */
+    private static final int WARM_UP_UPDATE_WHOLE = 1_024;
     /** Waits this long after the first call before warming up, so that the first step has the processors. */
     private static final long START_DELAY_MILLIS = 300;
     private static final int ROUND_CALLS = 20;
@@ -130,10 +133,26 @@ final class WarmingKernel implements AdamKernel {
         }
     }
 
-    /** Arrays and coefficients that take every loop of a kernel: plain, general, AMSGrad, both norms. */
+    /**
+     * Arrays and coefficients that take every loop of a kernel (plain, general, AMSGrad, both norms)
+     * in every shape a step's calls give them: ranges shorter than a vector (a step's line-aligning
+     * head), whole vectors without a tail (a step's chunks), vectors and a tail, empty ranges; norms
+     * below the tree, of whole blocks, of blocks and a tail, of zeros. C2 compiles only the paths its
+     * profile has seen and leaves a trap on the others: a shape the warm-up never gave would, on the
+     * first real step, throw the compiled loop away and run it boxed (hundreds of MB of vectors on
+     * the training thread) until C2 compiled it again.
+     */
     private static final class Workload {
+        /** The update's ranges: multiples of every vector width with and without a tail, shorter than a vector, empty. */
+        private static final int[][] UPDATE_RANGES = {
+            {0, WARM_UP_UPDATE}, {0, WARM_UP_UPDATE_WHOLE}, {12, WARM_UP_UPDATE_WHOLE + 12}, {0, 12}, {3, 10}, {5, 5}};
+        /** The norm's ranges: blocks and a tail, whole blocks, one short of a block, below the tree, empty. */
+        private static final int[][] NORM_RANGES = {
+            {0, WARM_UP_ELEMENTS}, {0, NormTree.NORM_BLOCK}, {12, WARM_UP_ELEMENTS}, {0, 100}, {0, 12}, {7, 7}};
+
         final float[] param = new float[WARM_UP_ELEMENTS];
         final float[] grad = new float[WARM_UP_ELEMENTS];
+        final float[] zeros = new float[WARM_UP_ELEMENTS];
         final float[] mu = new float[WARM_UP_ELEMENTS];
         final float[] nu = new float[WARM_UP_ELEMENTS];
         final float[] nuMax = new float[WARM_UP_ELEMENTS];
@@ -155,11 +174,17 @@ final class WarmingKernel implements AdamKernel {
         long round(AdamKernel kernel) {
             long start = System.nanoTime();
             for (int k = 0; k < ROUND_CALLS; k++) {
-                sink += kernel.sumOfSquares(grad, 0, WARM_UP_ELEMENTS, scratch);
-                sink += kernel.sumOfSquares(grad, 0, 100, scratch);
-                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_UPDATE, plain, false);
-                kernel.update(param, grad, mu, nu, null, 0, WARM_UP_UPDATE, general, false);
-                kernel.update(param, grad, mu, nu, nuMax, 0, WARM_UP_UPDATE, general, false);
+                for (int[] r : NORM_RANGES) {
+                    sink += kernel.sumOfSquares(grad, r[0], r[1], scratch);
+                }
+                sink += kernel.sumOfSquares(zeros, 0, NormTree.NORM_BLOCK, scratch);
+                sink += kernel.sumOfSquares(zeros, 0, WARM_UP_ELEMENTS, scratch);
+                boolean aboveFloor = (k & 1) == 0;
+                for (int[] r : UPDATE_RANGES) {
+                    kernel.update(param, grad, mu, nu, null, r[0], r[1], plain, aboveFloor);
+                    kernel.update(param, grad, mu, nu, null, r[0], r[1], general, aboveFloor);
+                    kernel.update(param, grad, mu, nu, nuMax, r[0], r[1], general, aboveFloor);
+                }
             }
             return System.nanoTime() - start;
         }
