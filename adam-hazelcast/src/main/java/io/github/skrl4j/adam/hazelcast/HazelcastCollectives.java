@@ -55,19 +55,20 @@ public final class HazelcastCollectives {
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(options, "options");
         long deadline = System.nanoTime() + options.joinTimeout().toNanos();
-        List<Member> members = awaitMembers(instance, options.worldSize(), deadline);
-        int rank = members.indexOf(instance.getCluster().getLocalMember());
-        String base = options.run() + "|" + members.stream().map(m -> m.getUuid().toString())
-                .collect(Collectors.joining(","));
         WireCounters counters = options.refusals() != null ? options.refusals() : new WireCounters();
         WireEndpoint endpoint;
         try {
+            // first, so that an insecure bind is refused before anything waits for the other members
             endpoint = WireEndpoint.open(options.wireOptions(), counters);
         } catch (IOException e) {
-            throw new CollectiveException(CollectiveException.Reason.TRANSPORT, "rank " + rank + " could not listen"
-                    + " on " + options.dataPlaneBind() + " for the data plane: " + e, e);
+            throw new CollectiveException(CollectiveException.Reason.TRANSPORT, "could not listen on "
+                    + options.dataPlaneBind() + " for the data plane: " + e, e);
         }
         try {
+            List<Member> members = awaitMembers(instance, options.worldSize(), deadline);
+            int rank = members.indexOf(instance.getCluster().getLocalMember());
+            String base = options.run() + "|" + members.stream().map(m -> m.getUuid().toString())
+                    .collect(Collectors.joining(","));
             Rendezvous rendezvous = new Rendezvous(instance, base, options.joinTimeout().toMillis());
             rendezvous.publish(rank, advertised(endpoint.localAddress(), instance));
             long worldId = rank == 0 ? rendezvous.drawWorldId() : rendezvous.awaitWorldId(deadline);
