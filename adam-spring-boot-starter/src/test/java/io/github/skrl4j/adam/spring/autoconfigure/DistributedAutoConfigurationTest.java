@@ -20,6 +20,7 @@ import io.github.skrl4j.testsupport.LoopbackCluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,7 +28,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.annotation.UserConfigurations;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
@@ -304,5 +307,40 @@ class DistributedAutoConfigurationTest {
                     assertThat(meters.get(DataPlaneMeters.REFUSED).tag("reason", "oversize").functionCounter()
                             .count()).isZero();
                 });
+    }
+
+    @Test
+    void anSslBundleMakesTheDataPlaneMutualTlsWhichMayListenOffLoopback(@TempDir Path keys) throws Exception {
+        Path keystore = keys.resolve("replica.p12");
+        Process keytool = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
+                .toString(), "-genkeypair", "-alias", "replica", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-validity", "2", "-dname", "CN=skrl4j-starter-test", "-storetype", "PKCS12", "-keystore",
+                keystore.toString(), "-storepass", "changeit", "-keypass", "changeit"))
+                .redirectErrorStream(true).redirectOutput(keys.resolve("keytool.log").toFile()).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).isZero();
+        withCluster(runner, "tls-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
+                .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true",
+                        "skrl.optim.adam.distributed.data-plane.address=0.0.0.0",
+                        "skrl.optim.adam.distributed.ssl.bundle=replicas",
+                        "spring.ssl.bundle.jks.replicas.keystore.location=file:" + keystore,
+                        "spring.ssl.bundle.jks.replicas.keystore.password=changeit",
+                        "spring.ssl.bundle.jks.replicas.keystore.type=PKCS12",
+                        "spring.ssl.bundle.jks.replicas.truststore.location=file:" + keystore,
+                        "spring.ssl.bundle.jks.replicas.truststore.password=changeit",
+                        "spring.ssl.bundle.jks.replicas.truststore.type=PKCS12")
+                .run(context -> {
+                    // no allow-insecure: only TLS lets it listen off loopback
+                    assertThat(context).hasNotFailed();
+                    Tensors grad = gradient(4, 5);
+                    context.getBean(Collective.class).allReduceMean(grad);
+                    assertThat(grad.get(0).data()).containsExactly(4, 5);
+                });
+        withCluster(runner, "no-bundle-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
+                .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true",
+                        "skrl.optim.adam.distributed.ssl.bundle=missing")
+                .run(context -> assertThat(context).hasFailed());
     }
 }
