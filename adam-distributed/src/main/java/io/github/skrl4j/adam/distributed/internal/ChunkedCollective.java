@@ -217,21 +217,36 @@ public final class ChunkedCollective implements Collective {
 
     // ---- the operations
 
+    /**
+     * Written out rather than through {@link #run} and a lambda: the training loop calls it every step,
+     * and it allocates nothing per call (no capturing lambda, no list, no iterator).
+     */
     private void allReduce(Tensors gradients, boolean mean) {
         Objects.requireNonNull(gradients, "gradients");
         String what = mean ? "all-reduce (mean)" : "all-reduce (sum)";
-        List<Tensors> parts = List.of(gradients);
-        int total = totalSize(parts);
-        run(what, (seq, deadline) -> {
-            float[] buffer = flatten(parts, total);
-            if (total <= chunkSize && total <= ONE_HOP_MAX_FLOATS) {
-                allReduceInOneHop(buffer, total, seq, deadline, mean);
-            } else {
-                allReduceInChunks(buffer, total, seq, deadline, mean);
+        long values = gradients.totalSize();
+        if (values > MAX_VALUES) {
+            totalSize(List.of(gradients)); // the same refusal as the other operations
+        }
+        int total = (int) values;
+        long seq = begin(what);
+        try {
+            long deadline = System.nanoTime() + timeoutNanos;
+            try {
+                float[] buffer = scratch(total);
+                flattenInto(gradients, buffer, 0);
+                if (total <= chunkSize && total <= ONE_HOP_MAX_FLOATS) {
+                    allReduceInOneHop(buffer, total, seq, deadline, mean);
+                } else {
+                    allReduceInChunks(buffer, total, seq, deadline, mean);
+                }
+                unflattenFrom(buffer, 0, gradients);
+            } catch (RuntimeException e) {
+                throw failed(what, seq, e);
             }
-            unflatten(buffer, parts);
-            return null;
-        });
+        } finally {
+            busy.set(false);
+        }
     }
 
     /**
@@ -416,22 +431,36 @@ public final class ChunkedCollective implements Collective {
         float[] buffer = scratch(total);
         int at = 0;
         for (Tensors part : parts) {
-            for (Tensor t : part) {
-                System.arraycopy(t.data(), 0, buffer, at, t.size());
-                at += t.size();
-            }
+            at = flattenInto(part, buffer, at);
         }
         return buffer;
+    }
+
+    /** Copies the tensors one after the other into {@code buffer} from {@code at}; returns the end. */
+    private static int flattenInto(Tensors tensors, float[] buffer, int at) {
+        for (int i = 0, n = tensors.size(); i < n; i++) {
+            Tensor t = tensors.get(i);
+            System.arraycopy(t.data(), 0, buffer, at, t.size());
+            at += t.size();
+        }
+        return at;
     }
 
     private static void unflatten(float[] buffer, List<Tensors> parts) {
         int at = 0;
         for (Tensors part : parts) {
-            for (Tensor t : part) {
-                System.arraycopy(buffer, at, t.data(), 0, t.size());
-                at += t.size();
-            }
+            at = unflattenFrom(buffer, at, part);
         }
+    }
+
+    /** Copies {@code buffer} from {@code at} into the tensors one after the other; returns the end. */
+    private static int unflattenFrom(float[] buffer, int at, Tensors tensors) {
+        for (int i = 0, n = tensors.size(); i < n; i++) {
+            Tensor t = tensors.get(i);
+            System.arraycopy(buffer, at, t.data(), 0, t.size());
+            at += t.size();
+        }
+        return at;
     }
 
     /** A CRC-32C of the names and shapes, in order: ranks whose layouts differ must not exchange values. */
@@ -483,6 +512,21 @@ public final class ChunkedCollective implements Collective {
     }
 
     private <T> T run(String what, Operation<T> operation) {
+        long seq = begin(what);
+        try {
+            long deadline = System.nanoTime() + timeoutNanos;
+            try {
+                return operation.run(seq, deadline);
+            } catch (RuntimeException e) {
+                throw failed(what, seq, e);
+            }
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    /** Takes this collective for one operation and numbers it; refuses a concurrent, closed or broken one. */
+    private long begin(String what) {
         if (!busy.compareAndSet(false, true)) {
             throw new IllegalStateException("rank " + rank + ": another thread is in a collective operation");
         }
@@ -496,23 +540,19 @@ public final class ChunkedCollective implements Collective {
                 throw new CollectiveException(CollectiveException.Reason.BROKEN, what + " on rank " + rank
                         + ": an earlier operation failed (" + failure.getMessage() + ")", failure);
             }
-            long seq = ++sequence;
-            long deadline = System.nanoTime() + timeoutNanos;
-            try {
-                return operation.run(seq, deadline);
-            } catch (CollectiveException e) {
-                broken = e;
-                abortOthers(seq, e.reason());
-                throw e;
-            } catch (RuntimeException e) {
-                CollectiveException wrapped = new CollectiveException(CollectiveException.Reason.TRANSPORT,
-                        what + " on rank " + rank + ": " + e, e);
-                broken = wrapped;
-                abortOthers(seq, wrapped.reason());
-                throw wrapped;
-            }
-        } finally {
+            return ++sequence;
+        } catch (RuntimeException e) {
             busy.set(false);
+            throw e;
         }
+    }
+
+    /** Breaks the collective with {@code e} (wrapped unless it is a collective failure) and tells the other ranks. */
+    private CollectiveException failed(String what, long seq, RuntimeException e) {
+        CollectiveException failure = e instanceof CollectiveException c ? c
+                : new CollectiveException(CollectiveException.Reason.TRANSPORT, what + " on rank " + rank + ": " + e, e);
+        broken = failure;
+        abortOthers(seq, failure.reason());
+        return failure;
     }
 }
