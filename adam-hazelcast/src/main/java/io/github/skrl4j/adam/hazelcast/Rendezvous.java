@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,8 @@ final class Rendezvous {
     private static final long POLL_MILLIS = 20;
     private static final int MAX_VALUE_CHARS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f.]{0,15}){2,8}(%[\\w.-]{1,32})?");
 
     private final IMap<String, String> map;
     private final String base;
@@ -109,8 +112,9 @@ final class Rendezvous {
         try {
             int port = Integer.parseInt(value.substring(0, Math.max(0, slash)));
             String host = value.substring(slash + 1);
-            // a literal address (published by getHostAddress): no name lookup
-            if (port < 1 || port > 65535 || host.isEmpty() || !host.matches("[0-9A-Fa-f:.%]+")) {
+            // a literal address (published by getHostAddress): dotted IPv4 or IPv6 with colons, which
+            // InetAddress parses without a name lookup
+            if (port < 1 || port > 65535 || !(IPV4.matcher(host).matches() || IPV6.matcher(host).matches())) {
                 throw malformed("data-plane address", value);
             }
             return new InetSocketAddress(InetAddress.getByName(host), port);
