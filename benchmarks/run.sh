@@ -16,6 +16,8 @@
 #   benchmarks/run.sh --ramp      # only the fresh-JVM ramp: the first 200 steps (16M params, 2 threads) of
 #                                 # fresh JVMs with and without the flag against 200 C steps, and the bytes
 #                                 # allocated during them (one C run and one JVM per kernel per round)
+#   benchmarks/run.sh --data-parallel  # only the two-JVM all-reduce (adam-hazelcast's TwoJvmAllReduceBenchmark):
+#                                      # 4,610 / 1M / 16M floats, plaintext and TLS, beside a raw exchange
 #
 # One run is several rounds, because on a shared or virtual machine the memory bandwidth drifts over
 # minutes and each JVM fork places its small arrays differently against cache lines: every round runs
@@ -27,17 +29,18 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-peers=0 quick=0 build=1 rounds=3 ramp=0
+peers=0 quick=0 build=1 rounds=3 ramp=0 data_parallel=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --peers) peers=1 ;;
     --quick) quick=1 rounds=1 ;;
     --no-build) build=0 ;;
     --ramp) ramp=1 ;;
+    --data-parallel) data_parallel=1 ;;
     --rounds)
       [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds needs a positive number" >&2; exit 2; }
       rounds="$2"; shift ;;
-    *) echo "unknown option $1 (use --peers, --quick, --no-build, --rounds N, --ramp)" >&2; exit 2 ;;
+    *) echo "unknown option $1 (use --peers, --quick, --no-build, --rounds N, --ramp, --data-parallel)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -45,6 +48,22 @@ out="$here/target/run"
 rm -rf "$out"
 mkdir -p "$out"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+if [[ $data_parallel == 1 ]]; then
+  # two JVMs (this one is rank 0 and starts rank 1) on loopback, as replicas run; prints a markdown table
+  (cd "$root" && ./mvnw -B -q -pl adam-hazelcast -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile="$out/data-parallel.classpath" -Dmdep.includeScope=test)
+  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; $(java -version 2>&1 | head -1)"
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $load_before"
+  # Hazelcast's --add-opens (adam-hazelcast's POM property hazelcast.jvm.args), so that it does not warn
+  java -Xmx2g --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED \
+    --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+    --add-opens java.management/sun.management=ALL-UNNAMED \
+    --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED \
+    -cp "$(cat "$out/data-parallel.classpath"):$root/adam-hazelcast/target/test-classes:$root/adam-hazelcast/target/classes" \
+    io.github.skrl4j.adam.hazelcast.TwoJvmAllReduceBenchmark
+  exit 0
+fi
 
 if [[ $build == 1 ]]; then
   profile=()

@@ -1,5 +1,6 @@
 /**
- * Synchronous data parallelism for skrl4j: the {@code Collective} API and the transport SPI. The
+ * Synchronous data parallelism for skrl4j: the {@code Collective} API, the transport SPI and the
+ * data plane ({@code wire}) transport modules carry gradients on. The
  * engine's package ({@code io.github.skrl4j.adam.distributed.internal}) is not exported.
  */
 module io.github.skrl4j.adam.distributed {
@@ -9,4 +10,6 @@ module io.github.skrl4j.adam.distributed {
 
     exports io.github.skrl4j.adam.distributed;
     exports io.github.skrl4j.adam.distributed.spi;
+    // the data plane: what a transport module (adam-hazelcast) forms worlds with
+    exports io.github.skrl4j.adam.distributed.wire;
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * adam-distributed's jar as users get it: the checks of every published jar (module name, licence, sources,
- * javadoc) and its module descriptor, which exports the API and the SPI but not the engine.
+ * javadoc) and its module descriptor, which exports the API, the SPI and the data plane but not the engine.
  */
 class PublishedJarIT extends PublishedJarChecks {
 
@@ -17,14 +17,16 @@ class PublishedJarIT extends PublishedJarChecks {
     }
 
     @Test
-    void theModuleExportsTheApiAndTheSpiButNotTheEngine() {
+    void theModuleExportsTheApiTheSpiAndTheDataPlaneButNotTheEngine() {
         ModuleDescriptor module = module();
         assertThat(module.isAutomatic()).isFalse();
         assertThat(module.packages()).containsExactlyInAnyOrder("io.github.skrl4j.adam.distributed",
-                "io.github.skrl4j.adam.distributed.spi", "io.github.skrl4j.adam.distributed.internal");
+                "io.github.skrl4j.adam.distributed.spi", "io.github.skrl4j.adam.distributed.internal",
+                "io.github.skrl4j.adam.distributed.wire");
         assertThat(module.exports()).allSatisfy(e -> assertThat(e.isQualified()).isFalse())
                 .extracting(ModuleDescriptor.Exports::source)
-                .containsExactlyInAnyOrder("io.github.skrl4j.adam.distributed", "io.github.skrl4j.adam.distributed.spi");
+                .containsExactlyInAnyOrder("io.github.skrl4j.adam.distributed", "io.github.skrl4j.adam.distributed.spi",
+                        "io.github.skrl4j.adam.distributed.wire");
         // its API speaks in adam-core's types, so a user who requires it reads adam-core too
         assertThat(module.requires()).anySatisfy(r -> {
             assertThat(r.name()).isEqualTo("io.github.skrl4j.adam");

@@ -1,31 +1,45 @@
 package io.github.skrl4j.adam.hazelcast;
 
 import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
+import io.github.skrl4j.adam.distributed.wire.WireCounters;
+import io.github.skrl4j.adam.distributed.wire.WireOptions;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
- * How {@link HazelcastCollectives#join} forms a world.
+ * How {@link HazelcastCollectives#join} forms a world. Hazelcast finds the members and watches them;
+ * the gradients travel on the data plane ({@code io.github.skrl4j.adam.distributed.wire}), which
+ * listens where {@code dataPlaneBind} says.
  *
- * @param run         names the training run; members join the same world only under the same name
- * @param worldSize   members the world must have: join waits until the cluster has exactly this many
- * @param joinTimeout how long join waits for them and for rank 0's hand-shake
- * @param timeout     how long one collective operation may wait for the other ranks
- * @param chunkSize   values per chunk: the unit each rank reduces and of one message
- * @param executor    the Hazelcast executor service that carries the messages
+ * @param run           names the training run; members join the same world only under the same name
+ * @param worldSize     members the world must have: join waits until the cluster has exactly this many
+ * @param joinTimeout   how long join waits for them, their data-plane addresses and the connections
+ * @param timeout       how long one collective operation may wait for the other ranks
+ * @param chunkSize     values per chunk: the unit each rank reduces and of one data-plane frame (the
+ *                      longest frame a rank accepts)
+ * @param dataPlaneBind where this member's data plane listens (default loopback, a free port); when it
+ *                      is the wildcard address, the peers connect to the Hazelcast member's address
+ * @param sslContext    mutual TLS for the data plane (its key managers identify this member, its trust
+ *                      managers decide who may connect); {@code null} for plaintext
+ * @param allowInsecure permits plaintext on a non-loopback {@code dataPlaneBind} (peers are then neither
+ *                      authenticated nor encrypted); without it such a join is refused
+ * @param refusals      where the data plane counts what it refuses, by reason (for meters); {@code null}
+ *                      for counters of the world's own
  */
 public record HazelcastCollectiveOptions(String run, int worldSize, Duration joinTimeout, Duration timeout,
-        int chunkSize, String executor) {
-
-    /** The executor used unless told otherwise. */
-    public static final String DEFAULT_EXECUTOR = "skrl4j-collective";
+        int chunkSize, InetSocketAddress dataPlaneBind, @Nullable SSLContext sslContext, boolean allowInsecure,
+        @Nullable WireCounters refusals) {
 
     /** Checks every value. */
     public HazelcastCollectiveOptions {
         Objects.requireNonNull(run, "run");
         Objects.requireNonNull(joinTimeout, "joinTimeout");
         Objects.requireNonNull(timeout, "timeout");
-        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(dataPlaneBind, "dataPlaneBind");
         if (run.isBlank()) {
             throw new IllegalArgumentException("run must not be blank");
         }
@@ -35,32 +49,69 @@ public record HazelcastCollectiveOptions(String run, int worldSize, Duration joi
         if (joinTimeout.isNegative() || joinTimeout.isZero() || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive, were " + joinTimeout + " and " + timeout);
         }
-        if (chunkSize < 1) {
-            throw new IllegalArgumentException("chunkSize must be >= 1, was " + chunkSize);
-        }
-        if (executor.isBlank()) {
-            throw new IllegalArgumentException("executor must not be blank");
+        if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
+            throw new IllegalArgumentException("chunkSize must be in [1, " + MAX_CHUNK_SIZE + "], was " + chunkSize);
         }
     }
 
-    /** A world of {@code worldSize} members for {@code run}: join timeout 60 s, the collective's default timeout and chunk size. */
+    /** The largest chunk the data plane carries in one frame: 16,777,216 floats (64 MiB). */
+    public static final int MAX_CHUNK_SIZE = 1 << 24;
+
+    /**
+     * A world of {@code worldSize} members for {@code run}: join timeout 60 s, the collective's default
+     * timeout and chunk size, the data plane on loopback (any free port) in plaintext.
+     */
     public static HazelcastCollectiveOptions of(String run, int worldSize) {
         return new HazelcastCollectiveOptions(run, worldSize, Duration.ofSeconds(60), TransportCollectives.DEFAULT_TIMEOUT,
-                TransportCollectives.DEFAULT_CHUNK_SIZE, DEFAULT_EXECUTOR);
+                TransportCollectives.DEFAULT_CHUNK_SIZE, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                null, false, null);
     }
 
     /** These options with another operation timeout. */
     public HazelcastCollectiveOptions withTimeout(Duration newTimeout) {
-        return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, newTimeout, chunkSize, executor);
+        return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, newTimeout, chunkSize, dataPlaneBind,
+                sslContext, allowInsecure, refusals);
     }
 
     /** These options with another join timeout. */
     public HazelcastCollectiveOptions withJoinTimeout(Duration newJoinTimeout) {
-        return new HazelcastCollectiveOptions(run, worldSize, newJoinTimeout, timeout, chunkSize, executor);
+        return new HazelcastCollectiveOptions(run, worldSize, newJoinTimeout, timeout, chunkSize, dataPlaneBind,
+                sslContext, allowInsecure, refusals);
     }
 
     /** These options with another chunk size. */
     public HazelcastCollectiveOptions withChunkSize(int newChunkSize) {
-        return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, newChunkSize, executor);
+        return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, newChunkSize, dataPlaneBind,
+                sslContext, allowInsecure, refusals);
+    }
+
+    /** These options with the data plane listening at {@code bind} (port 0: a free port). */
+    public HazelcastCollectiveOptions withDataPlaneBind(InetSocketAddress bind) {
+        return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, bind, sslContext,
+                allowInsecure, refusals);
+    }
+
+    /** These options with mutual TLS on the data plane ({@code null}: plaintext). */
+    public HazelcastCollectiveOptions withSslContext(@Nullable SSLContext context) {
+        return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind, context,
+                allowInsecure, refusals);
+    }
+
+    /** These options permitting (or not) plaintext on a non-loopback data-plane address. */
+    public HazelcastCollectiveOptions withAllowInsecure(boolean allow) {
+        return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
+                sslContext, allow, refusals);
+    }
+
+    /** These options counting the data plane's refusals into {@code counters}. */
+    public HazelcastCollectiveOptions withRefusals(@Nullable WireCounters counters) {
+        return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
+                sslContext, allowInsecure, counters);
+    }
+
+    /** The data plane's options: these addresses and TLS settings, frames of at most one chunk. */
+    WireOptions wireOptions() {
+        return WireOptions.builder().bindAddress(dataPlaneBind).sslContext(sslContext).allowInsecure(allowInsecure)
+                .maxChunkFloats(chunkSize).build();
     }
 }

@@ -4,13 +4,19 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
-import io.github.skrl4j.adam.distributed.spi.Mailbox;
-import io.github.skrl4j.adam.distributed.spi.MessageKind;
 import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
+import io.github.skrl4j.adam.distributed.wire.MeshTransport;
+import io.github.skrl4j.adam.distributed.wire.PeerMesh;
+import io.github.skrl4j.adam.distributed.wire.WireCounters;
+import io.github.skrl4j.adam.distributed.wire.WireEndpoint;
+import io.github.skrl4j.adam.distributed.wire.WireException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -18,10 +24,13 @@ import java.util.stream.Collectors;
  * Forms a {@link Collective} over the members of a Hazelcast cluster, one rank per member.
  *
  * <p>The world is the cluster's members when {@link #join} is called, in Hazelcast's member-list
- * order (the same on every member): rank 0 is the oldest member. It stays fixed for the run: a
- * member that joins later takes no part, and one that leaves fails every pending and later
- * operation with {@link CollectiveException.Reason#MEMBER_LEFT}. Each call is bounded by the
- * options' timeouts, so a lost member never hangs training.
+ * order (the same on every member): rank 0 is the oldest member. Hazelcast serves as the rendezvous
+ * (each member publishes its data-plane address, rank 0 a random world id) and as the failure
+ * detector; the gradients travel on the data plane, persistent (optionally mutual-TLS) connections
+ * between the ranks. The world stays fixed for the run: a member that joins later takes no part, and
+ * one that leaves fails every pending and later operation with
+ * {@link CollectiveException.Reason#MEMBER_LEFT}. Each call is bounded by the options' timeouts, so a
+ * lost member never hangs training.
  */
 public final class HazelcastCollectives {
 
@@ -32,24 +41,61 @@ public final class HazelcastCollectives {
 
     /**
      * Waits until the cluster has exactly {@code options.worldSize()} members, takes them as the world,
-     * and agrees a world id with rank 0 (so that a world formed again by the same members never mixes
-     * with messages of an earlier one). Every member of the world calls this with the same options.
+     * opens this member's data plane, exchanges the addresses and rank 0's world id through the cluster
+     * and connects the ranks. Every member of the world calls this with the same options (its own
+     * bind address and TLS material apart).
      *
-     * @throws CollectiveException   {@code TIMEOUT} if the members or rank 0's hand-shake do not come in
-     *                               time
-     * @throws IllegalStateException if the cluster has more members than the world
+     * @throws CollectiveException   {@code TIMEOUT} if the members or their addresses do not come in
+     *                               time; {@code TRANSPORT} if the data plane cannot listen or connect
+     * @throws IllegalStateException if the cluster has more members than the world, or the data plane
+     *                               would listen off loopback without TLS and without
+     *                               {@code allowInsecure}
      */
     public static Collective join(HazelcastInstance instance, HazelcastCollectiveOptions options) {
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(options, "options");
         long deadline = System.nanoTime() + options.joinTimeout().toNanos();
-        List<Member> members = awaitMembers(instance, options.worldSize(), deadline);
-        int rank = members.indexOf(instance.getCluster().getLocalMember());
-        String base = options.run() + "|" + members.stream().map(m -> m.getUuid().toString())
-                .collect(Collectors.joining(","));
-        String worldId = base + "|" + handshake(instance, options, members, rank, base, deadline);
-        HazelcastTransport transport = new HazelcastTransport(instance, worldId, members, rank, options.executor());
-        return TransportCollectives.over(transport, options.chunkSize(), options.timeout());
+        WireCounters counters = options.refusals() != null ? options.refusals() : new WireCounters();
+        WireEndpoint endpoint;
+        try {
+            // first, so that an insecure bind is refused before anything waits for the other members
+            endpoint = WireEndpoint.open(options.wireOptions(), counters);
+        } catch (IOException e) {
+            throw new CollectiveException(CollectiveException.Reason.TRANSPORT, "could not listen on "
+                    + options.dataPlaneBind() + " for the data plane: " + e, e);
+        }
+        try {
+            List<Member> members = awaitMembers(instance, options.worldSize(), deadline);
+            int rank = members.indexOf(instance.getCluster().getLocalMember());
+            String base = options.run() + "|" + members.stream().map(m -> m.getUuid().toString())
+                    .collect(Collectors.joining(","));
+            Rendezvous rendezvous = new Rendezvous(instance, base, options.joinTimeout().toMillis());
+            rendezvous.publish(rank, advertised(endpoint.localAddress(), instance));
+            long worldId = rank == 0 ? rendezvous.drawWorldId() : rendezvous.awaitWorldId(deadline);
+            List<InetSocketAddress> addresses = rendezvous.awaitAddresses(members.size(), deadline);
+            PeerMesh mesh = endpoint.formWorld(rank, members.size(), worldId, addresses,
+                    Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            rendezvous.withdraw(rank);
+            HazelcastTransport transport = new HazelcastTransport(instance, members, endpoint,
+                    new MeshTransport(mesh, options.timeout()));
+            return TransportCollectives.over(transport, options.chunkSize(), options.timeout());
+        } catch (WireException e) {
+            endpoint.close();
+            throw MeshTransport.translate(e);
+        } catch (RuntimeException e) {
+            endpoint.close();
+            throw e;
+        }
+    }
+
+    /** The address peers connect to: the bound one, or the Hazelcast member's for a wildcard bind. */
+    private static InetSocketAddress advertised(InetSocketAddress bound, HazelcastInstance instance) {
+        InetAddress address = bound.getAddress();
+        if (address == null || address.isAnyLocalAddress()) {
+            InetSocketAddress member = instance.getCluster().getLocalMember().getSocketAddress();
+            return new InetSocketAddress(member.getAddress(), bound.getPort());
+        }
+        return bound;
     }
 
     private static List<Member> awaitMembers(HazelcastInstance instance, int worldSize, long deadline) {
@@ -67,33 +113,6 @@ public final class HazelcastCollectives {
                         + " of the world's " + worldSize + " members after the join timeout");
             }
             sleep();
-        }
-    }
-
-    /** Rank 0 draws the world's id and sends it to every rank; the others wait for it. */
-    private static String handshake(HazelcastInstance instance, HazelcastCollectiveOptions options,
-            List<Member> members, int rank, String base, long deadline) {
-        String lobby = "join|" + base;
-        if (rank == 0) {
-            UUID id = UUID.randomUUID();
-            for (int r = 1; r < members.size(); r++) {
-                instance.getExecutorService(options.executor()).executeOnMember(CollectiveMessage.longs(lobby, 0,
-                        MessageKind.HANDSHAKE, 0, new long[] {id.getMostSignificantBits(), id.getLeastSignificantBits()}),
-                        members.get(r));
-            }
-            return id.toString();
-        }
-        Mailboxes mailboxes = Mailboxes.of(instance);
-        Mailbox mailbox = mailboxes.open(lobby);
-        try {
-            long[] id = mailbox.takeLongs(rank, 0, MessageKind.HANDSHAKE, 0, deadline);
-            if (id.length != 2) {
-                throw new CollectiveException(CollectiveException.Reason.MISMATCH, "rank " + rank + " received a"
-                        + " world id of " + id.length + " longs from rank 0 where 2 make one");
-            }
-            return new UUID(id[0], id[1]).toString();
-        } finally {
-            mailboxes.forget(lobby);
         }
     }
 

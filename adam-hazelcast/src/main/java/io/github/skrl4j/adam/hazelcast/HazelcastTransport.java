@@ -4,40 +4,38 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.LifecycleEvent;
-import io.github.skrl4j.adam.distributed.CollectiveException;
-import io.github.skrl4j.adam.distributed.spi.Mailbox;
 import io.github.skrl4j.adam.distributed.spi.MessageKind;
 import io.github.skrl4j.adam.distributed.spi.Transport;
+import io.github.skrl4j.adam.distributed.wire.MeshTransport;
+import io.github.skrl4j.adam.distributed.wire.PeerMesh;
+import io.github.skrl4j.adam.distributed.wire.WireEndpoint;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * A {@link Transport} between the members of a fixed world: each message is an executor task
- * ({@link CollectiveMessage}) run on the one member it is for, which files it in its mailbox. The
- * world breaks, waking every waiting receiver, as soon as one of its members leaves the cluster or
- * this member shuts down.
+ * The {@link Transport} of a world formed through Hazelcast: the messages travel on the data plane
+ * ({@link MeshTransport} over this member's {@link PeerMesh}); Hazelcast watches the members. The
+ * world breaks, waking every waiting receiver, as soon as a member of the world leaves the cluster
+ * (Hazelcast's failure detector removing a frozen member included) or this member shuts down; a
+ * process that dies is seen sooner, when its connections close.
  */
 final class HazelcastTransport implements Transport {
 
     private final HazelcastInstance instance;
-    private final String worldId;
     private final List<Member> members;
-    private final int rank;
-    private final Mailbox mailbox;
-    private final IExecutorService executor;
+    private final WireEndpoint endpoint;
+    private final MeshTransport wire;
     private final UUID membershipRegistration;
     private final UUID lifecycleRegistration;
     private volatile boolean closed;
 
-    HazelcastTransport(HazelcastInstance instance, String worldId, List<Member> members, int rank, String executor) {
+    HazelcastTransport(HazelcastInstance instance, List<Member> members, WireEndpoint endpoint, MeshTransport wire) {
         this.instance = instance;
-        this.worldId = worldId;
         this.members = List.copyOf(members);
-        this.rank = rank;
-        this.mailbox = Mailboxes.of(instance).open(worldId);
-        this.executor = instance.getExecutorService(executor);
+        this.endpoint = endpoint;
+        this.wire = wire;
+        PeerMesh mesh = wire.mesh();
         this.membershipRegistration = instance.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -51,8 +49,7 @@ final class HazelcastTransport implements Transport {
         });
         this.lifecycleRegistration = instance.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.SHUTTING_DOWN) {
-                mailbox.fail(new CollectiveException(CollectiveException.Reason.CLOSED, "rank " + rank
-                        + ": this Hazelcast member is shutting down"));
+                mesh.close();
             }
         });
         // a member may have left between the snapshot of the world and the listener's registration
@@ -65,62 +62,51 @@ final class HazelcastTransport implements Transport {
 
     private void memberLeft(Member member) {
         int index = members.indexOf(member);
-        if (index >= 0) {
-            mailbox.fail(new CollectiveException(CollectiveException.Reason.MEMBER_LEFT, "member " + member.getAddress()
-                    + " (rank " + index + ") left the cluster"));
+        if (index >= 0 && index != wire.rank()) {
+            wire.mesh().lost(index, "member " + member.getAddress() + " left the cluster");
         }
-    }
-
-    /** The world's members, index = rank. */
-    List<Member> members() {
-        return members;
     }
 
     @Override
     public int rank() {
-        return rank;
+        return wire.rank();
     }
 
     @Override
     public int worldSize() {
-        return members.size();
+        return wire.worldSize();
+    }
+
+    @Override
+    public int maxMessagesInFlight() {
+        return wire.maxMessagesInFlight();
     }
 
     @Override
     public void sendFloats(int toRank, MessageKind kind, long sequence, int chunk, float[] data, int offset,
             int length) {
-        dispatch(toRank, CollectiveMessage.floats(worldId, rank, kind, sequence, chunk, data, offset, length));
+        wire.sendFloats(toRank, kind, sequence, chunk, data, offset, length);
+    }
+
+    @Override
+    public void sendFloatsToOthers(MessageKind kind, long sequence, int chunk, float[] data, int offset, int length) {
+        wire.sendFloatsToOthers(kind, sequence, chunk, data, offset, length);
     }
 
     @Override
     public void sendLongs(int toRank, MessageKind kind, long sequence, long[] values) {
-        dispatch(toRank, CollectiveMessage.longs(worldId, rank, kind, sequence, values));
-    }
-
-    private void dispatch(int toRank, CollectiveMessage message) {
-        CollectiveException failure = mailbox.failure();
-        if (failure != null) {
-            throw new CollectiveException(failure.reason(), "rank " + rank + " cannot send: " + failure.getMessage(),
-                    failure);
-        }
-        try {
-            // serializes the message (and so the buffer slice) before it returns
-            executor.executeOnMember(message, members.get(toRank));
-        } catch (RuntimeException e) {
-            throw new CollectiveException(CollectiveException.Reason.TRANSPORT, "rank " + rank
-                    + " could not send to rank " + toRank + " (" + members.get(toRank).getAddress() + "): " + e, e);
-        }
+        wire.sendLongs(toRank, kind, sequence, values);
     }
 
     @Override
     public void receiveFloats(int fromRank, MessageKind kind, long sequence, int chunk, float[] into, int offset,
             int length, long deadlineNanos) {
-        mailbox.takeFloats(rank, fromRank, kind, sequence, chunk, into, offset, length, deadlineNanos);
+        wire.receiveFloats(fromRank, kind, sequence, chunk, into, offset, length, deadlineNanos);
     }
 
     @Override
     public long[] receiveLongs(int fromRank, MessageKind kind, long sequence, long deadlineNanos) {
-        return mailbox.takeLongs(rank, fromRank, kind, sequence, deadlineNanos);
+        return wire.receiveLongs(fromRank, kind, sequence, deadlineNanos);
     }
 
     @Override
@@ -129,11 +115,14 @@ final class HazelcastTransport implements Transport {
             return;
         }
         closed = true;
-        mailbox.fail(new CollectiveException(CollectiveException.Reason.CLOSED, "rank " + rank + " closed"));
-        Mailboxes.of(instance).close(worldId);
-        if (instance.getLifecycleService().isRunning()) {
-            instance.getCluster().removeMembershipListener(membershipRegistration);
-            instance.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+        try {
+            wire.close();
+        } finally {
+            endpoint.close();
+            if (instance.getLifecycleService().isRunning()) {
+                instance.getCluster().removeMembershipListener(membershipRegistration);
+                instance.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+            }
         }
     }
 }

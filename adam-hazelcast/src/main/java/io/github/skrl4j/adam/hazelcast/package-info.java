@@ -1,8 +1,9 @@
 /**
  * adam-distributed's {@link io.github.skrl4j.adam.distributed.Collective} across the members of a Hazelcast
  * cluster: {@link io.github.skrl4j.adam.hazelcast.HazelcastCollectives#join} fixes the world (the
- * members at the start of the run), and the chunks of every reduction travel member to member as
- * executor tasks. See docs/distributed.md for the design and its limits.
+ * members at the start of the run) through the cluster, and the chunks of every reduction travel on
+ * adam-distributed's data plane (persistent, optionally mutual-TLS connections between the ranks).
+ * See docs/distributed.md for the design, its threat model and its limits.
  */
 @NullMarked
 package io.github.skrl4j.adam.hazelcast;

@@ -137,6 +137,36 @@ class HazelcastCollectiveTest {
     }
 
     @Test
+    void aRankWhoseOperationFailsAbortsTheOthersLongBeforeTheirTimeoutAndNothingChanges() throws Exception {
+        List<Object> outcomes = onEveryMember(i -> {
+            // rank 2 waits 300 ms for a checksum nobody sends; the others would wait 20 s for its gradient
+            HazelcastCollectiveOptions mine = i == 2 ? options("abort").withTimeout(Duration.ofMillis(300))
+                    : options("abort");
+            try (Collective collective = HazelcastCollectives.join(members.get(i), mine)) {
+                Tensors grad = Training.gradient(Training.model(0), i, 0);
+                Tensors before = grad.copy();
+                long start = System.nanoTime();
+                try {
+                    if (i == 2) {
+                        collective.checkDivergence(grad);
+                    } else {
+                        collective.allReduceMean(grad);
+                    }
+                    return "completed";
+                } catch (CollectiveException e) {
+                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    assertThat(grad.contentEquals(before)).as("gradient of rank %d unchanged", i).isTrue();
+                    return e.reason() + (i != 2 && millis < 10_000 ? " before its own timeout" : " after " + millis);
+                }
+            }
+        });
+
+        // ranks 0 and 1 fail with rank 2's reason, told by its abort, not by their own 20 s timeout
+        assertThat(outcomes.subList(0, 2)).containsOnly("TIMEOUT before its own timeout");
+        assertThat(outcomes.get(2).toString()).startsWith("TIMEOUT after ");
+    }
+
+    @Test
     void worldsOfDifferentRunsDoNotMix() throws Exception {
         List<float[]> results = onEveryMember(i -> {
             try (Collective a = HazelcastCollectives.join(members.get(i), options("run-a"));

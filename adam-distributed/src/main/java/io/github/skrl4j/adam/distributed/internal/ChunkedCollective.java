@@ -7,6 +7,7 @@ import io.github.skrl4j.adam.distributed.Checksums;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.DivergenceCheck;
+import io.github.skrl4j.adam.distributed.spi.Mailbox;
 import io.github.skrl4j.adam.distributed.spi.MessageKind;
 import io.github.skrl4j.adam.distributed.spi.Transport;
 import java.time.Duration;
@@ -24,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  * not own to the chunk's owner; each owner sums its chunks over ranks 0..N-1 in that order (in
  * double, rounded once to float) and sends the result to every other rank. So each rank sends and
  * receives about {@code 2 (N-1)/N} of the model, and no rank reduces more than its {@code 1/N} share.
+ * A small vector (within one chunk and {@link #ONE_HOP_MAX_FLOATS}) goes in one hop instead: every rank
+ * sends it to every other and sums all of them in the same order. When an operation fails on this
+ * rank, the other ranks are told ({@link MessageKind#ABORT}) so that they fail at once.
  *
  * <p>The flat vector lives in a scratch buffer of this collective, reused between calls; the
  * caller's tensors are written only after the last chunk has arrived, so a failed operation changed
@@ -36,6 +40,12 @@ import org.jspecify.annotations.Nullable;
 public final class ChunkedCollective implements Collective {
 
     private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
+    /**
+     * All-reduces of at most this many values (and within one chunk) take one hop: every rank sends
+     * its vector to every other. Below it a round trip's latency dominates; above it the chunked path
+     * sends each rank {@code 2 (N-1)/N} of the vector instead of {@code N-1} vectors (docs/distributed.md).
+     */
+    static final int ONE_HOP_MAX_FLOATS = 1 << 16;
 
     private final Transport transport;
     private final int rank;
@@ -207,16 +217,75 @@ public final class ChunkedCollective implements Collective {
 
     // ---- the operations
 
+    /**
+     * Written out rather than through {@link #run} and a lambda: the training loop calls it every step,
+     * and it allocates nothing per call (no capturing lambda, no list, no iterator).
+     */
     private void allReduce(Tensors gradients, boolean mean) {
         Objects.requireNonNull(gradients, "gradients");
         String what = mean ? "all-reduce (mean)" : "all-reduce (sum)";
-        List<Tensors> parts = List.of(gradients);
-        int total = totalSize(parts);
-        run(what, (seq, deadline) -> {
-            float[] buffer = flatten(parts, total);
-            int chunks = chunkCount(total);
+        long values = gradients.totalSize();
+        if (values > MAX_VALUES) {
+            totalSize(List.of(gradients)); // the same refusal as the other operations
+        }
+        int total = (int) values;
+        long seq = begin(what);
+        try {
+            long deadline = System.nanoTime() + timeoutNanos;
+            try {
+                float[] buffer = scratch(total);
+                flattenInto(gradients, buffer, 0);
+                if (total <= chunkSize && total <= ONE_HOP_MAX_FLOATS) {
+                    allReduceInOneHop(buffer, total, seq, deadline, mean);
+                } else {
+                    allReduceInChunks(buffer, total, seq, deadline, mean);
+                }
+                unflattenFrom(buffer, 0, gradients);
+            } catch (RuntimeException e) {
+                throw failed(what, seq, e);
+            }
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    /**
+     * A small vector: every rank sends it whole to every other rank and sums all of them itself, in
+     * rank order 0..N-1 as the chunked path does, so the bits are the same; one network hop instead of
+     * two, which is what a small all-reduce's time is made of.
+     */
+    private void allReduceInOneHop(float[] buffer, int total, long seq, long deadline, boolean mean) {
+        if (worldSize > 1) {
+            transport.sendFloatsToOthers(MessageKind.REDUCE_WHOLE, seq, 0, buffer, 0, total);
+        }
+        double[] acc = accumulator;
+        for (int r = 0; r < worldSize; r++) {
+            float[] source = buffer;
+            if (r != rank) {
+                source = part;
+                transport.receiveFloats(r, MessageKind.REDUCE_WHOLE, seq, 0, source, 0, total, deadline);
+            }
+            accumulate(acc, source, 0, total, r == 0);
+        }
+        finish(acc, buffer, 0, total, mean);
+    }
+
+    /**
+     * A reduce-scatter, then an all-gather, in rounds of at most {@code maxMessagesInFlight / 3} chunks
+     * per owner: a rank finishes a round (every result of it received) before it sends the next
+     * round's parts, so a peer has at most that round's parts and results and the next round's parts
+     * in flight towards it, within what its transport buffers. Within a round the ranks send, receive
+     * and sum at once.
+     */
+    private void allReduceInChunks(float[] buffer, int total, long seq, long deadline, boolean mean) {
+        int chunks = chunkCount(total);
+        long perOwner = Math.max(1, transport.maxMessagesInFlight() / 3);
+        long window = perOwner * worldSize; // a multiple of the world size: chunk first + r is rank r's
+        for (long first = 0; first < chunks; first += window) {
+            int from = (int) first;
+            int to = (int) Math.min(chunks, first + window);
             // reduce-scatter: each chunk to its owner ...
-            for (int c = 0; c < chunks; c++) {
+            for (int c = from; c < to; c++) {
                 int owner = c % worldSize;
                 if (owner != rank) {
                     transport.sendFloats(owner, MessageKind.REDUCE_PART, seq, c, buffer, chunkStart(c),
@@ -224,20 +293,18 @@ public final class ChunkedCollective implements Collective {
                 }
             }
             // ... which sums it in rank order and sends the result to everyone
-            for (int c = rank; c < chunks; c += worldSize) {
+            for (int c = from + rank; c < to; c += worldSize) {
                 reduceOwnedChunk(c, total, buffer, seq, deadline, mean);
             }
             // all-gather: the other owners' results
-            for (int c = 0; c < chunks; c++) {
+            for (int c = from; c < to; c++) {
                 int owner = c % worldSize;
                 if (owner != rank) {
                     transport.receiveFloats(owner, MessageKind.REDUCED_CHUNK, seq, c, buffer, chunkStart(c),
                             chunkLength(c, total), deadline);
                 }
             }
-            unflatten(buffer, parts);
-            return null;
-        });
+        }
     }
 
     private void reduceOwnedChunk(int c, int total, float[] buffer, long seq, long deadline, boolean mean) {
@@ -255,16 +322,29 @@ public final class ChunkedCollective implements Collective {
                 transport.receiveFloats(r, MessageKind.REDUCE_PART, seq, c, source, 0, length, deadline);
                 offset = 0;
             }
-            if (r == 0) {
-                for (int i = 0; i < length; i++) {
-                    acc[i] = source[offset + i];
-                }
-            } else {
-                for (int i = 0; i < length; i++) {
-                    acc[i] += source[offset + i];
-                }
+            accumulate(acc, source, offset, length, r == 0);
+        }
+        finish(acc, buffer, start, length, mean);
+        if (worldSize > 1) {
+            transport.sendFloatsToOthers(MessageKind.REDUCED_CHUNK, seq, c, buffer, start, length);
+        }
+    }
+
+    /** Rank 0's values start the sum, every later rank's are added: the one reduction order. */
+    private static void accumulate(double[] acc, float[] source, int offset, int length, boolean first) {
+        if (first) {
+            for (int i = 0; i < length; i++) {
+                acc[i] = source[offset + i];
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                acc[i] += source[offset + i];
             }
         }
+    }
+
+    /** The sum (or mean), rounded once to float, into {@code buffer[start, start + length)}. */
+    private void finish(double[] acc, float[] buffer, int start, int length, boolean mean) {
         if (mean) {
             double n = worldSize;
             for (int i = 0; i < length; i++) {
@@ -273,11 +353,6 @@ public final class ChunkedCollective implements Collective {
         } else {
             for (int i = 0; i < length; i++) {
                 buffer[start + i] = (float) acc[i];
-            }
-        }
-        for (int r = 0; r < worldSize; r++) {
-            if (r != rank) {
-                transport.sendFloats(r, MessageKind.REDUCED_CHUNK, seq, c, buffer, start, length);
             }
         }
     }
@@ -356,22 +431,36 @@ public final class ChunkedCollective implements Collective {
         float[] buffer = scratch(total);
         int at = 0;
         for (Tensors part : parts) {
-            for (Tensor t : part) {
-                System.arraycopy(t.data(), 0, buffer, at, t.size());
-                at += t.size();
-            }
+            at = flattenInto(part, buffer, at);
         }
         return buffer;
+    }
+
+    /** Copies the tensors one after the other into {@code buffer} from {@code at}; returns the end. */
+    private static int flattenInto(Tensors tensors, float[] buffer, int at) {
+        for (int i = 0, n = tensors.size(); i < n; i++) {
+            Tensor t = tensors.get(i);
+            System.arraycopy(t.data(), 0, buffer, at, t.size());
+            at += t.size();
+        }
+        return at;
     }
 
     private static void unflatten(float[] buffer, List<Tensors> parts) {
         int at = 0;
         for (Tensors part : parts) {
-            for (Tensor t : part) {
-                System.arraycopy(buffer, at, t.data(), 0, t.size());
-                at += t.size();
-            }
+            at = unflattenFrom(buffer, at, part);
         }
+    }
+
+    /** Copies {@code buffer} from {@code at} into the tensors one after the other; returns the end. */
+    private static int unflattenFrom(float[] buffer, int at, Tensors tensors) {
+        for (int i = 0, n = tensors.size(); i < n; i++) {
+            Tensor t = tensors.get(i);
+            System.arraycopy(buffer, at, t.data(), 0, t.size());
+            at += t.size();
+        }
+        return at;
     }
 
     /** A CRC-32C of the names and shapes, in order: ranks whose layouts differ must not exchange values. */
@@ -397,6 +486,24 @@ public final class ChunkedCollective implements Collective {
         return new CollectiveException(CollectiveException.Reason.MISMATCH, message);
     }
 
+    /**
+     * Tells every other rank that this rank's operation failed ({@link MessageKind#ABORT}), so that
+     * theirs fail at once instead of at their timeout. Best effort: a rank that cannot be told is gone
+     * or fails by itself.
+     */
+    private void abortOthers(long seq, CollectiveException.Reason reason) {
+        long[] notice = Mailbox.abortNotice(reason);
+        for (int r = 0; r < worldSize; r++) {
+            if (r != rank) {
+                try {
+                    transport.sendLongs(r, MessageKind.ABORT, seq, notice);
+                } catch (RuntimeException e) {
+                    // that rank is gone, or the transport is: it fails by itself
+                }
+            }
+        }
+    }
+
     // ---- one operation at a time, failures break the world
 
     @FunctionalInterface
@@ -405,6 +512,21 @@ public final class ChunkedCollective implements Collective {
     }
 
     private <T> T run(String what, Operation<T> operation) {
+        long seq = begin(what);
+        try {
+            long deadline = System.nanoTime() + timeoutNanos;
+            try {
+                return operation.run(seq, deadline);
+            } catch (RuntimeException e) {
+                throw failed(what, seq, e);
+            }
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    /** Takes this collective for one operation and numbers it; refuses a concurrent, closed or broken one. */
+    private long begin(String what) {
         if (!busy.compareAndSet(false, true)) {
             throw new IllegalStateException("rank " + rank + ": another thread is in a collective operation");
         }
@@ -418,21 +540,19 @@ public final class ChunkedCollective implements Collective {
                 throw new CollectiveException(CollectiveException.Reason.BROKEN, what + " on rank " + rank
                         + ": an earlier operation failed (" + failure.getMessage() + ")", failure);
             }
-            long seq = ++sequence;
-            long deadline = System.nanoTime() + timeoutNanos;
-            try {
-                return operation.run(seq, deadline);
-            } catch (CollectiveException e) {
-                broken = e;
-                throw e;
-            } catch (RuntimeException e) {
-                CollectiveException wrapped = new CollectiveException(CollectiveException.Reason.TRANSPORT,
-                        what + " on rank " + rank + ": " + e, e);
-                broken = wrapped;
-                throw wrapped;
-            }
-        } finally {
+            return ++sequence;
+        } catch (RuntimeException e) {
             busy.set(false);
+            throw e;
         }
+    }
+
+    /** Breaks the collective with {@code e} (wrapped unless it is a collective failure) and tells the other ranks. */
+    private CollectiveException failed(String what, long seq, RuntimeException e) {
+        CollectiveException failure = e instanceof CollectiveException c ? c
+                : new CollectiveException(CollectiveException.Reason.TRANSPORT, what + " on rank " + rank + ": " + e, e);
+        broken = failure;
+        abortOthers(seq, failure.reason());
+        return failure;
     }
 }

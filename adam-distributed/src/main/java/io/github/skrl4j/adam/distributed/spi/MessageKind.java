@@ -30,7 +30,12 @@ public enum MessageKind {
      */
     ABORT(Payload.LONGS, Operation.WORLD),
     /** A transport's own hand-shake while the world forms (sequence 0): longs of the transport's choosing. */
-    HANDSHAKE(Payload.LONGS, Operation.WORLD);
+    HANDSHAKE(Payload.LONGS, Operation.WORLD),
+    /**
+     * A rank's whole vector in a one-hop all-reduce (a small one, within one chunk), to every other
+     * rank, each of which sums all of them in rank order itself: floats.
+     */
+    REDUCE_WHOLE(Payload.FLOATS, Operation.ALL_REDUCE);
 
     /** What a message of a kind carries. */
     enum Payload {

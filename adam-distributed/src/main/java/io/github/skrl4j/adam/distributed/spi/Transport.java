@@ -39,6 +39,32 @@ public interface Transport extends AutoCloseable {
     void sendFloats(int toRank, MessageKind kind, long sequence, int chunk, float[] data, int offset, int length);
 
     /**
+     * Sends the same floats to every other rank, as {@link #sendFloats} to each: a transport that can
+     * serialize once and write the same bytes to every peer overrides this (one result for several
+     * peers then costs one copy, not one per peer).
+     *
+     * @throws CollectiveException if a message cannot be sent
+     */
+    default void sendFloatsToOthers(MessageKind kind, long sequence, int chunk, float[] data, int offset,
+            int length) {
+        for (int r = 0; r < worldSize(); r++) {
+            if (r != rank()) {
+                sendFloats(r, kind, sequence, chunk, data, offset, length);
+            }
+        }
+    }
+
+    /**
+     * How many messages one peer may have sent this rank that this rank has not taken yet before the
+     * peer's sends block (a transport with bounded receive buffers and back-pressure). The engine
+     * keeps fewer than that in flight towards each rank, so that ranks sending to each other at once
+     * never wait for each other. Unbounded unless a transport says otherwise.
+     */
+    default int maxMessagesInFlight() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * Sends a few longs (layout fingerprints, counts, checksums, notices) to {@code toRank} as a
      * message of {@code kind} (one that carries longs).
      *

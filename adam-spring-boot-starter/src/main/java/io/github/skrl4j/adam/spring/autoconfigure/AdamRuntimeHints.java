@@ -35,7 +35,8 @@ final class AdamRuntimeHints implements RuntimeHintsRegistrar {
     /** The properties types, bound and validated field by field. */
     private static final Class<?>[] PROPERTIES = {AdamProperties.class, AdamInstanceProperties.class,
         AdamInstanceProperties.Health.class, ScheduleProperties.class, AdamProperties.Metrics.class,
-        AdamProperties.StepDuration.class, DistributedProperties.class};
+        AdamProperties.StepDuration.class, DistributedProperties.class, DistributedProperties.Ssl.class,
+        DistributedProperties.DataPlane.class};
 
     @Override
     public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {

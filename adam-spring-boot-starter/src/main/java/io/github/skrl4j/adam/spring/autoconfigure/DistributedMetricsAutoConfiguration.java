@@ -1,6 +1,8 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.wire.WireCounters;
+import io.github.skrl4j.adam.spring.distributed.DataPlaneMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,5 +33,13 @@ public final class DistributedMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     DistributedMeters distributedMeters(DistributedTraining training, MeterRegistry registry) {
         return DistributedMeters.bind(training, registry);
+    }
+
+    /** The data plane's refusals by reason ({@link DataPlaneMeters#REFUSED}). */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(WireCounters.class)
+    DataPlaneMeters dataPlaneMeters(WireCounters dataPlaneRefusals, MeterRegistry registry) {
+        return DataPlaneMeters.bind(dataPlaneRefusals, registry);
     }
 }

@@ -1,10 +1,13 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code skrl.optim.adam.distributed.*} settings: data-parallel training across the members of
@@ -43,11 +46,78 @@ public class DistributedProperties {
     private Duration timeout = Duration.ofSeconds(30);
 
     /**
-     * Values per chunk: the unit each replica reduces and of one message. Between 1 and 67108864.
+     * Values per chunk: the unit each replica reduces and of one data-plane frame. Between 1 and 16777216.
      */
     @Positive
-    @Max(1 << 26)
+    @Max(1 << 24)
     private int chunkSize = 1 << 18;
+
+    /**
+     * Whether the data plane may listen on a non-loopback address without TLS (no ssl.bundle): peers
+     * are then neither authenticated nor encrypted, so only on a private, trusted network. Without it
+     * such a start fails; with it the start logs one warning.
+     */
+    private boolean allowInsecure = false;
+
+    /** Mutual TLS for the data plane that carries the gradients between the replicas. */
+    @Valid
+    private final Ssl ssl = new Ssl();
+
+    /** Where this replica's data plane listens for the other replicas' connections. */
+    @Valid
+    private final DataPlane dataPlane = new DataPlane();
+
+    /** The {@code ssl.*} settings. */
+    public static class Ssl {
+
+        /**
+         * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) that makes the data plane mutual TLS:
+         * its key identifies this replica, its trust material decides which replicas may connect (a peer
+         * without a certificate it trusts can neither send nor receive). Unset: plaintext.
+         */
+        private @Nullable String bundle;
+
+        public @Nullable String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
+        }
+    }
+
+    /** The {@code data-plane.*} settings. */
+    public static class DataPlane {
+
+        /**
+         * Address the data plane binds to. Loopback by default (replicas on one machine); a
+         * non-loopback address (or 0.0.0.0, then the replica's Hazelcast address is published) needs
+         * ssl.bundle or allow-insecure=true.
+         */
+        @NotBlank
+        private String address = "127.0.0.1";
+
+        /** Port the data plane binds to; 0 picks a free one (the replicas exchange it through Hazelcast). */
+        @PositiveOrZero
+        @Max(65535)
+        private int port = 0;
+
+        public String getAddress() {
+            return address;
+        }
+
+        public void setAddress(String address) {
+            this.address = address;
+        }
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+    }
 
     public boolean isEnabled() {
         return enabled;
@@ -95,5 +165,21 @@ public class DistributedProperties {
 
     public void setChunkSize(int chunkSize) {
         this.chunkSize = chunkSize;
+    }
+
+    public boolean isAllowInsecure() {
+        return allowInsecure;
+    }
+
+    public void setAllowInsecure(boolean allowInsecure) {
+        this.allowInsecure = allowInsecure;
+    }
+
+    public Ssl getSsl() {
+        return ssl;
+    }
+
+    public DataPlane getDataPlane() {
+        return dataPlane;
     }
 }

@@ -8,9 +8,11 @@ import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
+import io.github.skrl4j.adam.distributed.wire.WireEndpoint;
 import io.github.skrl4j.adam.hazelcast.HazelcastCollectives;
 import io.github.skrl4j.adam.spring.actuate.OptimizersEndpoint;
 import io.github.skrl4j.adam.spring.actuate.OptimizersHealthIndicator;
+import io.github.skrl4j.adam.spring.distributed.DataPlaneMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import io.github.skrl4j.testsupport.HazelcastCluster;
@@ -18,13 +20,17 @@ import io.github.skrl4j.testsupport.LoopbackCluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.annotation.UserConfigurations;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
@@ -214,4 +220,127 @@ class DistributedAutoConfigurationTest {
         });
     }
 
+
+    @Test
+    void plaintextOffLoopbackFailsTheStartNamingBothProperties() throws IOException {
+        withCluster(runner, "insecure-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true",
+                        "skrl.optim.adam.distributed.data-plane.address=0.0.0.0")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("skrl.optim.adam.distributed.ssl.bundle")
+                            .hasMessageContaining("skrl.optim.adam.distributed.allow-insecure=true");
+                });
+    }
+
+    @Test
+    void allowInsecureStartsOffLoopbackAndWarnsOnce() throws IOException {
+        // the data plane logs through System.Logger, which is java.util.logging here (SLF4J's bridge in an application)
+        java.util.logging.Logger wire = java.util.logging.Logger.getLogger(WireEndpoint.class.getName());
+        List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        wire.addHandler(handler);
+        try {
+            withCluster(runner, "allowed-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
+                    .withPropertyValues("skrl.optim.adam.distributed.enabled=true",
+                            "skrl.optim.adam.distributed.data-plane.address=0.0.0.0",
+                            "skrl.optim.adam.distributed.allow-insecure=true")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        Tensors grad = gradient(1, 2);
+                        context.getBean(Collective.class).allReduceSum(grad);
+                        assertThat(grad.get(0).data()).containsExactly(1, 2);
+                    });
+        } finally {
+            wire.removeHandler(handler);
+        }
+        assertThat(warnings).singleElement().satisfies(r -> assertThat(r.getMessage())
+                .contains("without TLS (skrl.optim.adam.distributed.allow-insecure=true)"));
+    }
+
+    @Test
+    void refusedConnectionsAreMeteredByReason() throws Exception {
+        int dataPlanePort = LoopbackCluster.freePorts(1)[0];
+        withCluster(runner, "refusals-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true",
+                        "skrl.optim.adam.distributed.data-plane.port=" + dataPlanePort)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    assertThat(meters.get(DataPlaneMeters.REFUSED).tag("reason", "bad_hello").functionCounter()
+                            .count()).isZero();
+                    // a stranger's 32 bytes that are not this protocol's hello
+                    try (java.net.Socket stranger = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
+                            dataPlanePort)) {
+                        stranger.getOutputStream().write(new byte[32]);
+                        stranger.getOutputStream().flush();
+                        stranger.setSoTimeout(10_000);
+                        // the data plane closes the connection (after a refusal answer, if any)
+                        while (stranger.getInputStream().read() != -1) {
+                            // drain
+                        }
+                    }
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (meters.get(DataPlaneMeters.REFUSED).tag("reason", "bad_hello").functionCounter()
+                            .count() < 1 && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    assertThat(meters.get(DataPlaneMeters.REFUSED).tag("reason", "bad_hello").functionCounter()
+                            .count()).isEqualTo(1);
+                    assertThat(meters.get(DataPlaneMeters.REFUSED).tag("reason", "oversize").functionCounter()
+                            .count()).isZero();
+                });
+    }
+
+    @Test
+    void anSslBundleMakesTheDataPlaneMutualTlsWhichMayListenOffLoopback(@TempDir Path keys) throws Exception {
+        Path keystore = keys.resolve("replica.p12");
+        Process keytool = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
+                .toString(), "-genkeypair", "-alias", "replica", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-validity", "2", "-dname", "CN=skrl4j-starter-test", "-storetype", "PKCS12", "-keystore",
+                keystore.toString(), "-storepass", "changeit", "-keypass", "changeit"))
+                .redirectErrorStream(true).redirectOutput(keys.resolve("keytool.log").toFile()).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).isZero();
+        withCluster(runner, "tls-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
+                .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true",
+                        "skrl.optim.adam.distributed.data-plane.address=0.0.0.0",
+                        "skrl.optim.adam.distributed.ssl.bundle=replicas",
+                        "spring.ssl.bundle.jks.replicas.keystore.location=file:" + keystore,
+                        "spring.ssl.bundle.jks.replicas.keystore.password=changeit",
+                        "spring.ssl.bundle.jks.replicas.keystore.type=PKCS12",
+                        "spring.ssl.bundle.jks.replicas.truststore.location=file:" + keystore,
+                        "spring.ssl.bundle.jks.replicas.truststore.password=changeit",
+                        "spring.ssl.bundle.jks.replicas.truststore.type=PKCS12")
+                .run(context -> {
+                    // no allow-insecure: only TLS lets it listen off loopback
+                    assertThat(context).hasNotFailed();
+                    Tensors grad = gradient(4, 5);
+                    context.getBean(Collective.class).allReduceMean(grad);
+                    assertThat(grad.get(0).data()).containsExactly(4, 5);
+                });
+        withCluster(runner, "no-bundle-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
+                .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true",
+                        "skrl.optim.adam.distributed.ssl.bundle=missing")
+                .run(context -> assertThat(context).hasFailed());
+    }
 }

@@ -18,7 +18,10 @@ class DistributedPropertiesValidationTest {
     @CsvSource(delimiter = '|', textBlock = """
             skrl.optim.adam.distributed.world-size   | 0        | must be greater than 0
             skrl.optim.adam.distributed.chunk-size   | 0        | must be greater than 0
-            skrl.optim.adam.distributed.chunk-size   | 67108865 | must be less than or equal to 67108864
+            skrl.optim.adam.distributed.chunk-size   | 16777217 | must be less than or equal to 16777216
+            skrl.optim.adam.distributed.data-plane.port | 65536 | must be less than or equal to 65535
+            skrl.optim.adam.distributed.data-plane.port | -1    | must be greater than or equal to 0
+            skrl.optim.adam.distributed.data-plane.address | ' ' | must not be blank
             skrl.optim.adam.distributed.timeout      | 0s       | must be longer than or equal to 1 milli
             skrl.optim.adam.distributed.join-timeout | -5s      | must be longer than or equal to 1 milli
             skrl.optim.adam.distributed.run          | ' '      | must not be blank

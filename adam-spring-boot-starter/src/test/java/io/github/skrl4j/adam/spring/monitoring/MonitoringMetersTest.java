@@ -13,9 +13,11 @@ import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.LocalCollectives;
+import io.github.skrl4j.adam.distributed.wire.WireCounters;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.autoconfigure.AdamAutoConfiguration;
 import io.github.skrl4j.adam.spring.autoconfigure.AdamMetricsAutoConfiguration;
+import io.github.skrl4j.adam.spring.distributed.DataPlaneMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -109,6 +111,7 @@ class MonitoringMetersTest {
         List<Collective> world = LocalCollectives.create(2, 1024, Duration.ofMillis(300));
         DistributedTraining rank0 = new DistributedTraining(world.get(0));
         DistributedMeters.bind(rank0, registry);
+        DataPlaneMeters.bind(new WireCounters(), registry);
         Collective rank1 = world.get(1);
         try {
             CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {

@@ -98,6 +98,22 @@ public final class PeerMesh implements AutoCloseable {
         return maxChunkFloats;
     }
 
+    /** How many received frames of one peer may wait for the caller before that peer's sends block. */
+    public int maxBufferedFramesPerPeer() {
+        return maxBuffered;
+    }
+
+    /**
+     * Fails the mesh as if the connection to {@code peerRank} had been lost, for a failure seen
+     * elsewhere (a cluster's failure detector removing a frozen member): every wait fails at once
+     * with {@code PEER_LOST} naming that rank.
+     */
+    public void lost(int peerRank, String why) {
+        peer(peerRank);
+        fail(new WireException(WireException.Reason.PEER_LOST, peerRank, "rank " + rank + " lost rank "
+                + peerRank + ": " + why));
+    }
+
     /** The failure that broke this mesh, or {@code null} while it works. */
     public @Nullable WireException failure() {
         return failure;

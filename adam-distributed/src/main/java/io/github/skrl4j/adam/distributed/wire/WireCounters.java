@@ -4,12 +4,17 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts of what a {@link WireEndpoint} refused, by reason, for meters; safe to read from any thread. */
+/**
+ * Counts of what a {@link WireEndpoint} refused, by reason, for meters; safe to read from any thread.
+ * One set of counters may serve several endpoints in turn (a world formed again keeps its meters):
+ * pass it to {@link WireEndpoint#open(WireOptions, WireCounters)}.
+ */
 public final class WireCounters {
 
     private final LongAdder[] refused = new LongAdder[Refusal.values().length];
 
-    WireCounters() {
+    /** Counters at zero. */
+    public WireCounters() {
         for (int i = 0; i < refused.length; i++) {
             refused[i] = new LongAdder();
         }

@@ -3,6 +3,7 @@ package io.github.skrl4j.adam.distributed.wire;
 import static io.github.skrl4j.adam.distributed.wire.TestWorld.deadline;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.skrl4j.testsupport.AllocationCounting;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * allocation counters; the bound (a few KB over 8 MB of payload) leaves room for the counters' own
  * granularity, not for an allocation per frame.
  */
+@AllocationCounting
 @Timeout(120)
 class WireAllocationTest {
 

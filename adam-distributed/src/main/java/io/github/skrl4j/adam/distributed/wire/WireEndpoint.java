@@ -40,7 +40,7 @@ public final class WireEndpoint implements AutoCloseable {
     private static final long CONNECT_RETRY_MILLIS = 50;
 
     private final WireOptions options;
-    private final WireCounters counters = new WireCounters();
+    private final WireCounters counters;
     private final ServerSocketChannel server;
     private final InetSocketAddress localAddress;
     private final Thread acceptor;
@@ -54,8 +54,9 @@ public final class WireEndpoint implements AutoCloseable {
     private volatile boolean closed;
     private @Nullable PeerMesh current; // guarded by this
 
-    private WireEndpoint(WireOptions options) throws IOException {
+    private WireEndpoint(WireOptions options, WireCounters counters) throws IOException {
         this.options = options;
+        this.counters = counters;
         this.server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -80,13 +81,21 @@ public final class WireEndpoint implements AutoCloseable {
      * @throws IOException           if the address cannot be bound
      */
     public static WireEndpoint open(WireOptions options) throws IOException {
+        return open(options, new WireCounters());
+    }
+
+    /**
+     * Binds the endpoint, counting what it refuses into {@code counters}; as {@link #open(WireOptions)}.
+     */
+    public static WireEndpoint open(WireOptions options, WireCounters counters) throws IOException {
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(counters, "counters");
         if (requireSecureBind(options.bindAddress(), options.tls(), options.allowInsecure())) {
             LOG.log(Level.WARNING, "The data plane listens on " + options.bindAddress() + " without TLS ("
                     + WireOptions.ALLOW_INSECURE_PROPERTY + "=true): anyone who reaches this address and knows the "
                     + "world id can take part in training and read its gradients");
         }
-        return new WireEndpoint(options);
+        return new WireEndpoint(options, counters);
     }
 
     /**

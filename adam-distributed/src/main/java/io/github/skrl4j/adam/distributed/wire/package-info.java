@@ -5,7 +5,7 @@
  * every wait within its deadline or as soon as a peer aborts, leaves or is lost.
  *
  * <p>JDK only (blocking {@link java.nio.channels.SocketChannel}s with direct buffers, and
- * {@link javax.net.ssl.SSLSocket} for mutual TLS); see docs/data-plane.md for the design and
+ * {@link javax.net.ssl.SSLSocket} for mutual TLS); see docs/distributed.md (the data plane) for the design and
  * its measurements. Start with {@link io.github.skrl4j.adam.distributed.wire.WireEndpoint}.
  */
 @NullMarked

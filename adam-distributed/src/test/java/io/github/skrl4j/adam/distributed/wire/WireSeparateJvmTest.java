@@ -2,6 +2,7 @@ package io.github.skrl4j.adam.distributed.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.skrl4j.testsupport.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches the other process within a second; a process with an untrusted certificate is refused
  * and counted while the world goes on.
  */
+@ChildJvm
 @Timeout(120)
 class WireSeparateJvmTest {
 

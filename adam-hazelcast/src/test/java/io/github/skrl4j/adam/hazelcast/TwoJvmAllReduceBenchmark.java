@@ -1,0 +1,358 @@
+package io.github.skrl4j.adam.hazelcast;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.github.skrl4j.adam.Tensor;
+import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.testsupport.LoopbackCluster;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The data-parallel benchmark as users run replicas (not a test): two JVMs on loopback, each a Hazelcast
+ * member that joins through {@link HazelcastCollectives#join} and calls {@code allReduceMean} in lockstep,
+ * for 4,610 floats (the sample's policy), 1,048,576 floats in 4 tensors and 16,777,216 floats, in
+ * plaintext and with mutual TLS; beside each, a raw exchange of the same bytes between the same two JVMs
+ * in the same run (both directions at once: a plaintext {@code SocketChannel} pair with direct buffers, or
+ * an {@code SSLSocket} pair with the same SSL context; up to 64 KiB each rank writes, then reads, on its
+ * own thread, larger exchanges write on a second thread). Rank 0 times every round; the table shows p50 and
+ * p99 over the measured rounds, and the bytes allocated per gradient byte by rank 0's calling thread and
+ * by all of rank 0's threads (Hazelcast's heartbeats included) over those rounds.
+ *
+ * <p>Run: {@code benchmarks/run.sh --data-parallel}, or after
+ * {@code ./mvnw -B -q -pl adam-hazelcast -am test-compile} with the test class path:
+ * {@code java -Xmx2g -cp ... io.github.skrl4j.adam.hazelcast.TwoJvmAllReduceBenchmark}.
+ */
+public final class TwoJvmAllReduceBenchmark {
+
+    /** An exchange this small fits the socket buffers both ways: each rank writes, then reads, on its own thread. */
+    private static final int SMALL_BYTES = 64 * 1024;
+    private static final char[] PASSWORD = "benchmark".toCharArray();
+    /** floats, tensors, warm-up rounds, measured rounds. */
+    private static final int[][] CASES = {{4_610, 1, 2_000, 2_000}, {1 << 20, 4, 20, 60}, {1 << 24, 1, 3, 15}};
+
+    private TwoJvmAllReduceBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("child")) {
+            child(args);
+            return;
+        }
+        Path keys = Files.createTempDirectory("skrl4j-benchmark-keys");
+        Path keystore = keys.resolve("replicas.p12");
+        keytool(keystore);
+        System.out.printf(Locale.ROOT, "| mode | floats | skrl4j p50 | skrl4j p99 | raw p50 | raw p99 | p50 ratio"
+                + " | alloc/byte, calling thread | alloc/byte, all threads |%n|---|---:|---:|---:|---:|---:|---:|---:|---:|%n");
+        for (String mode : List.of("plaintext", "tls")) {
+            String cluster = LoopbackCluster.newClusterName();
+            int[] ports = LoopbackCluster.freePorts(3);
+            Process child = startChild(mode, cluster, ports, keystore);
+            HazelcastInstance member = Hazelcast.newHazelcastInstance(LoopbackCluster.config(cluster,
+                    Arrays.copyOf(ports, 2), 0));
+            try (ServerSocketChannel raw = ServerSocketChannel.open()) {
+                raw.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[2]));
+                CompletableFuture<String> childOut = CompletableFuture.supplyAsync(() -> drain(child));
+                Collective collective = HazelcastCollectives.join(member, options(mode, keystore));
+                for (int[] c : CASES) {
+                    long[] mesh = allReduce(collective, c[0], c[1], c[2], c[3]);
+                    long[] rawTimes = rawExchange(mode, keystore, raw, null, c[0] * 4, c[2], c[3]);
+                    System.out.printf(Locale.ROOT, "| %s | %,d%s | %s | %s | %s | %s | %.1fx | %.4f | %.4f |%n", mode,
+                            c[0], c[1] > 1 ? " (" + c[1] + " tensors)" : "", micros(mesh, 50), micros(mesh, 99),
+                            micros(rawTimes, 50), micros(rawTimes, 99),
+                            (double) percentile(mesh, 50) / percentile(rawTimes, 50),
+                            lastAllocation[0] / ((double) c[0] * 4 * c[3]), lastAllocation[1] / ((double) c[0] * 4 * c[3]));
+                }
+                collective.close();
+                String out = childOut.get(120, TimeUnit.SECONDS);
+                if (!out.contains("CHILD DONE")) {
+                    System.out.println("child failed:\n" + out);
+                }
+            } finally {
+                child.destroyForcibly();
+                member.getLifecycleService().terminate();
+            }
+        }
+        System.out.println("load average: " + Files.readString(Path.of("/proc/loadavg")).trim());
+    }
+
+    private static HazelcastCollectiveOptions options(String mode, Path keystore) throws Exception {
+        HazelcastCollectiveOptions options = HazelcastCollectiveOptions.of("benchmark", 2)
+                .withJoinTimeout(Duration.ofSeconds(120)).withTimeout(Duration.ofSeconds(60));
+        return mode.equals("tls") ? options.withSslContext(sslContext(keystore)) : options;
+    }
+
+    /** Bytes allocated over the last measured rounds: [calling thread, all threads]. */
+    private static final long[] lastAllocation = new long[2];
+
+    private static long[] allReduce(Collective collective, int floats, int tensors, int warmUp, int rounds) {
+        List<Tensor> parts = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(collective.rank());
+        for (int t = 0; t < tensors; t++) {
+            float[] values = new float[floats / tensors];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) random.nextDouble(-1, 1);
+            }
+            parts.add(Tensor.of("g" + t, values, values.length));
+        }
+        Tensors grad = Tensors.of(parts.toArray(Tensor[]::new));
+        for (int i = 0; i < warmUp; i++) {
+            collective.allReduceMean(grad);
+        }
+        long[] times = new long[rounds];
+        long threadBefore = threadAllocated();
+        long allBefore = allThreadsAllocated();
+        for (int i = 0; i < rounds; i++) {
+            long start = System.nanoTime();
+            collective.allReduceMean(grad);
+            times[i] = System.nanoTime() - start;
+        }
+        lastAllocation[0] = threadAllocated() - threadBefore;
+        lastAllocation[1] = allThreadsAllocated() - allBefore;
+        return times;
+    }
+
+    /** Both ranks write {@code bytes} and read the other's at once, per round; rank 0 times each round. */
+    private static long[] rawExchange(String mode, Path keystore, @org.jspecify.annotations.Nullable ServerSocketChannel server, @org.jspecify.annotations.Nullable InetSocketAddress peer,
+            int bytes, int warmUp, int rounds) throws Exception {
+        long[] times = new long[rounds];
+        if (mode.equals("plaintext")) {
+            try (SocketChannel channel = server != null ? server.accept() : SocketChannel.open(peer)) {
+                ByteBuffer out = ByteBuffer.allocateDirect(bytes);
+                ByteBuffer in = ByteBuffer.allocateDirect(bytes);
+                for (int i = 0; i < warmUp + rounds; i++) {
+                    long start = System.nanoTime();
+                    out.clear();
+                    in.clear();
+                    if (bytes <= SMALL_BYTES) {
+                        // fits the socket buffers: write, then read, on this thread (as a replica would)
+                        while (out.hasRemaining()) {
+                            channel.write(out);
+                        }
+                        while (in.hasRemaining()) {
+                            if (channel.read(in) < 0) {
+                                throw new java.io.EOFException();
+                            }
+                        }
+                        if (i >= warmUp) {
+                            times[i - warmUp] = System.nanoTime() - start;
+                        }
+                        continue;
+                    }
+                    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+                        try {
+                            while (out.hasRemaining()) {
+                                channel.write(out);
+                            }
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    while (in.hasRemaining()) {
+                        if (channel.read(in) < 0) {
+                            throw new java.io.EOFException();
+                        }
+                    }
+                    write.join();
+                    if (i >= warmUp) {
+                        times[i - warmUp] = System.nanoTime() - start;
+                    }
+                }
+            }
+            return times;
+        }
+        SSLContext context = sslContext(keystore);
+        Socket socket;
+        if (server != null) {
+            try (SSLServerSocket tlsServer = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 1,
+                    InetAddress.getLoopbackAddress())) {
+                tlsServer.setNeedClientAuth(true);
+                tlsServer.setEnabledProtocols(new String[] {"TLSv1.3"});
+                // tell the child where to connect, over the plaintext listener
+                try (SocketChannel control = server.accept()) {
+                    control.write(ByteBuffer.allocate(4).putInt(0, tlsServer.getLocalPort()));
+                    socket = tlsServer.accept();
+                }
+            }
+        } else {
+            int port;
+            try (SocketChannel control = SocketChannel.open(peer)) {
+                ByteBuffer b = ByteBuffer.allocate(4);
+                while (b.hasRemaining()) {
+                    control.read(b);
+                }
+                port = b.getInt(0);
+            }
+            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+            tls.setEnabledProtocols(new String[] {"TLSv1.3"});
+            socket = tls;
+        }
+        try (Socket s = socket) {
+            s.setTcpNoDelay(true);
+            OutputStream out = s.getOutputStream();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            byte[] send = new byte[bytes];
+            byte[] receive = new byte[bytes];
+            for (int i = 0; i < warmUp + rounds; i++) {
+                long start = System.nanoTime();
+                if (bytes <= SMALL_BYTES) {
+                    out.write(send);
+                    out.flush();
+                    in.readFully(receive);
+                    if (i >= warmUp) {
+                        times[i - warmUp] = System.nanoTime() - start;
+                    }
+                    continue;
+                }
+                CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+                    try {
+                        out.write(send);
+                        out.flush();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                in.readFully(receive);
+                write.join();
+                if (i >= warmUp) {
+                    times[i - warmUp] = System.nanoTime() - start;
+                }
+            }
+        }
+        return times;
+    }
+
+    /** Rank 1: the same rounds, in lockstep with rank 0. Arguments: child, mode, cluster, ports, keystore. */
+    private static void child(String[] args) throws Exception {
+        String mode = args[1];
+        int[] ports = Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
+        Path keystore = Path.of(args[4]);
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(LoopbackCluster.config(args[2],
+                Arrays.copyOf(ports, 2), 1));
+        try {
+            Collective collective = HazelcastCollectives.join(member, options(mode, keystore));
+            InetSocketAddress rawPeer = new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[2]);
+            for (int[] c : CASES) {
+                allReduce(collective, c[0], c[1], c[2], c[3]);
+                rawExchange(mode, keystore, null, rawPeer, c[0] * 4, c[2], c[3]);
+            }
+            collective.close();
+            System.out.println("CHILD DONE");
+        } finally {
+            member.getLifecycleService().terminate();
+        }
+    }
+
+    private static Process startChild(String mode, String cluster, int[] ports, Path keystore) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx1g");
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-")).toList());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(TwoJvmAllReduceBenchmark.class.getName());
+        command.add("child");
+        command.add(mode);
+        command.add(cluster);
+        command.add(ports[0] + "," + ports[1] + "," + ports[2]);
+        command.add(keystore.toString());
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    private static String drain(Process child) {
+        StringBuilder all = new StringBuilder();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                all.append(line).append('\n');
+            }
+        } catch (java.io.IOException e) {
+            all.append(e);
+        }
+        return all.toString();
+    }
+
+    private static void keytool(Path keystore) throws Exception {
+        Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
+                .toString(), "-genkeypair", "-alias", "replica", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-validity", "2", "-dname", "CN=skrl4j-benchmark", "-storetype", "PKCS12", "-keystore",
+                keystore.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)))
+                .redirectErrorStream(true).start();
+        process.getInputStream().transferTo(OutputStream.nullOutputStream());
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed");
+        }
+    }
+
+    /** Both replicas present the same key and trust its certificate. */
+    private static SSLContext sslContext(Path keystore) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            keys.load(in, PASSWORD);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, PASSWORD);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("replica", keys.getCertificate("replica"));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLSv1.3");
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    private static long threadAllocated() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+
+    private static long allThreadsAllocated() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(0, bytes);
+        }
+        return total;
+    }
+
+    private static long percentile(long[] times, int p) {
+        long[] sorted = times.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static String micros(long[] times, int p) {
+        double us = percentile(times, p) / 1_000.0;
+        return us < 1_000 ? String.format(Locale.ROOT, "%.0f us", us) : String.format(Locale.ROOT, "%.1f ms", us / 1_000);
+    }
+}
