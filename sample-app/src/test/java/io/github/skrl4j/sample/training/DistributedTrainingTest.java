@@ -112,12 +112,15 @@ class DistributedTrainingTest {
             }
         }
 
-        // a survivor alone (a world of one) continues from rank 0's last checkpoint
+        // a survivor alone (a world of one) continues from rank 0's last checkpoint, a world of two's: refused
+        // unless allowed
         Path resumeFrom = dir.resolve("update-000002");
+        assertThat(Files.readString(resumeFrom.resolve("progress.properties"))).contains("worldSize=2");
         try (ConfigurableApplicationContext survivor = startReplica(clusterName + "-survivor",
                 LoopbackCluster.freePorts(2), 0, 3072,
                 "--sample.training.resume-from=" + resumeFrom,
-                "--skrl.optim.adam.distributed.world-size=1")) {
+                "--skrl.optim.adam.distributed.world-size=1",
+                "--sample.training.allow-world-size-change=true")) {
             TrainingSnapshot resumed = awaitEnd(survivor);
             assertThat(resumed.status()).isEqualTo(TrainingStatus.BUDGET_EXHAUSTED);
             assertThat(resumed.resumedFrom()).isEqualTo(resumeFrom.toString());
