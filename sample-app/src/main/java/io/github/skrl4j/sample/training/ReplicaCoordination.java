@@ -10,6 +10,7 @@ import io.github.skrl4j.adam.distributed.DivergenceCheck;
 import io.github.skrl4j.sample.ppo.PpoAgent;
 import io.github.skrl4j.sample.ppo.TrainingProgress;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -33,6 +34,9 @@ final class ReplicaCoordination {
     private volatile boolean solvedTogether;
     private volatile @Nullable String parameterChecksum;
     private volatile @Nullable Boolean consistent;
+    private volatile WorldState world = WorldState.FORMING;
+    private volatile @Nullable String lastFailure;
+    private volatile @Nullable Instant lastFailureAt;
 
     private ReplicaCoordination(@Nullable Collective replicas) {
         this.replicas = replicas;
@@ -111,18 +115,25 @@ final class ReplicaCoordination {
         if (c == null) {
             return;
         }
-        c.broadcast(agent.policy().parameters());
-        c.broadcast(agent.value().parameters());
-        StartState local = StartState.of(agent, progress);
-        DivergenceCheck check = c.checkDivergence(local.fingerprint());
-        consistent = check.consistent();
-        if (!check.consistent()) {
-            throw new CollectiveException(CollectiveException.Reason.MISMATCH, "the replicas do not hold the same"
-                    + " state before their first step: start-state checksums by rank " + check
-                    + ", ranks differing from rank 0: " + java.util.Arrays.toString(check.divergentRanks())
-                    + "; this rank " + c.rank() + " holds " + local
-                    + ". Resume every replica from the same checkpoint, or none of them");
+        StartState local;
+        try {
+            c.broadcast(agent.policy().parameters());
+            c.broadcast(agent.value().parameters());
+            local = StartState.of(agent, progress);
+            DivergenceCheck check = c.checkDivergence(local.fingerprint());
+            consistent = check.consistent();
+            if (!check.consistent()) {
+                throw new CollectiveException(CollectiveException.Reason.MISMATCH, "the replicas do not hold the"
+                        + " same state before their first step: start-state checksums by rank " + check
+                        + ", ranks differing from rank 0: " + java.util.Arrays.toString(check.divergentRanks())
+                        + "; this rank " + c.rank() + " holds " + local
+                        + ". Resume every replica from the same checkpoint, or none of them");
+            }
+        } catch (RuntimeException e) {
+            failed(e);
+            throw e;
         }
+        world = WorldState.TRAINING;
         log.info("Training data-parallel as rank {} of {}, every replica starting from the same state ({})",
                 c.rank(), c.worldSize(), local);
     }
@@ -140,8 +151,30 @@ final class ReplicaCoordination {
     void afterUpdate(PpoAgent agent, TrainingProgress progress, double solvedThreshold) {
         Collective c = replicas;
         if (c != null) {
-            checkReplicas(c, agent);
-            solvedTogether = solvedByAllReplicas(c, progress, solvedThreshold);
+            try {
+                checkReplicas(c, agent);
+                solvedTogether = solvedByAllReplicas(c, progress, solvedThreshold);
+            } catch (RuntimeException e) {
+                failed(e);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The run failed (in an operation of the replicas, or in this replica's own training, which leaves the
+     * others waiting for it): the world is broken, and {@code failure} is its last failure.
+     */
+    void failed(Throwable failure) {
+        world = WorldState.BROKEN;
+        lastFailure = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        lastFailureAt = Instant.now();
+    }
+
+    /** The run ended without a failure. */
+    void ended() {
+        if (world != WorldState.BROKEN) {
+            world = WorldState.DONE;
         }
     }
 
@@ -153,7 +186,9 @@ final class ReplicaCoordination {
     /** This replica's place and last check for the snapshot; null alone. */
     TrainingSnapshot.@Nullable Replica snapshot() {
         Collective c = replicas;
-        return c == null ? null : new TrainingSnapshot.Replica(c.rank(), c.worldSize(), parameterChecksum, consistent);
+        Instant at = lastFailureAt;
+        return c == null ? null : new TrainingSnapshot.Replica(c.rank(), c.worldSize(), parameterChecksum, consistent,
+                world, lastFailure, at == null ? null : at.toString());
     }
 
     /** Whether the replicas together have solved: every one has 100 episodes and their mean returns average the threshold. */

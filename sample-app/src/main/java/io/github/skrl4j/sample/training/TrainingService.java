@@ -128,9 +128,11 @@ public class TrainingService implements SmartLifecycle {
                 case BUDGET_EXHAUSTED -> TrainingStatus.BUDGET_EXHAUSTED;
                 case STOPPED -> coordination.solvedTogether() ? TrainingStatus.SOLVED : TrainingStatus.STOPPED;
             };
+            coordination.ended();
         } catch (RuntimeException | Error e) {
             log.error("Training failed", e);
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            coordination.failed(e);
             outcome = TrainingStatus.FAILED;
         }
         endNanos = System.nanoTime();

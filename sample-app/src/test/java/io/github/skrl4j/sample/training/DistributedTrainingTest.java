@@ -86,6 +86,8 @@ class DistributedTrainingTest {
                 assertThat(s.replica()).isNotNull();
                 assertThat(s.replica().worldSize()).isEqualTo(2);
                 assertThat(s.replica().consistent()).isTrue();
+                assertThat(s.replica().world()).isEqualTo(WorldState.DONE);
+                assertThat(s.replica().lastFailure()).isNull();
             }
             assertThat(List.of(a.replica().rank(), b.replica().rank())).containsExactlyInAnyOrder(0, 1);
             assertThat(a.replica().parameterChecksum()).isNotNull().isEqualTo(b.replica().parameterChecksum());

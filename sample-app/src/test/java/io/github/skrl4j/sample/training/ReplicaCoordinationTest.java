@@ -159,6 +159,9 @@ class ReplicaCoordinationTest {
             assertThat(refused).as("rank %d refuses to start", rank).isNotNull();
             assertThat(refused.reason()).isEqualTo(CollectiveException.Reason.MISMATCH);
             assertThat(replica.snapshot().consistent()).isFalse();
+            assertThat(replica.snapshot().world()).isEqualTo(WorldState.BROKEN);
+            assertThat(replica.snapshot().lastFailure()).startsWith("CollectiveException: MISMATCH");
+            assertThat(replica.snapshot().lastFailureAt()).isNotNull();
             assertThat(agent.policyOptimizer().count()).as("nothing stepped").isEqualTo(policyCount);
             return refused.getMessage();
         });
@@ -193,7 +196,12 @@ class ReplicaCoordinationTest {
         List<Boolean> started = onBothRanks((rank, replica) -> {
             // the same resumed state on both, but rank 1's networks drawn from its own seed: the broadcast evens them
             PpoAgent agent = withPolicyState(agent(rank == 0 ? 11 : 12), s -> withMu(s, 320, 1e-3f));
+            assertThat(replica.snapshot().world()).isEqualTo(WorldState.FORMING);
             replica.startConsistently(agent, TrainingProgress.restore(30, 2048, 2, new float[0]));
+            assertThat(replica.snapshot().world()).isEqualTo(WorldState.TRAINING);
+            assertThat(replica.snapshot().lastFailure()).isNull();
+            replica.ended();
+            assertThat(replica.snapshot().world()).isEqualTo(WorldState.DONE);
             return replica.snapshot().consistent();
         });
         assertThat(started).containsExactly(true, true);
@@ -224,5 +232,31 @@ class ReplicaCoordinationTest {
             }
         });
         assertThat(seen).allSatisfy(m -> assertThat(m).contains("written by a world of 3 replicas, this world has 2"));
+    }
+
+    @Test
+    void theTrainingHealthIsOutOfServiceWhileTheWorldFormsUpWhileItTrainsAndDownOnceItBroke() throws Exception {
+        List<List<String>> seen = onBothRanks((rank, replica) -> {
+            PpoAgent agent = agent(5);
+            List<String> statuses = new ArrayList<>();
+            statuses.add(health(replica, TrainingStatus.RUNNING));
+            replica.startConsistently(agent, progress(0, 0));
+            statuses.add(health(replica, TrainingStatus.RUNNING));
+            replica.failed(new IllegalStateException("replicas diverged"));
+            statuses.add(health(replica, TrainingStatus.FAILED));
+            return statuses;
+        });
+        assertThat(seen).allSatisfy(s -> assertThat(s).containsExactly("OUT_OF_SERVICE FORMING", "UP TRAINING",
+                "DOWN BROKEN IllegalStateException: replicas diverged"));
+    }
+
+    /** The {@code training} health of a run at {@code status} on {@code replica}: status, world, last failure. */
+    private static String health(ReplicaCoordination replica, TrainingStatus status) {
+        TrainingSnapshot snapshot = new TrainingSnapshot(status, 0, 0, 0, 0, null, 0, 475, 1000, List.of(), null, null,
+                null, replica.snapshot());
+        org.springframework.boot.health.contributor.Health health = TrainingConfiguration.health(snapshot);
+        Object failure = health.getDetails().get("lastFailure");
+        return health.getStatus().getCode() + " " + health.getDetails().get("world")
+                + (failure == null ? "" : " " + failure);
     }
 }
