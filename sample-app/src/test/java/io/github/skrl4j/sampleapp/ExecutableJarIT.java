@@ -1,4 +1,4 @@
-package io.github.skrl4j.sample.packaging;
+package io.github.skrl4j.sampleapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
