@@ -79,6 +79,12 @@
       text('replica-rank', 'rank ' + t.replica.rank + ' of ' + t.replica.worldSize);
       text('replica-checksum', t.replica.parameterChecksum == null ? ''
           : 'parameters crc32c ' + t.replica.parameterChecksum + (t.replica.consistent ? ' (all replicas equal)' : ' (DIVERGED)'));
+      // the world: FORMING, TRAINING, DONE or BROKEN, and what broke it last
+      const world = document.getElementById('replica-world');
+      world.textContent = 'world ' + t.replica.world;
+      world.dataset.world = t.replica.world;
+      text('replica-failure', t.replica.lastFailure == null ? ''
+          : 'last failure ' + t.replica.lastFailureAt + ': ' + t.replica.lastFailure);
     }
     const err = document.getElementById('error');
     err.hidden = !t.error;

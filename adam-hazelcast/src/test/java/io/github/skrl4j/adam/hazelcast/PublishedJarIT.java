@@ -13,9 +13,7 @@ class PublishedJarIT extends PublishedJarChecks {
     }
 
     @Test
-    void theModuleHoldsItsPackages() {
-        // the data plane's package lives here until it moves into adam-distributed (issue 21)
-        assertThat(module().packages()).containsExactlyInAnyOrder("io.github.skrl4j.adam.hazelcast",
-                "io.github.skrl4j.adam.distributed.wire");
+    void theModuleHoldsItsOnePackage() {
+        assertThat(module().packages()).containsExactly("io.github.skrl4j.adam.hazelcast");
     }
 }

@@ -18,21 +18,24 @@ final class Checkpointing {
     private final CheckpointStore store;
     private final int interval;
     private final boolean writes;
+    private final int worldSize;
 
     /**
-     * @param interval a checkpoint every this many updates; 0 only at the end
-     * @param writes   false on a replica whose checkpoints rank 0 writes
+     * @param interval  a checkpoint every this many updates; 0 only at the end
+     * @param writes    false on a replica whose checkpoints rank 0 writes
+     * @param worldSize the replicas training together (1 alone), recorded in every checkpoint
      */
-    Checkpointing(CheckpointStore store, int interval, boolean writes) {
+    Checkpointing(CheckpointStore store, int interval, boolean writes, int worldSize) {
         this.store = store;
         this.interval = interval;
         this.writes = writes;
+        this.worldSize = worldSize;
     }
 
     /** After every update: a checkpoint when the update count is a multiple of the interval. */
     void afterUpdate(PpoAgent agent, TrainingProgress progress) {
         if (interval > 0 && progress.updates() % interval == 0 && writes) {
-            store.save(agent, progress);
+            store.save(agent, progress, worldSize);
         }
     }
 
@@ -42,7 +45,7 @@ final class Checkpointing {
             return;
         }
         try {
-            store.save(agent, progress);
+            store.save(agent, progress, worldSize);
         } catch (RuntimeException e) {
             log.error("Final checkpoint failed", e);
         }

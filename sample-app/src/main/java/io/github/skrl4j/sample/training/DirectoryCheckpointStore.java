@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * ({@code policy.safetensors}, {@code value.safetensors}, via {@link Tensors#save}), the two
  * optimizers ({@code policy-optimizer.safetensors}, {@code value-optimizer.safetensors}, via
  * {@link Optimizer#save}) and {@code progress.properties} (counters, recent returns, the policy's
- * adapted learning rate).
+ * adapted learning rate, the world size: how many replicas trained the run).
  *
  * <p>A checkpoint is written into a temporary folder and renamed into place, so a crash mid-write
  * never leaves a checkpoint that looks complete. Reading refuses a folder with a missing or corrupt
@@ -42,6 +42,8 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     private static final Pattern NAME = Pattern.compile("update-(\\d+)");
     private static final String PROGRESS = "progress.properties";
     private static final int FORMAT = 1;
+    /** Optional in format 1: checkpoints written before it was recorded lack it. */
+    private static final String WORLD_SIZE = "worldSize";
 
     private final Path directory;
     private volatile @Nullable String lastSaved;
@@ -52,7 +54,10 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public Path save(PpoAgent agent, TrainingProgress progress) {
+    public Path save(PpoAgent agent, TrainingProgress progress, int worldSize) {
+        if (worldSize < 1) {
+            throw new IllegalArgumentException("world size must be >= 1, was " + worldSize);
+        }
         Path target = directory.resolve(String.format("update-%06d", progress.updates()));
         Path temp = directory.resolve(".writing-" + target.getFileName() + "-" + System.nanoTime());
         try {
@@ -61,7 +66,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
             agent.value().parameters().save(temp.resolve("value.safetensors"));
             agent.policyOptimizer().save(temp.resolve("policy-optimizer.safetensors"));
             agent.valueOptimizer().save(temp.resolve("value-optimizer.safetensors"));
-            writeProgress(temp.resolve(PROGRESS), agent, progress);
+            writeProgress(temp.resolve(PROGRESS), agent, progress, worldSize);
             if (Files.exists(target)) {
                 // the final checkpoint of a run can share its update number with the last periodic one
                 deleteRecursively(target);
@@ -79,9 +84,11 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
         return target;
     }
 
-    private static void writeProgress(Path file, PpoAgent agent, TrainingProgress progress) throws IOException {
+    private static void writeProgress(Path file, PpoAgent agent, TrainingProgress progress, int worldSize)
+            throws IOException {
         Properties p = new Properties();
         p.setProperty("format", Integer.toString(FORMAT));
+        p.setProperty(WORLD_SIZE, Integer.toString(worldSize));
         p.setProperty("episodes", Long.toString(progress.episodes()));
         p.setProperty("environmentSteps", Long.toString(progress.environmentSteps()));
         p.setProperty("updates", Long.toString(progress.updates()));
@@ -125,6 +132,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
                 returns[i] = Float.parseFloat(parts[i]);
             }
             TrainingProgress progress = TrainingProgress.restore(episodes, steps, updates, returns);
+            int worldSize = worldSize(p, checkpoint);
 
             Mlp policy = Mlp.over(PpoAgent.POLICY, Tensors.load(checkpoint.resolve("policy.safetensors")),
                     PpoAgent.policyLayers());
@@ -136,12 +144,24 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
                     checkpoint.resolve("value-optimizer.safetensors"));
             PpoAgent agent = new PpoAgent(settings, policy, value, policyOptimizer, valueOptimizer,
                     learningRateAdapter, policyLr);
-            return new Restored(agent, progress, checkpoint);
+            return new Restored(agent, progress, checkpoint, worldSize);
         } catch (CheckpointException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new CheckpointException(checkpoint, "is not a usable checkpoint: " + e.getMessage(), e);
         }
+    }
+
+    private static int worldSize(Properties p, Path checkpoint) {
+        String v = p.getProperty(WORLD_SIZE);
+        if (v == null) {
+            return UNKNOWN_WORLD_SIZE;
+        }
+        int size = Integer.parseInt(v.trim());
+        if (size < 1) {
+            throw new CheckpointException(checkpoint.resolve(PROGRESS), "has world size " + size + ", must be >= 1");
+        }
+        return size;
     }
 
     private static String required(Properties p, String key, Path checkpoint) {

@@ -66,19 +66,37 @@ public class TrainingConfiguration {
         return service;
     }
 
-    /** {@code training}: UP while running or when over without error, DOWN when training failed. */
+    /**
+     * {@code training}: UP while running or when over without error, DOWN when training failed, and
+     * OUT_OF_SERVICE while the replicas' world is still forming (not ready to train, nothing broken).
+     */
     @Bean
     HealthIndicator trainingHealthIndicator(TrainingService service) {
-        return () -> {
-            TrainingSnapshot s = service.snapshot();
-            Health.Builder health = s.status() == TrainingStatus.FAILED ? Health.down() : Health.up();
-            health.withDetail("status", s.status()).withDetail("episodes", s.episodes())
-                    .withDetail("meanReturn100", s.meanReturn100());
-            if (s.error() != null) {
-                health.withDetail("error", s.error());
+        return () -> TrainingConfiguration.health(service.snapshot());
+    }
+
+    static Health health(TrainingSnapshot s) {
+        TrainingSnapshot.Replica replica = s.replica();
+        Health.Builder health;
+        if (s.status() == TrainingStatus.FAILED) {
+            health = Health.down();
+        } else if (replica != null && replica.world() == WorldState.FORMING) {
+            health = Health.outOfService();
+        } else {
+            health = Health.up();
+        }
+        health.withDetail("status", s.status()).withDetail("episodes", s.episodes())
+                .withDetail("meanReturn100", s.meanReturn100());
+        if (replica != null) {
+            health.withDetail("world", replica.world());
+            if (replica.lastFailure() != null) {
+                health.withDetail("lastFailure", replica.lastFailure());
             }
-            return health.build();
-        };
+        }
+        if (s.error() != null) {
+            health.withDetail("error", s.error());
+        }
+        return health.build();
     }
 
     @Bean

@@ -31,6 +31,9 @@ import org.springframework.validation.annotation.Validated;
  *                            run); 0 writes only at the end
  * @param resumeFrom          A checkpoint to continue from: a checkpoint folder, or a checkpoint-dir,
  *                            whose latest checkpoint is taken; unset starts a fresh run
+ * @param allowWorldSizeChange Continue a checkpoint in a world of another number of replicas than the one
+ *                            that wrote it (the step budget, seeds and gradient averaging were that world's);
+ *                            off, such a resume stops the start naming both sizes
  * @param klAdaptive          KL-adaptive learning rate of the policy (skrl's KLAdaptiveLR)
  * @param ppo                 PPO hyperparameters, as skrl names them
  */
@@ -44,6 +47,7 @@ public record TrainingProperties(
         @DefaultValue("target/checkpoints") Path checkpointDir,
         @DefaultValue("10") @Min(0) int checkpointInterval,
         @Nullable Path resumeFrom,
+        @DefaultValue("false") boolean allowWorldSizeChange,
         @DefaultValue @Valid KlAdaptive klAdaptive,
         @DefaultValue @Valid Ppo ppo) {
 

@@ -72,7 +72,8 @@ public class TrainingService implements SmartLifecycle {
     /**
      * Trains data-parallel with the other replicas of {@code replicas} (call before {@link #start()}):
      * each replica seeds its environment and sampling with {@code seed + rank}, starts from rank 0's
-     * networks, averages every gradient, and after every update the replicas agree whether they have
+     * networks once every replica is shown to hold the same state (a mismatch fails the run with
+     * {@code MISMATCH} before any step), averages every gradient, and after every update the replicas agree whether they have
      * solved (the mean of their mean returns reaches the threshold, every one having 100 episodes) and
      * compare parameter checksums. Only rank 0 writes checkpoints; resume every replica from the same one.
      */
@@ -90,12 +91,18 @@ public class TrainingService implements SmartLifecycle {
         ReplicaCoordination coordination = replicas;
         long seed = coordination.seedOf(properties.seed());
         Path resumeFrom = properties.resumeFrom();
-        RunStart built = resumeFrom == null ? RunStart.fresh(settings, seed, optimizers, learningRateAdapter)
-                : RunStart.resumed(checkpoints.load(resumeFrom, settings, restorer, learningRateAdapter), seed);
+        RunStart built;
+        if (resumeFrom == null) {
+            built = RunStart.fresh(settings, seed, optimizers, learningRateAdapter);
+        } else {
+            CheckpointStore.Restored restored = checkpoints.load(resumeFrom, settings, restorer, learningRateAdapter);
+            coordination.acceptCheckpoint(restored, properties.allowWorldSizeChange());
+            built = RunStart.resumed(restored, seed);
+        }
         built.agent().distributeOver(coordination.collective());
         run = built;
         Checkpointing checkpointing = new Checkpointing(checkpoints, properties.checkpointInterval(),
-                coordination.writesCheckpoints());
+                coordination.writesCheckpoints(), coordination.worldSize());
         PpoTrainer trainer = new PpoTrainer(built.agent(), built.environment(), built.random(), built.progress(),
                 properties.maxEnvironmentSteps(), coordination.localSolvedThreshold(properties.solvedThreshold()),
                 new UpdateListener(built.agent(), coordination, checkpointing));
@@ -114,16 +121,18 @@ public class TrainingService implements SmartLifecycle {
                 properties.solvedThreshold());
         TrainingStatus outcome;
         try {
-            coordination.startFromRankZero(built.agent());
+            coordination.startConsistently(built.agent(), built.progress());
             PpoTrainer.Outcome result = trainer.run(() -> stopRequested || coordination.solvedTogether());
             outcome = switch (result) {
                 case SOLVED -> TrainingStatus.SOLVED;
                 case BUDGET_EXHAUSTED -> TrainingStatus.BUDGET_EXHAUSTED;
                 case STOPPED -> coordination.solvedTogether() ? TrainingStatus.SOLVED : TrainingStatus.STOPPED;
             };
+            coordination.ended();
         } catch (RuntimeException | Error e) {
             log.error("Training failed", e);
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            coordination.failed(e);
             outcome = TrainingStatus.FAILED;
         }
         endNanos = System.nanoTime();

@@ -47,8 +47,12 @@ public record TrainingSnapshot(
      * @param worldSize         replicas training together
      * @param parameterChecksum CRC-32C of both networks' parameters after the last update (null before)
      * @param consistent        whether every replica had the same checksum then (null before)
+     * @param world             where the world is: forming, training, done or broken
+     * @param lastFailure       what broke the world (the exception's class and message), null while it works
+     * @param lastFailureAt     when (ISO-8601 instant), null while it works
      */
-    public record Replica(int rank, int worldSize, @Nullable String parameterChecksum, @Nullable Boolean consistent) {
+    public record Replica(int rank, int worldSize, @Nullable String parameterChecksum, @Nullable Boolean consistent,
+            WorldState world, @Nullable String lastFailure, @Nullable String lastFailureAt) {
     }
 
     /** The step kernel of this JVM (shown as {@code kernel}): its name and whether it is the vector one. */

@@ -29,7 +29,7 @@ class CheckpointingTest {
         boolean failing;
 
         @Override
-        public Path save(PpoAgent agent, TrainingProgress progress) {
+        public Path save(PpoAgent agent, TrainingProgress progress, int worldSize) {
             if (failing) {
                 throw new IllegalStateException("disk full");
             }
@@ -56,7 +56,7 @@ class CheckpointingTest {
     @Test
     void writesEveryIntervalUpdatesAndAtTheEnd() {
         RecordingStore store = new RecordingStore();
-        Checkpointing checkpointing = new Checkpointing(store, 3, true);
+        Checkpointing checkpointing = new Checkpointing(store, 3, true, 1);
         for (long u = 1; u <= 7; u++) {
             checkpointing.afterUpdate(AGENT, after(u));
         }
@@ -68,7 +68,7 @@ class CheckpointingTest {
     @Test
     void anIntervalOfZeroWritesOnlyAtTheEnd() {
         RecordingStore store = new RecordingStore();
-        Checkpointing checkpointing = new Checkpointing(store, 0, true);
+        Checkpointing checkpointing = new Checkpointing(store, 0, true, 1);
         for (long u = 1; u <= 4; u++) {
             checkpointing.afterUpdate(AGENT, after(u));
         }
@@ -79,7 +79,7 @@ class CheckpointingTest {
     @Test
     void aReplicaThatDoesNotWriteWritesNothing() {
         RecordingStore store = new RecordingStore();
-        Checkpointing checkpointing = new Checkpointing(store, 1, false);
+        Checkpointing checkpointing = new Checkpointing(store, 1, false, 1);
         checkpointing.afterUpdate(AGENT, after(1));
         checkpointing.atEnd(AGENT, after(1));
         assertThat(store.saved).isEmpty();
@@ -90,7 +90,7 @@ class CheckpointingTest {
     void aFailedFinalCheckpointIsLoggedNotThrownButAFailedIntervalOneFailsTheRun() {
         RecordingStore store = new RecordingStore();
         store.failing = true;
-        Checkpointing checkpointing = new Checkpointing(store, 1, true);
+        Checkpointing checkpointing = new Checkpointing(store, 1, true, 1);
         checkpointing.atEnd(AGENT, after(2));
         assertThat(store.saved).isEmpty();
         assertThatThrownBy(() -> checkpointing.afterUpdate(AGENT, after(1)))

@@ -86,6 +86,8 @@ class DistributedTrainingTest {
                 assertThat(s.replica()).isNotNull();
                 assertThat(s.replica().worldSize()).isEqualTo(2);
                 assertThat(s.replica().consistent()).isTrue();
+                assertThat(s.replica().world()).isEqualTo(WorldState.DONE);
+                assertThat(s.replica().lastFailure()).isNull();
             }
             assertThat(List.of(a.replica().rank(), b.replica().rank())).containsExactlyInAnyOrder(0, 1);
             assertThat(a.replica().parameterChecksum()).isNotNull().isEqualTo(b.replica().parameterChecksum());
@@ -112,12 +114,15 @@ class DistributedTrainingTest {
             }
         }
 
-        // a survivor alone (a world of one) continues from rank 0's last checkpoint
+        // a survivor alone (a world of one) continues from rank 0's last checkpoint, a world of two's: refused
+        // unless allowed
         Path resumeFrom = dir.resolve("update-000002");
+        assertThat(Files.readString(resumeFrom.resolve("progress.properties"))).contains("worldSize=2");
         try (ConfigurableApplicationContext survivor = startReplica(clusterName + "-survivor",
                 LoopbackCluster.freePorts(2), 0, 3072,
                 "--sample.training.resume-from=" + resumeFrom,
-                "--skrl.optim.adam.distributed.world-size=1")) {
+                "--skrl.optim.adam.distributed.world-size=1",
+                "--sample.training.allow-world-size-change=true")) {
             TrainingSnapshot resumed = awaitEnd(survivor);
             assertThat(resumed.status()).isEqualTo(TrainingStatus.BUDGET_EXHAUSTED);
             assertThat(resumed.resumedFrom()).isEqualTo(resumeFrom.toString());

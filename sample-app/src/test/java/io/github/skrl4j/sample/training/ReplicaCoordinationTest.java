@@ -2,9 +2,16 @@ package io.github.skrl4j.sample.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.OptimizerState;
+import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.LocalCollectives;
+import java.nio.file.Path;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.PpoAgent;
 import io.github.skrl4j.sample.ppo.PpoSettings;
@@ -16,6 +23,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -82,7 +90,7 @@ class ReplicaCoordinationTest {
             throws Exception {
         List<TrainingSnapshot.Replica> checked = onBothRanks((rank, replica) -> {
             PpoAgent agent = agent(rank);
-            replica.startFromRankZero(agent);
+            replica.startConsistently(agent, progress(0, 0));
             // rank 0 alone at 480, rank 1 at 470: their mean, 475, reaches the threshold
             replica.afterUpdate(agent, progress(150, rank == 0 ? 480 : 470), 475);
             assertThat(replica.solvedTogether()).isTrue();
@@ -120,5 +128,135 @@ class ReplicaCoordinationTest {
             }
         });
         assertThat(failures).allSatisfy(m -> assertThat(m).startsWith("replicas diverged"));
+    }
+
+    /** {@code agent} with its policy optimizer continuing from {@code change} applied to its state. */
+    private static PpoAgent withPolicyState(PpoAgent agent, UnaryOperator<OptimizerState> change) {
+        Optimizer policy = Optimizer.restore(agent.policyOptimizer().config(), agent.policy(),
+                change.apply(agent.policyOptimizer().state()));
+        return new PpoAgent(SETTINGS, agent.policy(), agent.value(), policy, agent.valueOptimizer(),
+                LearningRateAdapter.constant(), agent.policyLearningRate());
+    }
+
+    /** {@code state} at {@code count} steps with its first moment's first value set to {@code mu0}. */
+    private static OptimizerState withMu(OptimizerState state, long count, float mu0) {
+        Tensors mu = state.mu();
+        mu.get(0).data()[0] = mu0;
+        return OptimizerState.of(count, mu, state.nu(), state.nuMax());
+    }
+
+    /**
+     * Both ranks start from {@code startOf(rank)}; the MISMATCH each one refuses the start with, checked to
+     * leave the optimizers unstepped.
+     */
+    private static List<String> refusedStarts(BiFunction<Integer, PpoAgent, PpoAgent> startOf,
+            BiFunction<Integer, PpoAgent, TrainingProgress> progressOf) throws Exception {
+        return onBothRanks((rank, replica) -> {
+            PpoAgent agent = startOf.apply(rank, agent(11));
+            long policyCount = agent.policyOptimizer().count();
+            CollectiveException refused = catchThrowableOfType(CollectiveException.class,
+                    () -> replica.startConsistently(agent, progressOf.apply(rank, agent)));
+            assertThat(refused).as("rank %d refuses to start", rank).isNotNull();
+            assertThat(refused.reason()).isEqualTo(CollectiveException.Reason.MISMATCH);
+            assertThat(replica.snapshot().consistent()).isFalse();
+            assertThat(replica.snapshot().world()).isEqualTo(WorldState.BROKEN);
+            assertThat(replica.snapshot().lastFailure()).startsWith("CollectiveException: MISMATCH");
+            assertThat(replica.snapshot().lastFailureAt()).isNotNull();
+            assertThat(agent.policyOptimizer().count()).as("nothing stepped").isEqualTo(policyCount);
+            return refused.getMessage();
+        });
+    }
+
+    @Test
+    void replicasWithTheSameParametersButOtherOptimizerMomentsAreRefusedBeforeTheirFirstStep() throws Exception {
+        // same networks, same count, but one first-moment value differs: two different checkpoints
+        List<String> refusals = refusedStarts(
+                (rank, agent) -> withPolicyState(agent, s -> withMu(s, 160, rank == 0 ? 1e-3f : 2e-3f)),
+                (rank, agent) -> TrainingProgress.restore(20, 1024, 1, new float[0]));
+        assertThat(refusals).allSatisfy(m -> assertThat(m).startsWith("MISMATCH: the replicas do not hold the same"
+                + " state before their first step").contains("ranks differing from rank 0: [1]")
+                .contains("Resume every replica from the same checkpoint"));
+    }
+
+    @Test
+    void aReplicaResumedAtAnotherUpdateIsRefusedBeforeItsFirstStep() throws Exception {
+        // rank 1 resumed a checkpoint (two updates: 320 optimizer steps) while rank 0 starts afresh
+        List<String> refusals = refusedStarts((rank, agent) -> rank == 0 ? agent
+                : withPolicyState(agent, s -> withMu(s, 320, 1e-3f)), (rank, agent) -> rank == 0
+                        ? TrainingProgress.restore(0, 0, 0, new float[0])
+                        : TrainingProgress.restore(30, 2048, 2, new float[0]));
+        assertThat(refusals.get(0)).contains("this rank 0 holds").contains("optimizer counts policy 0 value 0")
+                .contains("0 updates");
+        assertThat(refusals.get(1)).contains("this rank 1 holds").contains("optimizer counts policy 320 value 0")
+                .contains("2 updates, 2048 environment steps");
+    }
+
+    @Test
+    void replicasResumedFromOneStateStartTogether() throws Exception {
+        List<Boolean> started = onBothRanks((rank, replica) -> {
+            // the same resumed state on both, but rank 1's networks drawn from its own seed: the broadcast evens them
+            PpoAgent agent = withPolicyState(agent(rank == 0 ? 11 : 12), s -> withMu(s, 320, 1e-3f));
+            assertThat(replica.snapshot().world()).isEqualTo(WorldState.FORMING);
+            replica.startConsistently(agent, TrainingProgress.restore(30, 2048, 2, new float[0]));
+            assertThat(replica.snapshot().world()).isEqualTo(WorldState.TRAINING);
+            assertThat(replica.snapshot().lastFailure()).isNull();
+            replica.ended();
+            assertThat(replica.snapshot().world()).isEqualTo(WorldState.DONE);
+            return replica.snapshot().consistent();
+        });
+        assertThat(started).containsExactly(true, true);
+    }
+
+    @Test
+    void aCheckpointOfAnotherWorldSizeIsRefusedNamingBothUnlessAllowed() throws Exception {
+        PpoAgent agent = agent(3);
+        CheckpointStore.Restored ofTwo = new CheckpointStore.Restored(agent, progress(10, 20), Path.of("update-000002"),
+                2);
+        ReplicaCoordination alone = ReplicaCoordination.alone();
+        assertThat(alone.worldSize()).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> alone.acceptCheckpoint(ofTwo, false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("written by a world of 2 replicas, this world has 1")
+                .hasMessageContaining("sample.training.allow-world-size-change=true");
+        alone.acceptCheckpoint(ofTwo, true);
+        alone.acceptCheckpoint(new CheckpointStore.Restored(agent, progress(10, 20), Path.of("old"),
+                CheckpointStore.UNKNOWN_WORLD_SIZE), false);
+
+        List<String> seen = onBothRanks((rank, replica) -> {
+            replica.acceptCheckpoint(ofTwo, false);
+            try {
+                replica.acceptCheckpoint(new CheckpointStore.Restored(agent, progress(10, 20), Path.of("u"), 3), false);
+                return "accepted";
+            } catch (IllegalStateException e) {
+                return e.getMessage();
+            }
+        });
+        assertThat(seen).allSatisfy(m -> assertThat(m).contains("written by a world of 3 replicas, this world has 2"));
+    }
+
+    @Test
+    void theTrainingHealthIsOutOfServiceWhileTheWorldFormsUpWhileItTrainsAndDownOnceItBroke() throws Exception {
+        List<List<String>> seen = onBothRanks((rank, replica) -> {
+            PpoAgent agent = agent(5);
+            List<String> statuses = new ArrayList<>();
+            statuses.add(health(replica, TrainingStatus.RUNNING));
+            replica.startConsistently(agent, progress(0, 0));
+            statuses.add(health(replica, TrainingStatus.RUNNING));
+            replica.failed(new IllegalStateException("replicas diverged"));
+            statuses.add(health(replica, TrainingStatus.FAILED));
+            return statuses;
+        });
+        assertThat(seen).allSatisfy(s -> assertThat(s).containsExactly("OUT_OF_SERVICE FORMING", "UP TRAINING",
+                "DOWN BROKEN IllegalStateException: replicas diverged"));
+    }
+
+    /** The {@code training} health of a run at {@code status} on {@code replica}: status, world, last failure. */
+    private static String health(ReplicaCoordination replica, TrainingStatus status) {
+        TrainingSnapshot snapshot = new TrainingSnapshot(status, 0, 0, 0, 0, null, 0, 475, 1000, List.of(), null, null,
+                null, replica.snapshot());
+        org.springframework.boot.health.contributor.Health health = TrainingConfiguration.health(snapshot);
+        Object failure = health.getDetails().get("lastFailure");
+        return health.getStatus().getCode() + " " + health.getDetails().get("world")
+                + (failure == null ? "" : " " + failure);
     }
 }

@@ -112,6 +112,35 @@ class TrainingLifecycleTest {
     }
 
     @Test
+    void aCheckpointOfAnotherWorldSizeStopsTheStartNamingBothUnlessAllowed() throws Exception {
+        try (ConfigurableApplicationContext context = start("sample.training.max-environment-steps=1024",
+                "sample.training.checkpoint-dir=" + dir)) {
+            awaitEnd(context);
+        }
+        Path progress = dir.resolve("update-000001").resolve("progress.properties");
+        String written = Files.readString(progress);
+        assertThat(written).as("a checkpoint records its world size").contains("worldSize=1");
+        // as if written by rank 0 of two replicas
+        Files.writeString(progress, written.replace("worldSize=1", "worldSize=2"));
+
+        assertThatThrownBy(() -> start("sample.training.resume-from=" + dir,
+                "sample.training.checkpoint-dir=" + dir.resolve("refused")))
+                .hasStackTraceContaining("was written by a world of 2 replicas, this world has 1")
+                .hasStackTraceContaining("sample.training.allow-world-size-change=true");
+        assertThat(dir.resolve("refused")).doesNotExist();
+
+        try (ConfigurableApplicationContext context = start("sample.training.max-environment-steps=2048",
+                "sample.training.checkpoint-dir=" + dir.resolve("allowed"), "sample.training.resume-from=" + dir,
+                "sample.training.allow-world-size-change=true")) {
+            TrainingSnapshot resumed = awaitEnd(context);
+            assertThat(resumed.status()).isEqualTo(TrainingStatus.BUDGET_EXHAUSTED);
+            assertThat(resumed.updates()).isEqualTo(2);
+        }
+        assertThat(Files.readString(dir.resolve("allowed").resolve("update-000002").resolve("progress.properties")))
+                .as("the continued run records the world it ran in").contains("worldSize=1");
+    }
+
+    @Test
     void resumingFromNothingStopsTheStart() {
         assertThatThrownBy(() -> start("sample.training.resume-from=" + dir.resolve("missing")))
                 .hasRootCauseInstanceOf(CheckpointException.class)

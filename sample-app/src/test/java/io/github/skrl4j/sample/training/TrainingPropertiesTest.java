@@ -31,6 +31,7 @@ class TrainingPropertiesTest {
         assertThat(p.checkpointDir()).isEqualTo(Path.of("target", "checkpoints"));
         assertThat(p.checkpointInterval()).isEqualTo(10);
         assertThat(p.resumeFrom()).isNull();
+        assertThat(p.allowWorldSizeChange()).isFalse();
         assertThat(p.klAdaptive()).isEqualTo(new TrainingProperties.KlAdaptive(0.008, 1e-6, 1e-2, 2, 1.5));
         assertThat(p.ppo().toSettings())
                 .isEqualTo(new PpoSettings(1024, 10, 16, 0.99, 0.95, 0.2, 0.2, false, 0.0, 0.5, true));
@@ -46,6 +47,7 @@ class TrainingPropertiesTest {
         set.put("sample.training.checkpoint-dir", "runs/a");
         set.put("sample.training.checkpoint-interval", "3");
         set.put("sample.training.resume-from", "runs/b");
+        set.put("sample.training.allow-world-size-change", "true");
         set.put("sample.training.kl-adaptive.kl-threshold", "0.01");
         set.put("sample.training.kl-adaptive.min-lr", "1e-5");
         set.put("sample.training.kl-adaptive.max-lr", "0.1");
@@ -65,7 +67,7 @@ class TrainingPropertiesTest {
 
         TrainingProperties p = bind(set);
         assertThat(p).isEqualTo(new TrainingProperties(7, 2048, 200, true, Path.of("runs", "a"), 3,
-                Path.of("runs", "b"), new TrainingProperties.KlAdaptive(0.01, 1e-5, 0.1, 3, 2),
+                Path.of("runs", "b"), true, new TrainingProperties.KlAdaptive(0.01, 1e-5, 0.1, 3, 2),
                 new TrainingProperties.Ppo(512, 4, 8, 0.9, 0.8, 0.1, 0.3, true, 0.01, 1, false)));
     }
 }

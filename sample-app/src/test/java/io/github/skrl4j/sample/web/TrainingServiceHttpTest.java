@@ -113,6 +113,14 @@ class TrainingServiceHttpTest extends RunningApplicationTest {
                 .isEqualTo("BUDGET_EXHAUSTED");
         JsonNode info = http.json("/actuator/info");
         assertThat(info.get("training").get("environment").asString()).isEqualTo("CartPole-v1");
+        // the probes: readiness asks the training and the optimizers, liveness only the process
+        JsonNode readiness = http.json("/actuator/health/readiness");
+        assertThat(readiness.get("status").asString()).isEqualTo("UP");
+        assertThat(readiness.get("components").properties().stream().map(java.util.Map.Entry::getKey))
+                .containsExactlyInAnyOrder("readinessState", "training", "optimizers");
+        JsonNode liveness = http.json("/actuator/health/liveness");
+        assertThat(liveness.get("components").properties().stream().map(java.util.Map.Entry::getKey))
+                .containsExactly("livenessState");
 
         assertThat(http.post("/actuator/shutdown").statusCode()).isIn(404, 405);
         assertThat(http.get("/actuator/env").statusCode()).isEqualTo(404);

@@ -20,9 +20,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * threshold; then it is DOWN until that optimizer's next applied step. Put it in a readiness group
  * (never liveness: restarting the process does not mend a gradient).
  *
- * <p>A replica that trains data-parallel adds its world ({@code distributed}: rank, world size, last
- * divergence check) and is DOWN once a collective operation failed or replicas diverged: that world
- * cannot train on until it is restarted from a checkpoint.
+ * <p>A replica that trains data-parallel adds its world ({@code distributed}: its {@code state}, rank, world
+ * size, last divergence check) and is DOWN once a collective operation failed or replicas diverged: that
+ * world cannot train on until it is restarted from a checkpoint. A world that is still forming
+ * ({@link ReplicaWorld.State#FORMING}: not every rank has joined) is OUT_OF_SERVICE, not DOWN: the replica is
+ * not ready to train, but nothing is broken, so a readiness probe holds traffic back without a restart.
  */
 public class OptimizersHealthIndicator implements HealthIndicator {
 
@@ -52,6 +54,7 @@ public class OptimizersHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         Health.Builder builder = Health.up();
+        boolean down = false;
         for (Optimizer optimizer : registry.optimizers()) {
             StepOutcome outcome = outcomes.of(optimizer);
             if (outcome == null) {
@@ -68,16 +71,22 @@ public class OptimizersHealthIndicator implements HealthIndicator {
             if (outcome.reason() != null) {
                 detail.put("reason", outcome.reason());
             }
-            if (policy.isDown(outcome)) {
-                builder.down();
-            }
+            down |= policy.isDown(outcome);
             builder.withDetail(optimizer.name(), detail);
         }
+        ReplicaWorld.State world = null;
         if (distributed != null) {
-            builder.withDetail("distributed", distributed.describe());
-            if (!distributed.healthy()) {
-                builder.down();
-            }
+            world = distributed.state();
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("state", world.name());
+            detail.putAll(distributed.describe());
+            builder.withDetail("distributed", detail);
+            down |= world == ReplicaWorld.State.BROKEN;
+        }
+        if (down) {
+            builder.down();
+        } else if (world == ReplicaWorld.State.FORMING) {
+            builder.outOfService();
         }
         return builder.build();
     }

@@ -14,4 +14,23 @@ public interface ReplicaWorld {
 
     /** False once a collective operation failed or the replicas diverged. */
     boolean healthy();
+
+    /** Where a replica's world is, as the {@code optimizers} health judges it. */
+    enum State {
+        /** Not every rank has joined yet: the replica cannot train, but nothing is wrong (OUT_OF_SERVICE). */
+        FORMING,
+        /** Every rank is there and no operation has failed (UP). */
+        FORMED,
+        /** An operation failed or the replicas diverged: this world cannot train on (DOWN). */
+        BROKEN
+    }
+
+    /**
+     * Where the world is. By default {@link State#FORMED} while {@link #healthy()}, else {@link State#BROKEN};
+     * an implementation whose application is up before every rank has joined reports {@link State#FORMING}
+     * until then.
+     */
+    default State state() {
+        return healthy() ? State.FORMED : State.BROKEN;
+    }
 }

@@ -11,6 +11,7 @@ import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.actuate.OptimizersHealthIndicator;
+import io.github.skrl4j.adam.spring.actuate.ReplicaWorld;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -154,5 +155,64 @@ class AdamHealthAutoConfigurationTest {
         runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OptimizersHealthIndicator.class)
                         .hasSingleBean(OptimizerFactory.class));
+    }
+
+    /** A replica's world whose state the test sets; {@code state()} left to the interface unless forming. */
+    private static final class SettableWorld implements ReplicaWorld {
+        volatile boolean forming = true;
+        volatile boolean healthy = true;
+
+        @Override
+        public Map<String, Object> describe() {
+            return Map.of("rank", 1, "worldSize", 2);
+        }
+
+        @Override
+        public boolean healthy() {
+            return healthy;
+        }
+
+        @Override
+        public State state() {
+            return forming ? State.FORMING : ReplicaWorld.super.state();
+        }
+    }
+
+    @Test
+    void aFormingWorldIsOutOfServiceAFormedOneUpAndABrokenOneDown() {
+        SettableWorld world = new SettableWorld();
+        runner.withBean(ReplicaWorld.class, () -> world).run(context -> {
+            HealthIndicator health = context.getBean(OptimizersHealthIndicator.class);
+            Health forming = health.health();
+            assertThat(forming.getStatus()).as("not ready, not dead").isEqualTo(Status.OUT_OF_SERVICE);
+            assertThat(detail(forming, "distributed")).containsEntry("state", "FORMING").containsEntry("rank", 1)
+                    .containsEntry("worldSize", 2);
+
+            world.forming = false;
+            Health formed = health.health();
+            assertThat(formed.getStatus()).isEqualTo(Status.UP);
+            assertThat(detail(formed, "distributed")).containsEntry("state", "FORMED");
+
+            world.healthy = false;
+            Health broken = health.health();
+            assertThat(broken.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(detail(broken, "distributed")).containsEntry("state", "BROKEN");
+        });
+    }
+
+    @Test
+    void anOptimizerThatFailsItsHealthIsDownAlsoWhileTheWorldForms() {
+        SettableWorld world = new SettableWorld();
+        runner.withBean(ReplicaWorld.class, () -> world)
+                .withPropertyValues("skrl.optim.adam.instances.value.health.allow-health-indicator-to-fail=true",
+                        "skrl.optim.adam.instances.value.health.failure-threshold=1")
+                .run(context -> {
+                    Tensors params = model();
+                    Optimizer value = context.getBean(OptimizerFactory.class).create("value", params);
+                    value.step(nanGradient(), params); // skipped: non-finite=skip
+                    Health health = context.getBean(OptimizersHealthIndicator.class).health();
+                    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(detail(health, "distributed")).containsEntry("state", "FORMING");
+                });
     }
 }
