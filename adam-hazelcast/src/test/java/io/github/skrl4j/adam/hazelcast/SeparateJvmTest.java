@@ -12,6 +12,7 @@ import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.testsupport.ChildJvm;
 import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
+import io.github.skrl4j.testsupport.TestThreads;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ class SeparateJvmTest {
         HazelcastInstance member = Hazelcast.newHazelcastInstance(LoopbackCluster.config(clusterName, ports, 0));
         Process child = startChild(clusterName, ports);
         try {
-            CompletableFuture<String> childDone = CompletableFuture.supplyAsync(() -> awaitDone(child));
+            CompletableFuture<String> childDone = CompletableFuture.supplyAsync(() -> awaitDone(child), TestThreads.PER_TASK);
             Collective collective = HazelcastCollectives.join(member, options(2));
             assertThat(collective.rank()).as("the first member is rank 0").isZero();
             Training.Replica replica = Training.replica(collective, STEPS);
@@ -61,7 +62,7 @@ class SeparateJvmTest {
             Tensors grad = Training.gradient(replica.params(), 0, STEPS);
             Tensors before = grad.copy();
             OptimizerState stateBefore = replica.optimizer().state();
-            CompletableFuture<Void> reduction = CompletableFuture.runAsync(() -> collective.allReduceMean(grad));
+            CompletableFuture<Void> reduction = CompletableFuture.runAsync(() -> collective.allReduceMean(grad), TestThreads.PER_TASK);
             Thread.sleep(200);
             child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 

@@ -6,6 +6,7 @@ import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.testsupport.LoopbackCluster;
+import io.github.skrl4j.testsupport.TestThreads;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.InputStream;
@@ -80,7 +81,7 @@ public final class TwoJvmAllReduceBenchmark {
                     Arrays.copyOf(ports, 2), 0));
             try (ServerSocketChannel raw = ServerSocketChannel.open()) {
                 raw.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports[2]));
-                CompletableFuture<String> childOut = CompletableFuture.supplyAsync(() -> drain(child));
+                CompletableFuture<String> childOut = CompletableFuture.supplyAsync(() -> drain(child), TestThreads.PER_TASK);
                 Collective collective = HazelcastCollectives.join(member, options(mode, keystore));
                 for (int[] c : CASES) {
                     long[] mesh = allReduce(collective, c[0], c[1], c[2], c[3]);
@@ -175,7 +176,7 @@ public final class TwoJvmAllReduceBenchmark {
                         } catch (java.io.IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
-                    });
+                    }, TestThreads.PER_TASK);
                     while (in.hasRemaining()) {
                         if (channel.read(in) < 0) {
                             throw new java.io.EOFException();
@@ -239,7 +240,7 @@ public final class TwoJvmAllReduceBenchmark {
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                });
+                }, TestThreads.PER_TASK);
                 in.readFully(receive);
                 write.join();
                 if (i >= warmUp) {

@@ -7,6 +7,7 @@ import io.github.skrl4j.sample.SampleApplication;
 import io.github.skrl4j.sample.ppo.PpoAgent;
 import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
+import io.github.skrl4j.testsupport.TestThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +74,7 @@ class DistributedTrainingTest {
         // each start waits until the world has both replicas; the second member starts once the first is up, so
         // that the two never form two clusters of one (which Hazelcast would merge only minutes later)
         CompletableFuture<ConfigurableApplicationContext> firstStart = CompletableFuture.supplyAsync(
-                () -> startReplica(clusterName, ports, 0, 2048));
+                () -> startReplica(clusterName, ports, 0, 2048), TestThreads.PER_TASK);
         awaitMember(clusterName + "-0");
         try (ConfigurableApplicationContext other = startReplica(clusterName, ports, 1, 2048);
                 ConfigurableApplicationContext first = firstStart.get(120, TimeUnit.SECONDS)) {

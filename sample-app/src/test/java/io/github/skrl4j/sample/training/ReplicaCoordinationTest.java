@@ -11,6 +11,7 @@ import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.LocalCollectives;
+import io.github.skrl4j.testsupport.TestThreads;
 import java.nio.file.Path;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.PpoAgent;
@@ -56,7 +57,7 @@ class ReplicaCoordinationTest {
         for (int rank = 0; rank < 2; rank++) {
             int r = rank;
             ReplicaCoordination replica = ReplicaCoordination.over(ranks.get(r));
-            results.add(CompletableFuture.supplyAsync(() -> body.apply(r, replica)));
+            results.add(CompletableFuture.supplyAsync(() -> body.apply(r, replica), TestThreads.PER_TASK));
         }
         List<T> out = new ArrayList<>();
         for (CompletableFuture<T> f : results) {

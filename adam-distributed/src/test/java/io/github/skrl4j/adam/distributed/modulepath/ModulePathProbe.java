@@ -43,7 +43,7 @@ public final class ModulePathProbe {
             Tensors g = Tensors.of(Tensor.of("g", new float[] {3, 5}, 2));
             world.get(1).allReduceMean(g);
             return g.get(0).data();
-        });
+        }, task -> new Thread(task).start());
         Tensors g = Tensors.of(Tensor.of("g", new float[] {1, 1}, 2));
         world.get(0).allReduceMean(g);
         float[] other = rank1.get();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.CollectiveException.Reason;
+import io.github.skrl4j.testsupport.TestThreads;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class MailboxTest {
     @Test
     void aReceiverWaitsForItsMessageAndTheKindKeepsPartsAndResultsApart() throws Exception {
         CompletableFuture<float[]> waiting = CompletableFuture.supplyAsync(
-                () -> take(1, MessageKind.REDUCED_CHUNK, 1, 0, 2));
+                () -> take(1, MessageKind.REDUCED_CHUNK, 1, 0, 2), TestThreads.PER_TASK);
         mailbox.deliverFloats(1, MessageKind.REDUCE_PART, 1, 0, new float[] {1, 2});
         Thread.sleep(100);
         assertThat(waiting).isNotDone();
@@ -151,7 +152,7 @@ class MailboxTest {
     @Test
     void aFailureWakesTheReceiverIsFinalAndRefusesLaterMessages() throws Exception {
         CompletableFuture<float[]> waiting = CompletableFuture.supplyAsync(
-                () -> take(1, MessageKind.REDUCE_PART, 1, 0, 1));
+                () -> take(1, MessageKind.REDUCE_PART, 1, 0, 1), TestThreads.PER_TASK);
         Thread.sleep(100);
         mailbox.fail(new CollectiveException(Reason.MEMBER_LEFT, "rank 1 left the cluster"));
         mailbox.fail(new CollectiveException(Reason.CLOSED, "a second failure"));
@@ -167,7 +168,7 @@ class MailboxTest {
     @Test
     void anAbortNoticeFailsTheMailboxAtOnceWithTheSendersReason() throws Exception {
         CompletableFuture<float[]> waiting = CompletableFuture.supplyAsync(
-                () -> take(2, MessageKind.REDUCED_CHUNK, 3, 0, 1));
+                () -> take(2, MessageKind.REDUCED_CHUNK, 3, 0, 1), TestThreads.PER_TASK);
         Thread.sleep(100);
         assertThat(mailbox.deliverLongs(1, MessageKind.ABORT, 3, Mailbox.abortNotice(Reason.TIMEOUT))).isTrue();
 

@@ -4,6 +4,7 @@ import static io.github.skrl4j.adam.distributed.wire.TestWorld.deadline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.skrl4j.testsupport.TestThreads;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Random;
@@ -50,7 +51,7 @@ class PeerMeshTest {
                         int n = mesh.receive(peer, 7, c, got[rank], c * 1000, Math.min(1000, 2001 - c * 1000), deadline);
                         assertThat(n).isEqualTo(Math.min(1000, 2001 - c * 1000));
                     }
-                });
+                }, TestThreads.PER_TASK);
             }
             CompletableFuture.allOf(ranks).get(30, TimeUnit.SECONDS);
             for (int r = 0; r < 2; r++) {
@@ -101,7 +102,7 @@ class PeerMeshTest {
                             mesh.release(frame);
                         }
                     }
-                });
+                }, TestThreads.PER_TASK);
             }
             CompletableFuture.allOf(ranks).get(30, TimeUnit.SECONDS);
             for (int r = 0; r < 3; r++) {
@@ -186,7 +187,7 @@ class PeerMeshTest {
             } catch (WireException e) {
                 return e;
             }
-        });
+        }, TestThreads.PER_TASK);
     }
 
     @Test

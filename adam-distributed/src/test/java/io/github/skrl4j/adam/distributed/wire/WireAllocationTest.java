@@ -4,6 +4,7 @@ import static io.github.skrl4j.adam.distributed.wire.TestWorld.deadline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.skrl4j.testsupport.AllocationCounting;
+import io.github.skrl4j.testsupport.TestThreads;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
@@ -42,7 +43,7 @@ class WireAllocationTest {
                     one.receive(0, op, 0, buffer, 0, FLOATS, deadline);
                     one.send(0, op, 1, buffer, 0, FLOATS, deadline);
                 }
-            });
+            }, TestThreads.PER_TASK);
             float[] out = new float[FLOATS];
             float[] in = new float[FLOATS];
             Arrays.fill(out, 0.5f);

@@ -3,6 +3,7 @@ package io.github.skrl4j.adam.distributed.wire;
 import static io.github.skrl4j.adam.distributed.wire.TestWorld.deadline;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.skrl4j.testsupport.TestThreads;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -40,7 +41,7 @@ class WireRefusalTest {
     private static Forged rogueAsRankZero() throws Exception {
         WireEndpoint endpoint = WireEndpoint.open(OPTIONS);
         CompletableFuture<PeerMesh> forming = CompletableFuture.supplyAsync(() -> endpoint.formWorld(1, 2, WORLD,
-                Arrays.asList(new InetSocketAddress("127.0.0.1", 9), endpoint.localAddress()), Duration.ofSeconds(20)));
+                Arrays.asList(new InetSocketAddress("127.0.0.1", 9), endpoint.localAddress()), Duration.ofSeconds(20)), TestThreads.PER_TASK);
         Rogue rogue = Rogue.plain(endpoint.localAddress());
         assertThat(rogue.hello(WORLD, 0, 1, 2, CHUNK)).isEqualTo(Protocol.ACCEPTED);
         return new Forged(endpoint, forming.get(20, TimeUnit.SECONDS), rogue);
@@ -54,7 +55,7 @@ class WireRefusalTest {
             } catch (WireException e) {
                 return e;
             }
-        });
+        }, TestThreads.PER_TASK);
     }
 
     private static long directMemoryUsed() {
@@ -138,7 +139,7 @@ class WireRefusalTest {
             assertThat(one.counters().refused(Refusal.TOO_MANY_PENDING)).isEqualTo(1);
             List<InetSocketAddress> addresses = List.of(zero.localAddress(), one.localAddress());
             CompletableFuture<PeerMesh> forming = CompletableFuture.supplyAsync(() -> one.formWorld(1, 2, WORLD,
-                    addresses, Duration.ofSeconds(20)));
+                    addresses, Duration.ofSeconds(20)), TestThreads.PER_TASK);
             PeerMesh mesh = zero.formWorld(0, 2, WORLD, addresses, Duration.ofSeconds(20));
             forming.get(20, TimeUnit.SECONDS);
             assertThat(idle1.closedByPeer()).isTrue();

@@ -3,6 +3,7 @@ package io.github.skrl4j.adam.distributed.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.skrl4j.testsupport.ChildJvm;
+import io.github.skrl4j.testsupport.TestThreads;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -188,7 +189,7 @@ class WireSeparateJvmTest {
             } catch (java.io.IOException e) {
                 return null;
             }
-        });
+        }, TestThreads.PER_TASK);
         String found = line.get(60, TimeUnit.SECONDS);
         assertThat(found).as("child output before \"%s\":%n%s", prefix, seen).isNotNull();
         return found;

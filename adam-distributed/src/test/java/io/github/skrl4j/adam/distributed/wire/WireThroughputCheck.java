@@ -1,5 +1,6 @@
 package io.github.skrl4j.adam.distributed.wire;
 
+import io.github.skrl4j.testsupport.TestThreads;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -160,7 +161,7 @@ public final class WireThroughputCheck {
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
-        });
+        }, TestThreads.PER_TASK);
         body.run(0);
         other.get();
     }
@@ -313,7 +314,7 @@ public final class WireThroughputCheck {
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, TestThreads.PER_TASK);
             javax.net.ssl.SSLSocket a = (javax.net.ssl.SSLSocket) context.getSocketFactory()
                     .createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort());
             a.startHandshake();

@@ -4,6 +4,7 @@ import static io.github.skrl4j.adam.distributed.wire.TestWorld.deadline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.skrl4j.testsupport.TestThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -96,7 +97,7 @@ class WireTlsTest {
                 WireEndpoint stranger = WireEndpoint.open(tls(certificates.stranger()))) {
             var addresses = Arrays.asList(stranger.localAddress(), member.localAddress());
             var forming = java.util.concurrent.CompletableFuture.supplyAsync(() -> member.formWorld(1, 2, 42L,
-                    addresses, Duration.ofSeconds(3)));
+                    addresses, Duration.ofSeconds(3)), TestThreads.PER_TASK);
             assertThatThrownBy(() -> stranger.formWorld(0, 2, 42L, addresses, Duration.ofSeconds(3)))
                     .isInstanceOfSatisfying(WireException.class, e -> {
                         assertThat(e.reason()).isEqualTo(WireException.Reason.FORMATION);

@@ -17,6 +17,7 @@ import io.github.skrl4j.adam.spring.distributed.DistributedMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
+import io.github.skrl4j.testsupport.TestThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -190,7 +191,7 @@ class DistributedAutoConfigurationTest {
         CompletableFuture<Void> firstReduced = new CompletableFuture<>();
         // each start waits until the world has both members; the second member starts once the first is up, so
         // that the two never form two clusters of one (which Hazelcast would merge only minutes later)
-        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> awaitMember(name + "-0"))
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> awaitMember(name + "-0"), TestThreads.PER_TASK)
                 .thenRun(() -> withCluster(replica, name, ports, 1).run(context -> {
                     assertThat(context).hasNotFailed();
                     Tensors grad = gradient(3, 5);

@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.github.skrl4j.testsupport.ChildJvm;
 import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
+import io.github.skrl4j.testsupport.TestThreads;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -104,7 +105,7 @@ class FrozenMemberDetectionTest {
                         .isEqualTo("1");
                 Process child = startChild(clusterName, ports);
                 try {
-                    assertThat(CompletableFuture.supplyAsync(() -> awaitStarted(child)).get(90, TimeUnit.SECONDS))
+                    assertThat(CompletableFuture.supplyAsync(() -> awaitStarted(child), TestThreads.PER_TASK).get(90, TimeUnit.SECONDS))
                             .isEqualTo("STARTED");
                     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                     while (member.getCluster().getMembers().size() < 2) {

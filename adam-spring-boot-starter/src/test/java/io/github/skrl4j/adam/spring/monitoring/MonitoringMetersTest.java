@@ -20,6 +20,7 @@ import io.github.skrl4j.adam.spring.autoconfigure.AdamMetricsAutoConfiguration;
 import io.github.skrl4j.adam.spring.distributed.DataPlaneMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
+import io.github.skrl4j.testsupport.TestThreads;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -117,7 +118,7 @@ class MonitoringMetersTest {
             CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
                 rank1.allReduceMean(grads(3f));
                 rank1.checkDivergence(grads(2f));
-            });
+            }, TestThreads.PER_TASK);
             rank0.allReduceMean(grads(1f));
             assertThat(rank0.checkDivergence(grads(1f)).consistent()).isFalse();
             other.get(10, TimeUnit.SECONDS);
