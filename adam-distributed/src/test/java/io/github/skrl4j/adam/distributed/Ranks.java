@@ -11,13 +11,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 
 /** Runs one body per rank, each on its own thread, as replicas would; bounded in time. */
-final class Ranks {
+public final class Ranks {
 
     private Ranks() {
     }
 
     /** The bodies' results by rank; a body's exception is returned in its place. */
-    static List<Object> run(int worldSize, IntFunction<Object> body) {
+    public static List<Object> run(int worldSize, IntFunction<Object> body) {
         ExecutorService pool = Executors.newFixedThreadPool(worldSize);
         try {
             List<Future<Object>> futures = new ArrayList<>();

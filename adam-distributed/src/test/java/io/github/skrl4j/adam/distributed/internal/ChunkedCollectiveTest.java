@@ -8,6 +8,7 @@ import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.CollectiveException.Reason;
+import io.github.skrl4j.adam.distributed.Ranks;
 import io.github.skrl4j.adam.distributed.internal.ScriptedWorld.Sent;
 import io.github.skrl4j.adam.distributed.spi.MessageKind;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -67,23 +67,8 @@ class ChunkedCollectiveTest {
         return out;
     }
 
-    private List<Object> onEveryRank(int worldSize, IntFunction<Object> body) throws Exception {
-        List<Future<Object>> futures = new ArrayList<>();
-        for (int r = 0; r < worldSize; r++) {
-            int rank = r;
-            futures.add(threads.submit(() -> {
-                try {
-                    return body.apply(rank);
-                } catch (RuntimeException e) {
-                    return e;
-                }
-            }));
-        }
-        List<Object> results = new ArrayList<>();
-        for (Future<Object> f : futures) {
-            results.add(f.get(60, TimeUnit.SECONDS));
-        }
-        return results;
+    private static List<Object> onEveryRank(int worldSize, IntFunction<Object> body) {
+        return Ranks.run(worldSize, body);
     }
 
     private static List<ChunkedCollective> collectives(ScriptedWorld world, int chunkSize, Duration timeout) {
