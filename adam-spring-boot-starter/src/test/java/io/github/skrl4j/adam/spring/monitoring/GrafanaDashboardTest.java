@@ -3,6 +3,7 @@ package io.github.skrl4j.adam.spring.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.skrl4j.adam.spring.monitoring.MonitoringKit.Run;
+import io.github.skrl4j.testsupport.Prometheus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,6 +126,7 @@ class GrafanaDashboardTest {
         }
     }
 
+    @Prometheus
     @Test
     void everyExpressionParses() throws Exception {
         Map<String, Object> rule;
