@@ -3,6 +3,7 @@ package io.github.skrl4j.testsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,6 +47,24 @@ public final class ProbeJvm {
             }
         }
         return facts;
+    }
+
+    /**
+     * Starts {@code main} with {@code args} in a JVM of its own on this JVM's class path and with this JVM's
+     * {@code --add-*} options (Hazelcast's {@code --add-opens}), output and errors merged: a replica or a
+     * cluster member the way an operator starts one beside this one.
+     */
+    public static Process startOnThisClassPath(Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-")).toList());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     /** The class-path entry (folder or jar) {@code type} was loaded from. */

@@ -12,14 +12,12 @@ import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.testsupport.ChildJvm;
 import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
+import io.github.skrl4j.testsupport.ProbeJvm;
 import io.github.skrl4j.testsupport.TestThreads;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -83,20 +81,8 @@ class SeparateJvmTest {
     }
 
     private static Process startChild(String clusterName, int[] ports) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-")).toList()); // this JVM's --add-opens, for Hazelcast
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ReplicaProcess.class.getName());
-        command.add(clusterName);
-        command.add(ports[0] + "," + ports[1]);
-        command.add("1");
-        command.add("2");
-        command.add(Integer.toString(STEPS));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return ProbeJvm.startOnThisClassPath(ReplicaProcess.class, clusterName, ports[0] + "," + ports[1], "1", "2",
+                Integer.toString(STEPS));
     }
 
     /** The child's DONE line; its other output (errors only, logging is quiet) is kept for the failure message. */

@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.github.skrl4j.testsupport.ChildJvm;
 import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
+import io.github.skrl4j.testsupport.ProbeJvm;
 import io.github.skrl4j.testsupport.TestThreads;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -15,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -177,17 +176,7 @@ class FrozenMemberDetectionTest {
     }
 
     private static Process startChild(String clusterName, int[] ports) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-")).toList()); // this JVM's --add-opens, for Hazelcast
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(FrozenMemberProcess.class.getName());
-        command.add(clusterName);
-        command.add(ports[0] + "," + ports[1]);
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return ProbeJvm.startOnThisClassPath(FrozenMemberProcess.class, clusterName, ports[0] + "," + ports[1]);
     }
 
     /** The child's STARTED line; its other output is kept for the failure message. */
