@@ -34,22 +34,69 @@ public interface Collective extends AutoCloseable {
     /** Number of replicas in the world, fixed for the collective's life. */
     int worldSize();
 
+    /** The most longs one {@link #broadcast(long[], int)} carries. */
+    int MAX_BROADCAST_LONGS = 63;
+
     /**
-     * Overwrites {@code tensors}' values, in place, with rank 0's (rank 0's stay as they are).
+     * Overwrites {@code tensors}' values, in place, with rank 0's (rank 0's stay as they are): the same
+     * as {@code broadcast(tensors, 0)}.
      *
      * @throws CollectiveException if the operation failed ({@code MISMATCH} if the ranks' layouts
      *                             differ); {@code tensors} is then unchanged
      */
-    void broadcast(Tensors tensors);
+    default void broadcast(Tensors tensors) {
+        broadcast(tensors, 0);
+    }
 
     /**
-     * Rank 0's optimizer state: on rank 0 {@code state} itself, elsewhere {@code state} with rank 0's
-     * count and its moments written into {@code state}'s tensors. Restore the optimizer from it with
-     * {@code Optimizer.restore(config, model, result)}.
+     * Overwrites {@code tensors}' values, in place, with rank {@code root}'s (the root's stay as they
+     * are). Every rank names the same root: after a world re-forms, the rank holding the newest state
+     * ({@link NewestState#elect}) is the root.
+     *
+     * @throws CollectiveException      if the operation failed ({@code MISMATCH} if the ranks' layouts
+     *                                  differ); {@code tensors} is then unchanged
+     * @throws IllegalArgumentException if {@code root} is not a rank of the world (nothing is sent)
+     */
+    void broadcast(Tensors tensors, int root);
+
+    /**
+     * Rank 0's optimizer state: the same as {@code broadcast(state, 0)}.
      *
      * @throws CollectiveException if the operation failed; {@code state} is then unchanged
      */
-    OptimizerState broadcast(OptimizerState state);
+    default OptimizerState broadcast(OptimizerState state) {
+        return broadcast(state, 0);
+    }
+
+    /**
+     * Rank {@code root}'s optimizer state: on the root {@code state} itself, elsewhere {@code state}
+     * with the root's count and its moments written into {@code state}'s tensors. Restore the optimizer
+     * from it with {@code Optimizer.restore(config, model, result)}.
+     *
+     * @throws CollectiveException      if the operation failed; {@code state} is then unchanged
+     * @throws IllegalArgumentException if {@code root} is not a rank of the world
+     */
+    OptimizerState broadcast(OptimizerState state, int root);
+
+    /**
+     * Rank {@code root}'s {@code values} (an application's counters, say): on the root a copy of
+     * {@code values}, elsewhere the root's, in a new array. Every rank passes as many values (at most
+     * {@link #MAX_BROADCAST_LONGS}); their contents matter on the root only.
+     *
+     * @throws CollectiveException      if the operation failed ({@code MISMATCH} if the root sent
+     *                                  another number of values)
+     * @throws IllegalArgumentException if {@code root} is not a rank of the world, or there are more
+     *                                  than {@link #MAX_BROADCAST_LONGS} values
+     */
+    long[] broadcast(long[] values, int root);
+
+    /**
+     * Every rank's {@code value}, indexed by rank (this rank's own at {@link #rank()}): how the ranks of
+     * a re-formed world learn, for instance, which of them holds the newest state.
+     *
+     * @throws CollectiveException if the operation failed
+     */
+    long[] allGather(long value);
 
     /**
      * Replaces every value of {@code gradients}, in place, with the sum over the ranks.

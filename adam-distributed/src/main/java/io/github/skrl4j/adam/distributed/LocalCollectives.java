@@ -44,6 +44,115 @@ public final class LocalCollectives {
         return List.copyOf(ranks);
     }
 
+    /**
+     * {@code worldSize} formations, index = rank, each to be driven by its own thread: every round of
+     * {@link WorldFormation#form} calls, one per rank, forms a fresh world of {@link #create} collectives
+     * (a rank that does not call in time fails its own call with {@code TIMEOUT}). For tests of training
+     * loops that re-form their world ({@link ReformingWorld}); ranks are configured (rank = index).
+     */
+    public static List<WorldFormation> formations(int worldSize, int chunkSize, Duration timeout) {
+        if (worldSize < 1) {
+            throw new IllegalArgumentException("worldSize must be >= 1, was " + worldSize);
+        }
+        Rounds rounds = new Rounds(worldSize, chunkSize, timeout);
+        List<WorldFormation> formations = new ArrayList<>(worldSize);
+        for (int r = 0; r < worldSize; r++) {
+            int rank = r;
+            formations.add(new WorldFormation() {
+                @Override
+                public int worldSize() {
+                    return worldSize;
+                }
+
+                @Override
+                public int configuredRank() {
+                    return rank;
+                }
+
+                @Override
+                public Collective form(Duration formTimeout) {
+                    return rounds.form(rank, formTimeout);
+                }
+
+                @Override
+                public void close() {
+                    rounds.leave(rank);
+                }
+
+                @Override
+                public String toString() {
+                    return "LocalFormation[rank " + rank + " of " + worldSize + "]";
+                }
+            });
+        }
+        return List.copyOf(formations);
+    }
+
+    /** The rounds of formation: when every rank has called, the round's world is created and handed out. */
+    private static final class Rounds {
+        private final int worldSize;
+        private final int chunkSize;
+        private final Duration timeout;
+        private final boolean[] waiting;
+        private final boolean[] closed;
+        private long round;
+        private List<Collective> world = List.of();
+
+        Rounds(int worldSize, int chunkSize, Duration timeout) {
+            this.worldSize = worldSize;
+            this.chunkSize = chunkSize;
+            this.timeout = timeout;
+            this.waiting = new boolean[worldSize];
+            this.closed = new boolean[worldSize];
+        }
+
+        synchronized Collective form(int rank, Duration formTimeout) {
+            if (closed[rank]) {
+                throw new CollectiveException(CollectiveException.Reason.CLOSED, "rank " + rank + "'s formation is closed");
+            }
+            if (waiting[rank]) {
+                throw new IllegalStateException("rank " + rank + " is already forming a world");
+            }
+            waiting[rank] = true;
+            long mine = round;
+            int arrived = 0;
+            for (boolean w : waiting) {
+                arrived += w ? 1 : 0;
+            }
+            if (arrived == worldSize) {
+                world = create(worldSize, chunkSize, timeout);
+                Arrays.fill(waiting, false);
+                round++;
+                notifyAll();
+                return world.get(rank);
+            }
+            long deadline = System.nanoTime() + formTimeout.toNanos();
+            try {
+                while (round == mine) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || closed[rank]) {
+                        waiting[rank] = false;
+                        throw new CollectiveException(closed[rank] ? CollectiveException.Reason.CLOSED
+                                : CollectiveException.Reason.TIMEOUT, "rank " + rank + ": not every rank came to form"
+                                + " the world within " + formTimeout);
+                    }
+                    wait(Math.max(1, left / 1_000_000), 0);
+                }
+            } catch (InterruptedException e) {
+                waiting[rank] = false;
+                Thread.currentThread().interrupt();
+                throw new CollectiveException(CollectiveException.Reason.INTERRUPTED, "rank " + rank
+                        + ": interrupted while forming the world", e);
+            }
+            return world.get(rank);
+        }
+
+        synchronized void leave(int rank) {
+            closed[rank] = true;
+            notifyAll();
+        }
+    }
+
     private static final class Hub {
         final Mailbox[] mailboxes;
 

@@ -46,6 +46,8 @@ public final class ChunkedCollective implements Collective {
      * sends each rank {@code 2 (N-1)/N} of the vector instead of {@code N-1} vectors (docs/distributed.md).
      */
     static final int ONE_HOP_MAX_FLOATS = 1 << 16;
+    /** Heads a broadcast of longs (xor their number), so that it cannot pass for a tensors' fingerprint by chance. */
+    private static final long LONGS_MARKER = 0x5ca1ab1e_0000_0000L;
 
     private final Transport transport;
     private final int rank;
@@ -124,28 +126,52 @@ public final class ChunkedCollective implements Collective {
     }
 
     @Override
-    public void broadcast(Tensors tensors) {
+    public void broadcast(Tensors tensors, int root) {
         Objects.requireNonNull(tensors, "tensors");
+        checkRoot(root);
         List<Tensors> parts = List.of(tensors);
         int total = totalSize(parts);
         run("broadcast", (seq, deadline) -> {
-            broadcastLongs(seq, deadline, new long[] {fingerprint(parts)}, "broadcast");
-            broadcastValues(parts, total, seq, deadline);
+            broadcastLongs(root, seq, deadline, new long[] {fingerprint(parts)}, "broadcast");
+            broadcastValues(root, parts, total, seq, deadline);
             return null;
         });
     }
 
     @Override
-    public OptimizerState broadcast(OptimizerState state) {
+    public OptimizerState broadcast(OptimizerState state, int root) {
         Objects.requireNonNull(state, "state");
+        checkRoot(root);
         List<Tensors> parts = List.of(state.mu(), state.nu(), state.nuMax());
         int total = totalSize(parts);
         return run("broadcast of the optimizer state", (seq, deadline) -> {
-            long[] header = broadcastLongs(seq, deadline, new long[] {fingerprint(parts), state.count()},
+            long[] header = broadcastLongs(root, seq, deadline, new long[] {fingerprint(parts), state.count()},
                     "broadcast of the optimizer state");
-            broadcastValues(parts, total, seq, deadline);
-            return rank == 0 ? state : OptimizerState.of(header[1], state.mu(), state.nu(), state.nuMax());
+            broadcastValues(root, parts, total, seq, deadline);
+            return rank == root ? state : OptimizerState.of(header[1], state.mu(), state.nu(), state.nuMax());
         });
+    }
+
+    @Override
+    public long[] broadcast(long[] values, int root) {
+        Objects.requireNonNull(values, "values");
+        checkRoot(root);
+        if (values.length > MAX_BROADCAST_LONGS) {
+            throw new IllegalArgumentException(values.length + " longs exceed what one broadcast carries ("
+                    + MAX_BROADCAST_LONGS + ")");
+        }
+        long[] mine = new long[values.length + 1];
+        mine[0] = LONGS_MARKER ^ values.length;
+        System.arraycopy(values, 0, mine, 1, values.length);
+        return run("broadcast of longs", (seq, deadline) -> {
+            long[] header = broadcastLongs(root, seq, deadline, mine, "broadcast of longs");
+            return java.util.Arrays.copyOfRange(header, 1, header.length);
+        });
+    }
+
+    @Override
+    public long[] allGather(long value) {
+        return run("all-gather", (seq, deadline) -> gather(MessageKind.GATHERED, value, seq, deadline));
     }
 
     @Override
@@ -161,20 +187,29 @@ public final class ChunkedCollective implements Collective {
     @Override
     public DivergenceCheck checkDivergence(Tensors parameters) {
         Objects.requireNonNull(parameters, "parameters");
-        return run("divergence check", (seq, deadline) -> {
-            long[] mine = {Checksums.crc32c(parameters)};
-            long[] checksums = new long[worldSize];
-            for (int r = 0; r < worldSize; r++) {
-                if (r != rank) {
-                    transport.sendLongs(r, MessageKind.CHECKSUM, seq, mine);
-                }
+        return run("divergence check", (seq, deadline) -> new DivergenceCheck(seq, rank,
+                gather(MessageKind.CHECKSUM, Checksums.crc32c(parameters), seq, deadline)));
+    }
+
+    /** Every rank's {@code value}, indexed by rank: each rank sends its own to every other. */
+    private long[] gather(MessageKind kind, long value, long seq, long deadline) {
+        long[] mine = {value};
+        long[] values = new long[worldSize];
+        for (int r = 0; r < worldSize; r++) {
+            if (r != rank) {
+                transport.sendLongs(r, kind, seq, mine);
             }
-            for (int r = 0; r < worldSize; r++) {
-                checksums[r] = r == rank ? mine[0]
-                        : single(transport.receiveLongs(r, MessageKind.CHECKSUM, seq, deadline), r);
-            }
-            return new DivergenceCheck(seq, rank, checksums);
-        });
+        }
+        for (int r = 0; r < worldSize; r++) {
+            values[r] = r == rank ? value : single(transport.receiveLongs(r, kind, seq, deadline), r);
+        }
+        return values;
+    }
+
+    private void checkRoot(int root) {
+        if (root < 0 || root >= worldSize) {
+            throw new IllegalArgumentException("root " + root + " is not a rank of a world of " + worldSize);
+        }
     }
 
     private long single(long[] values, int fromRank) {
@@ -357,38 +392,43 @@ public final class ChunkedCollective implements Collective {
         }
     }
 
-    /** Rank 0's values into every rank's scratch, then into the tensors. */
-    private void broadcastValues(List<Tensors> parts, int total, long seq, long deadline) {
+    /** The root's values into every rank's scratch, then into the tensors. */
+    private void broadcastValues(int root, List<Tensors> parts, int total, long seq, long deadline) {
         int chunks = chunkCount(total);
-        if (rank == 0) {
+        if (rank == root) {
             float[] buffer = flatten(parts, total);
-            for (int r = 1; r < worldSize; r++) {
-                for (int c = 0; c < chunks; c++) {
-                    transport.sendFloats(r, MessageKind.BROADCAST_CHUNK, seq, c, buffer, chunkStart(c),
-                            chunkLength(c, total));
-                }
+            for (int c = 0; c < chunks; c++) {
+                transport.sendFloatsToOthers(MessageKind.BROADCAST_CHUNK, seq, c, buffer, chunkStart(c),
+                        chunkLength(c, total));
             }
             return;
         }
         float[] buffer = scratch(total);
         for (int c = 0; c < chunks; c++) {
-            transport.receiveFloats(0, MessageKind.BROADCAST_CHUNK, seq, c, buffer, chunkStart(c),
+            transport.receiveFloats(root, MessageKind.BROADCAST_CHUNK, seq, c, buffer, chunkStart(c),
                     chunkLength(c, total), deadline);
         }
         unflatten(buffer, parts);
     }
 
-    /** Rank 0's header (a layout fingerprint first, then values) on every rank; refuses a different layout. */
-    private long[] broadcastLongs(long seq, long deadline, long[] mine, String what) {
-        if (rank == 0) {
-            for (int r = 1; r < worldSize; r++) {
-                transport.sendLongs(r, MessageKind.BROADCAST_HEADER, seq, mine);
+    /**
+     * The root's header (a layout fingerprint first, then values) on every rank; refuses a header whose
+     * first value or length differs from this rank's.
+     */
+    private long[] broadcastLongs(int root, long seq, long deadline, long[] mine, String what) {
+        if (rank == root) {
+            for (int r = 0; r < worldSize; r++) {
+                if (r != root) {
+                    transport.sendLongs(r, MessageKind.BROADCAST_HEADER, seq, mine);
+                }
             }
             return mine;
         }
-        long[] header = transport.receiveLongs(0, MessageKind.BROADCAST_HEADER, seq, deadline);
+        long[] header = transport.receiveLongs(root, MessageKind.BROADCAST_HEADER, seq, deadline);
         if (header.length != mine.length || header[0] != mine[0]) {
-            throw mismatch(what + ": rank 0's tensors differ in names, shapes or order from rank " + rank + "'s");
+            throw mismatch(what + ": rank " + root + "'s " + (mine[0] == (LONGS_MARKER ^ (mine.length - 1))
+                    ? "number of values differs" : "tensors differ in names, shapes or order") + " from rank "
+                    + rank + "'s");
         }
         return header;
     }

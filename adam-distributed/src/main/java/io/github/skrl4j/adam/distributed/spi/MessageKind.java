@@ -7,9 +7,12 @@ package io.github.skrl4j.adam.distributed.spi;
  */
 public enum MessageKind {
 
-    /** Rank 0's layout fingerprint, then (for an optimizer state) its count, ahead of a broadcast's values: longs. */
+    /**
+     * The root's layout fingerprint, then (for an optimizer state) its count, ahead of a broadcast's values; or
+     * the values of a broadcast of longs: longs.
+     */
     BROADCAST_HEADER(Payload.LONGS, Operation.BROADCAST),
-    /** One chunk of rank 0's values in a broadcast, to every other rank: floats. */
+    /** One chunk of the root's values in a broadcast, to every other rank: floats. */
     BROADCAST_CHUNK(Payload.FLOATS, Operation.BROADCAST),
     /** A rank's values of one chunk in an all-reduce, to the chunk's owner: floats. */
     REDUCE_PART(Payload.FLOATS, Operation.ALL_REDUCE),
@@ -35,7 +38,9 @@ public enum MessageKind {
      * A rank's whole vector in a one-hop all-reduce (a small one, within one chunk), to every other
      * rank, each of which sums all of them in rank order itself: floats.
      */
-    REDUCE_WHOLE(Payload.FLOATS, Operation.ALL_REDUCE);
+    REDUCE_WHOLE(Payload.FLOATS, Operation.ALL_REDUCE),
+    /** A rank's value in an all-gather, to every other rank: one long. */
+    GATHERED(Payload.LONGS, Operation.ALL_GATHER);
 
     /** What a message of a kind carries. */
     enum Payload {
@@ -44,7 +49,7 @@ public enum MessageKind {
 
     /** Which collective operation sends a kind; messages of different operations under one sequence mean the ranks disagree. */
     enum Operation {
-        BROADCAST, ALL_REDUCE, DIVERGENCE_CHECK, WORLD
+        BROADCAST, ALL_REDUCE, DIVERGENCE_CHECK, ALL_GATHER, WORLD
     }
 
     private static final MessageKind[] VALUES = values();

@@ -61,17 +61,27 @@ public final class DistributedTraining implements Collective, ReplicaWorld {
     }
 
     @Override
-    public void broadcast(Tensors tensors) {
+    public void broadcast(Tensors tensors, int root) {
         timed("broadcast", tensors.totalSize(), () -> {
-            delegate.broadcast(tensors);
+            delegate.broadcast(tensors, root);
             return null;
         });
     }
 
     @Override
-    public OptimizerState broadcast(OptimizerState state) {
+    public OptimizerState broadcast(OptimizerState state, int root) {
         long values = state.mu().totalSize() + state.nu().totalSize() + state.nuMax().totalSize();
-        return timed("broadcast-state", values, () -> delegate.broadcast(state));
+        return timed("broadcast-state", values, () -> delegate.broadcast(state, root));
+    }
+
+    @Override
+    public long[] broadcast(long[] values, int root) {
+        return timed("broadcast-longs", -1, () -> delegate.broadcast(values, root));
+    }
+
+    @Override
+    public long[] allGather(long value) {
+        return timed("all-gather", -1, () -> delegate.allGather(value));
     }
 
     @Override

@@ -1,0 +1,99 @@
+package io.github.skrl4j.adam.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** A world that re-forms: after a failure every rank gets a new, working world, within the restart policy. */
+class ReformingWorldTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private static List<ReformingWorld> replicas(int n, RestartPolicy policy, InstantSource clock) {
+        return LocalCollectives.formations(n, 8, TIMEOUT).stream()
+                .map(f -> new ReformingWorld(f, policy, TIMEOUT, clock)).toList();
+    }
+
+    @Test
+    void afterARankLeavesEveryRankReformsAndTheNewWorldWorks() {
+        List<ReformingWorld> replicas = replicas(2, new RestartPolicy(3, Duration.ofMinutes(10), TIMEOUT),
+                InstantSource.system());
+        List<Object> first = Ranks.run(2, r -> replicas.get(r).awaitWorld());
+        Collective oldRank0 = assertInstanceOf(Collective.class, first.get(0));
+        assertEquals(ReformingWorld.Status.FORMED, replicas.get(0).status());
+
+        List<Object> results = Ranks.run(2, r -> {
+            ReformingWorld replica = replicas.get(r);
+            Collective world = replica.awaitWorld();
+            if (r == 1) {
+                world.close(); // rank 1 is lost...
+                return replica.reform(new IllegalStateException("rank 1 restarted")).allGather(r + 10);
+            }
+            CollectiveException lost = assertThrows(CollectiveException.class, () -> world.allGather(0));
+            return replica.reform(lost).allGather(r + 10);
+        });
+        assertArrayEquals(new long[] {10, 11}, assertInstanceOf(long[].class, results.get(0)));
+        assertArrayEquals(new long[] {10, 11}, assertInstanceOf(long[].class, results.get(1)));
+        assertEquals(1, replicas.get(0).restarts());
+        assertEquals(ReformingWorld.Status.FORMED, replicas.get(0).status());
+        assertNotNull(replicas.get(0).lastFailure());
+        assertNotSame(oldRank0, replicas.get(0).awaitWorld());
+    }
+
+    @Test
+    void theRestartsWithinTheWindowAreBoundedAndSlideWithTime() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-05T00:00:00Z"));
+        List<ReformingWorld> replicas = replicas(1, new RestartPolicy(2, Duration.ofMinutes(10), TIMEOUT), now::get);
+        ReformingWorld alone = replicas.get(0);
+        alone.awaitWorld();
+        alone.reform(new RuntimeException("one"));
+        alone.reform(new RuntimeException("two"));
+        now.set(now.get().plus(Duration.ofMinutes(11))); // both restarts fell out of the window
+        alone.reform(new RuntimeException("three"));
+        alone.reform(new RuntimeException("four"));
+        CollectiveException used = assertThrows(CollectiveException.class,
+                () -> alone.reform(new RuntimeException("five")));
+        assertEquals(CollectiveException.Reason.BROKEN, used.reason());
+        assertTrue(used.getMessage().contains("at most 2 times within PT10M"), used.getMessage());
+        assertEquals(ReformingWorld.Status.BROKEN, alone.status());
+        assertEquals(4, alone.restarts());
+        assertThrows(CollectiveException.class, alone::awaitWorld);
+    }
+
+    @Test
+    void aReplicaThatNeverComesBackBreaksTheWorldAfterThePolicysTimeout() {
+        Duration shortWait = Duration.ofMillis(300);
+        List<WorldFormation> formations = LocalCollectives.formations(2, 8, TIMEOUT);
+        ReformingWorld survivor = new ReformingWorld(formations.get(0),
+                new RestartPolicy(5, Duration.ofMinutes(10), shortWait), TIMEOUT);
+        ReformingWorld lost = new ReformingWorld(formations.get(1), RestartPolicy.never(), TIMEOUT);
+        Ranks.run(2, r -> (r == 0 ? survivor : lost).awaitWorld());
+        lost.close();
+        CollectiveException e = assertThrows(CollectiveException.class,
+                () -> survivor.reform(new RuntimeException("rank 1 left")));
+        assertTrue(e.reason() == CollectiveException.Reason.TIMEOUT || e.reason() == CollectiveException.Reason.CLOSED,
+                e.toString());
+        assertEquals(ReformingWorld.Status.BROKEN, survivor.status());
+        assertEquals(ReformingWorld.Status.CLOSED, lost.status());
+    }
+
+    @Test
+    void neverMeansTheFirstFailureBreaksTheWorld() {
+        ReformingWorld alone = replicas(1, RestartPolicy.never(), InstantSource.system()).get(0);
+        alone.awaitWorld();
+        assertEquals(CollectiveException.Reason.BROKEN,
+                assertThrows(CollectiveException.class, () -> alone.reform(new RuntimeException("x"))).reason());
+        assertEquals(0, alone.restarts());
+    }
+}
