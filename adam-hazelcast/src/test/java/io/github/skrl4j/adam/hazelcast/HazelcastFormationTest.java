@@ -19,6 +19,8 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -155,6 +157,34 @@ class HazelcastFormationTest {
         for (int round = 0; round <= 2; round++) {
             int r = round;
             assertOneWorld(rounds.stream().map(m -> m.get(r)).toList(), 3, round);
+        }
+    }
+
+    @Test
+    void aStaleWorldIdLeftInTheRendezvousIsNotFollowed() throws Exception {
+        // as in a re-formation: rank 0's claim is still there from its last formation, and so is a world id it
+        // drew then (say that attempt failed); ranks 1 and 2 arrive first and read that id, rank 0 arrives
+        // 1.5 s later and draws a fresh one, which they must follow
+        String run = "stale-" + UUID.randomUUID();
+        List<UUID> byRank = members.stream().map(m -> m.getCluster().getLocalMember().getUuid()).toList();
+        List<WorldFormation> formations = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            formations.add(HazelcastCollectives.formation(members.get(i), options(run, 3).withRank(i)));
+        }
+        try {
+            Rendezvous rendezvous = new Rendezvous(members.get(0), run);
+            rendezvous.claim(byRank.get(0), 0, ((HazelcastFormation) formations.get(0)).advertisedAddress(), 60_000);
+            long stale = rendezvous.drawWorldId(byRank, Set.of(), 60_000);
+            List<Seen> seen = onEach(3, i -> {
+                if (i == 0) {
+                    sleep(1500);
+                    assertThat(rendezvous.worldId(byRank)).as("nobody withdrew the stale id").isEqualTo(stale);
+                }
+                return exercise(formations.get(i).form(Duration.ofSeconds(30)), 3);
+            });
+            assertOneWorld(seen, 3, 3);
+        } finally {
+            formations.forEach(WorldFormation::close);
         }
     }
 
