@@ -257,6 +257,87 @@ class DistributedAutoConfigurationTest {
 
 
     @Test
+    void aReplicaThatRestartsWithItsCommandRejoinsTheReformedWorldUnderItsConfiguredRank() throws Exception {
+        String name = "restart-" + UUID.randomUUID();
+        int[] ports = LoopbackCluster.freePorts(2);
+        ApplicationContextRunner replica = runner.withPropertyValues("skrl.optim.adam.distributed.enabled=true",
+                "skrl.optim.adam.distributed.world-size=2", "skrl.optim.adam.distributed.run=restart-test",
+                "skrl.optim.adam.distributed.restart.timeout=60s");
+        // the member that starts first is rank 1 by configuration, not rank 0 by join order
+        ApplicationContextRunner first = withCluster(replica, name, ports, 0)
+                .withPropertyValues("skrl.optim.adam.distributed.rank=1");
+        ApplicationContextRunner second = withCluster(replica, name, ports, 1)
+                .withPropertyValues("skrl.optim.adam.distributed.rank=0");
+        CompletableFuture<Void> firstReduced = new CompletableFuture<>();
+        CompletableFuture<Void> secondGone = CompletableFuture.runAsync(() -> awaitMember(name + "-0"),
+                TestThreads.PER_TASK).thenRun(() -> second.run(context -> {
+                    assertThat(context).hasNotFailed();
+                    DistributedTraining training = context.getBean(DistributedTraining.class);
+                    assertThat(training.rank()).isZero();
+                    Tensors grad = gradient(3, 5);
+                    training.allReduceMean(grad);
+                    assertThat(grad.get(0).data()).containsExactly(2, 4);
+                    firstReduced.get(60, TimeUnit.SECONDS);
+                }));
+        first.run(context -> {
+            assertThat(context).hasNotFailed();
+            DistributedTraining training = context.getBean(DistributedTraining.class);
+            assertThat(training.rank()).isEqualTo(1);
+            Tensors grad = gradient(1, 3);
+            training.allReduceMean(grad);
+            assertThat(grad.get(0).data()).containsExactly(2, 4);
+            firstReduced.complete(null);
+            secondGone.get(60, TimeUnit.SECONDS);
+
+            // the second replica's context closed: the next operation fails, and the world re-forms once it is back
+            CollectiveException failure = org.junit.jupiter.api.Assertions.assertThrows(CollectiveException.class,
+                    () -> training.allReduceMean(gradient(1, 1)));
+            CompletableFuture<Void> reformed = CompletableFuture.runAsync(() -> training.reform(failure),
+                    TestThreads.PER_TASK);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (training.status() != ReformingWorld.Status.REFORMING) {
+                assertThat(System.nanoTime()).as("re-forming").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            Health waiting = context.getBean(OptimizersHealthIndicator.class).health();
+            assertThat(waiting.getStatus()).as("not ready, not dead").isEqualTo(Status.OUT_OF_SERVICE);
+            assertThat(waiting.getDetails().get("distributed")).asInstanceOf(
+                    org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("state", "REFORMING")
+                    .containsEntry("restarts", 1).containsKey("lastFailure");
+
+            CompletableFuture<Void> restarted = CompletableFuture.runAsync(() -> second.run(again -> {
+                assertThat(again).hasNotFailed();
+                DistributedTraining other = again.getBean(DistributedTraining.class);
+                Tensors g = gradient(5, 7);
+                other.allReduceSum(g);
+                assertThat(other.rank()).as("the same rank after the restart").isZero();
+                assertThat(g.get(0).data()).containsExactly(6, 8);
+            }), TestThreads.PER_TASK);
+            reformed.get(90, TimeUnit.SECONDS);
+            Tensors g = gradient(1, 1);
+            training.allReduceSum(g);
+            assertThat(g.get(0).data()).containsExactly(6, 8);
+            restarted.get(60, TimeUnit.SECONDS);
+            assertThat(training.rank()).isEqualTo(1);
+            assertThat(training.restarts()).isEqualTo(1);
+            assertThat(training.status()).isEqualTo(ReformingWorld.Status.FORMED);
+            assertThat(context.getBean(OptimizersHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+        });
+    }
+
+    @Test
+    void aConfiguredRankOutsideTheWorldIsRefusedBeforeAnythingForms() throws IOException {
+        withCluster(runner, "bad-rank-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true", "skrl.optim.adam.distributed.rank=1")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(FailureReports.of(context.getStartupFailure()))
+                            .contains("Property: skrl.optim.adam.distributed.rank")
+                            .contains("must be less than world-size (1)");
+                });
+    }
+
+    @Test
     void plaintextOffLoopbackFailsTheStartNamingBothProperties() throws IOException {
         withCluster(runner, "insecure-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
                 .withPropertyValues("skrl.optim.adam.distributed.enabled=true",
