@@ -36,8 +36,9 @@ public class DistributedProperties {
 
     /**
      * This replica's rank, the same in every world it forms (so seeds and the checkpoint writer follow the
-     * replica across restarts): from 0 to world-size - 1, each replica its own. Unset: ranks follow the
-     * order in which the replicas joined the cluster, and may change when the world re-forms.
+     * replica across restarts): from 0 to world-size - 1, each replica its own; every replica sets it or none
+     * does (a world where only some do, or two claim one rank, does not form). Unset: ranks follow the order
+     * in which the replicas joined the cluster, and may change when the world re-forms.
      */
     @PositiveOrZero
     private @Nullable Integer rank;
