@@ -178,7 +178,12 @@ final class HazelcastFormation implements WorldFormation {
             if (closed) {
                 throw closedException();
             }
-            if (abandoned && deadline - System.nanoTime() > 0) {
+            // a peer that went away while the world formed most likely abandoned it (its guard saw what this
+            // one's has not yet): start again too, with what is now; a refusal is final
+            boolean peerWentAway = e.reason() == WireException.Reason.PEER_LOST
+                    || e.reason() == WireException.Reason.MEMBER_LEFT;
+            if ((abandoned || peerWentAway) && deadline - System.nanoTime() > 0) {
+                sleep(POLL_MILLIS, "forming the world again");
                 return null;
             }
             throw MeshTransport.translate(e);
