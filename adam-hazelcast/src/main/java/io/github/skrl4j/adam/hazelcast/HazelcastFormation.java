@@ -18,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -41,7 +40,6 @@ import org.jspecify.annotations.Nullable;
 final class HazelcastFormation implements WorldFormation {
 
     private static final long POLL_MILLIS = 20;
-    private static final long GUARD_PERIOD_MILLIS = 50;
 
     private final HazelcastInstance instance;
     private final HazelcastCollectiveOptions options;
@@ -166,9 +164,9 @@ final class HazelcastFormation implements WorldFormation {
         for (Member m : byRank) {
             addresses.add(claims.get(members.indexOf(m)).address());
         }
-        Guard guard = new Guard(ids, rank, worldId);
-        ScheduledFuture<?> polling = guards.scheduleWithFixedDelay(guard, GUARD_PERIOD_MILLIS, GUARD_PERIOD_MILLIS,
-                TimeUnit.MILLISECONDS);
+        FormationGuard guard = new FormationGuard(instance, rendezvous, endpoint, usedWorldIds, ids, rank, worldId);
+        ScheduledFuture<?> polling = guards.scheduleWithFixedDelay(guard, FormationGuard.PERIOD_MILLIS,
+                FormationGuard.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         PeerMesh mesh;
         try {
             mesh = endpoint.formWorld(rank, worldSize, worldId, addresses,
@@ -219,64 +217,6 @@ final class HazelcastFormation implements WorldFormation {
             throw closedException();
         }
         return world;
-    }
-
-    /**
-     * Watches a world while it forms (on the guard's thread, every {@value #GUARD_PERIOD_MILLIS} ms):
-     * abandons it once it cannot form any more, because the cluster's members changed (a member that
-     * died was removed, another came), or rank 0 drew another world id (this rank read an id of an
-     * attempt rank 0 gave up). Stopped when the formation ends, so that it never breaks a formed world.
-     */
-    private final class Guard implements Runnable {
-        private final List<UUID> ids;
-        private final int rank;
-        private final long worldId;
-        private @Nullable String abandoned; // guarded by this
-        private boolean stopped; // guarded by this
-
-        Guard(List<UUID> ids, int rank, long worldId) {
-            this.ids = ids;
-            this.rank = rank;
-            this.worldId = worldId;
-        }
-
-        /** Stops the guard: whether it had not abandoned the world. */
-        synchronized boolean stop() {
-            stopped = true;
-            return abandoned == null;
-        }
-
-        @Override
-        public void run() {
-            String why;
-            try {
-                why = check();
-            } catch (RuntimeException e) {
-                return; // Hazelcast shutting down, or a malformed entry: the formation's own waits report it
-            }
-            if (why == null) {
-                return;
-            }
-            synchronized (this) {
-                if (!stopped && abandoned == null) {
-                    abandoned = why;
-                    endpoint.abandonFormation(worldId, why);
-                }
-            }
-        }
-
-        private @Nullable String check() {
-            if (!membersAre(ids)) {
-                return "the cluster's members changed";
-            }
-            if (rank != 0) {
-                Long published = rendezvous.worldId(ids);
-                if (published != null && published != worldId && !usedWorldIds.contains(published)) {
-                    return "rank 0 drew world " + Long.toHexString(published) + " meanwhile";
-                }
-            }
-            return null;
-        }
     }
 
     /** Claims this member's rank and address under its current UUID (it changes after a split-brain merge). */
@@ -394,7 +334,7 @@ final class HazelcastFormation implements WorldFormation {
             if (published != null && !usedWorldIds.contains(published)) {
                 return published;
             }
-            if (!membersAre(ids)) {
+            if (!FormationGuard.membersAre(instance, ids)) {
                 return null;
             }
             if (System.nanoTime() - deadline >= 0) {
@@ -405,14 +345,8 @@ final class HazelcastFormation implements WorldFormation {
         }
     }
 
-    private boolean membersAre(List<?> expected) {
-        Set<UUID> now = new HashSet<>();
-        instance.getCluster().getMembers().forEach(m -> now.add(m.getUuid()));
-        Set<UUID> want = new HashSet<>();
-        for (Object o : expected) {
-            want.add(o instanceof Member m ? m.getUuid() : (UUID) o);
-        }
-        return now.equals(want);
+    private boolean membersAre(List<Member> expected) {
+        return FormationGuard.membersAre(instance, expected.stream().map(Member::getUuid).toList());
     }
 
     private static String describe(List<Member> members) {
