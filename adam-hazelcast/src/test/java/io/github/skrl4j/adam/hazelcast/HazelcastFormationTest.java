@@ -213,6 +213,27 @@ class HazelcastFormationTest {
     }
 
     @Test
+    void closingAFormationEndsAFormationInProgressAndFormsNoMore() throws Exception {
+        // the others never come: only a close from another thread (ReformingWorld.close) ends the wait
+        WorldFormation formation = HazelcastCollectives.formation(members.get(0), options("alone", 3).withRank(0));
+        Future<Object> forming = threads.submit(() -> {
+            try {
+                return formation.form(Duration.ofSeconds(60));
+            } catch (CollectiveException e) {
+                return e;
+            }
+        });
+        sleep(300);
+        formation.close();
+        assertThat(forming.get(20, TimeUnit.SECONDS)).isInstanceOfSatisfying(CollectiveException.class,
+                e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.CLOSED));
+        assertThatThrownBy(() -> formation.form(Duration.ofSeconds(1))).isInstanceOfSatisfying(
+                CollectiveException.class, e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.CLOSED));
+        assertThat(members.get(0).getMap(Rendezvous.MAP).keySet()).as("its claim withdrawn")
+                .noneMatch(k -> k.toString().startsWith("alone|"));
+    }
+
+    @Test
     void anInsecureBindIsRefusedBeforeAnythingWaits() {
         HazelcastCollectiveOptions wildcard = options("insecure", 3)
                 .withDataPlaneBind(new InetSocketAddress("0.0.0.0", 0));
