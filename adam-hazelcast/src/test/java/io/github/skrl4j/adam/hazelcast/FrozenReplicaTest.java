@@ -10,10 +10,7 @@ import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
 import io.github.skrl4j.testsupport.ProbeJvm;
 import io.github.skrl4j.testsupport.TestThreads;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +42,7 @@ class FrozenReplicaTest {
         Process child = ProbeJvm.startOnThisClassPath(ReformingReplicaProcess.class, clusterName,
                 ports[0] + "," + ports[1], "1", "1", Integer.toString(ROUNDS));
         List<String> childLines = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> childOutput = CompletableFuture.runAsync(() -> read(child, childLines),
+        CompletableFuture<Void> childOutput = CompletableFuture.runAsync(() -> ReplicaOutput.read(child, childLines),
                 TestThreads.PER_TASK);
         List<String> mine = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> thawed = new CompletableFuture<>();
@@ -78,34 +75,12 @@ class FrozenReplicaTest {
                 .noneMatch(l -> l.startsWith("FAILED")).anyMatch(l -> l.startsWith("BROKEN"));
         for (int round = 0; round < ROUNDS; round++) {
             String prefix = "ROUND " + round + " ";
-            String ours = last(mine, prefix);
-            String theirs = last(childLines, prefix);
+            String ours = ReplicaOutput.last(mine, prefix);
+            String theirs = ReplicaOutput.last(childLines, prefix);
             assertThat(ours).as("round %d here: %s", round, mine).isNotNull();
             assertThat(theirs).as("round %d in the child: %s", round, childLines).isNotNull();
             // the same mean in both replicas: "ROUND r rank=0 mean=x" and "ROUND r rank=1 mean=x"
             assertThat(theirs.substring(theirs.indexOf(" mean="))).isEqualTo(ours.substring(ours.indexOf(" mean=")));
-        }
-    }
-
-    private static String last(List<String> lines, String prefix) {
-        String found = null;
-        for (String l : lines) {
-            if (l.startsWith(prefix)) {
-                found = l;
-            }
-        }
-        return found;
-    }
-
-    private static void read(Process child, List<String> lines) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            lines.add("FAILED reading: " + e);
         }
     }
 

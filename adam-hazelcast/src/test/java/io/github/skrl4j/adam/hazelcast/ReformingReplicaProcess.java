@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * A replica in a JVM of its own, started by {@link FrozenReplicaTest}: joins the test's cluster, runs
+ * A replica in a JVM of its own, started by {@link FrozenReplicaTest} and {@link KilledReplicaTest}: joins the test's cluster, runs
  * {@link ReformingTraining#run} (printing its reports) and prints "DONE restarts=n" at the end.
  */
 public final class ReformingReplicaProcess {
