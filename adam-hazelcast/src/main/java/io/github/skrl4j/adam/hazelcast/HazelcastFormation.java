@@ -9,6 +9,7 @@ import io.github.skrl4j.adam.distributed.WorldFormation;
 import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
 import io.github.skrl4j.adam.distributed.wire.MeshTransport;
 import io.github.skrl4j.adam.distributed.wire.PeerMesh;
+import io.github.skrl4j.adam.distributed.wire.Refusal;
 import io.github.skrl4j.adam.distributed.wire.WireCounters;
 import io.github.skrl4j.adam.distributed.wire.WireEndpoint;
 import io.github.skrl4j.adam.distributed.wire.WireException;
@@ -56,6 +57,8 @@ final class HazelcastFormation implements WorldFormation {
     private volatile @Nullable HazelcastTransport currentTransport;
     private volatile @Nullable UUID claimedAs;
     private volatile boolean closed;
+    /** Why the last attempt of the formation in progress failed, if one did (guarded by this). */
+    private @Nullable WireException lastAttemptFailure;
 
     private HazelcastFormation(HazelcastInstance instance, HazelcastCollectiveOptions options, WireEndpoint endpoint,
             boolean closesWithItsWorld) {
@@ -124,17 +127,31 @@ final class HazelcastFormation implements WorldFormation {
             previous.close(); // a world still open is over (its peers get its goodbye): the next takes the endpoint
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        lastAttemptFailure = null;
         try {
             while (true) {
                 Collective world = attempt(deadline, timeout);
                 if (world != null) {
                     return world;
                 }
-                // the members changed, or rank 0 drew another world id: start again with what is now
+                // the members changed, rank 0 drew another world id, a peer gave up: start again with what is now
             }
         } catch (HazelcastInstanceNotActiveException e) {
             throw new CollectiveException(CollectiveException.Reason.CLOSED, "cannot form a world of run '"
                     + options.run() + "': this Hazelcast member is not running", e);
+        } catch (CollectiveException e) {
+            WireException last = lastAttemptFailure;
+            if (e.reason() == CollectiveException.Reason.TIMEOUT && last != null) {
+                // what the attempts met is likelier the cause than the last wait
+                String prefix = e.reason() + ": ";
+                String message = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length())
+                        : e.getMessage();
+                CollectiveException timedOut = new CollectiveException(CollectiveException.Reason.TIMEOUT,
+                        message + "; an earlier attempt failed: " + last.getMessage(), e);
+                timedOut.addSuppressed(last);
+                throw timedOut;
+            }
+            throw e;
         }
     }
 
@@ -172,19 +189,19 @@ final class HazelcastFormation implements WorldFormation {
             mesh = endpoint.formWorld(rank, worldSize, worldId, addresses,
                     Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         } catch (WireException e) {
-            boolean abandoned = !guard.stop();
+            guard.stop();
             if (closed) {
                 throw closedException();
             }
-            // a peer that went away while the world formed most likely abandoned it (its guard saw what this
-            // one's has not yet): start again too, with what is now; a refusal is final
-            boolean peerWentAway = e.reason() == WireException.Reason.PEER_LOST
-                    || e.reason() == WireException.Reason.MEMBER_LEFT;
-            if ((abandoned || peerWentAway) && deadline - System.nanoTime() > 0) {
-                sleep(POLL_MILLIS, "forming the world again");
-                return null;
+            // abandoned by the guard, or by a peer whose guard saw first what this one's has not yet (the peer
+            // went away, refused a world it no longer forms): start again with what is now, while time is left;
+            // only settings that differ between the members are final (no attempt changes them)
+            if (e.refusal() == Refusal.SETTINGS_MISMATCH || deadline - System.nanoTime() <= 0) {
+                throw MeshTransport.translate(e);
             }
-            throw MeshTransport.translate(e);
+            lastAttemptFailure = e;
+            sleep(POLL_MILLIS, "forming the world again");
+            return null;
         } catch (IllegalStateException e) {
             guard.stop();
             throw closed ? closedException() : e;
@@ -202,6 +219,7 @@ final class HazelcastFormation implements WorldFormation {
             if (deadline - System.nanoTime() <= 0 && failure != null) {
                 throw MeshTransport.translate(failure);
             }
+            lastAttemptFailure = failure;
             return null;
         }
         if (rank == 0) {

@@ -11,6 +11,8 @@ import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.ReformingWorld;
 import io.github.skrl4j.adam.distributed.RestartPolicy;
 import io.github.skrl4j.adam.distributed.WorldFormation;
+import io.github.skrl4j.adam.distributed.wire.Refusal;
+import io.github.skrl4j.adam.distributed.wire.WireCounters;
 import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.io.IOException;
@@ -200,6 +202,25 @@ class HazelcastFormationTest {
                     .hasMessageContaining("both claim rank 0").hasMessageContaining(first)
                     .hasMessageContaining(second));
         }
+    }
+
+    @Test
+    void membersWithDifferentChunkSizesAreRefusedOnceNotRetriedUntilTheDeadline() throws Exception {
+        // rank 0 connects to rank 1, which refuses a hello announcing another chunk size: no attempt changes that
+        WireCounters rankOneRefusals = new WireCounters();
+        List<Object> outcomes = formOnEach(i -> HazelcastCollectives.formation(members.get(i), switch (i) {
+            case 0 -> options("chunks", 3).withRank(0).withChunkSize(50);
+            case 1 -> options("chunks", 3).withRank(1).withRefusals(rankOneRefusals);
+            default -> options("chunks", 3).withRank(2);
+        }), Duration.ofSeconds(5));
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(CollectiveException.class, e -> {
+            assertThat(e.reason()).isEqualTo(CollectiveException.Reason.TRANSPORT);
+            assertThat(e).hasMessageContaining("SETTINGS_MISMATCH");
+        });
+        assertThat(rankOneRefusals.refused(Refusal.SETTINGS_MISMATCH)).as("one hello refused, not one per retry")
+                .isEqualTo(1);
+        assertThat(outcomes.subList(1, 3)).as("the others wait for rank 0 in vain")
+                .allSatisfy(o -> assertThat(o).isInstanceOf(CollectiveException.class));
     }
 
     @Test
