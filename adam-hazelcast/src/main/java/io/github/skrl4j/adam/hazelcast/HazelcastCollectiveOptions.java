@@ -12,13 +12,15 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How {@link HazelcastCollectives#join} and {@link HazelcastCollectives#formation} form worlds. Hazelcast finds the members and watches them;
- * the gradients travel on the data plane ({@code io.github.skrl4j.adam.distributed.wire}), which
- * listens where {@code dataPlaneBind} says.
+ * How {@link HazelcastCollectives#join} and {@link HazelcastCollectives#formation} form worlds.
+ * Hazelcast finds the members and watches them; the gradients travel on the data plane
+ * ({@code io.github.skrl4j.adam.distributed.wire}), which listens where {@code dataPlaneBind} says.
  *
  * @param run           names the training run; members join the same world only under the same name
- * @param worldSize     members the world must have: join waits until the cluster has exactly this many
- * @param joinTimeout   how long join waits for them, their data-plane addresses and the connections
+ * @param worldSize     members every world must have: a formation waits until the cluster has exactly
+ *                      this many
+ * @param joinTimeout   how long {@link HazelcastCollectives#join} waits for them, their claims and the
+ *                      connections (a {@link HazelcastCollectives#formation} is given a timeout per world)
  * @param timeout       how long one collective operation may wait for the other ranks
  * @param chunkSize     values per chunk: the unit each rank reduces and of one data-plane frame (the
  *                      longest frame a rank accepts)

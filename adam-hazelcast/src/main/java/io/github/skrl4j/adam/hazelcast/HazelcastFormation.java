@@ -9,6 +9,7 @@ import io.github.skrl4j.adam.distributed.WorldFormation;
 import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
 import io.github.skrl4j.adam.distributed.wire.MeshTransport;
 import io.github.skrl4j.adam.distributed.wire.PeerMesh;
+import io.github.skrl4j.adam.distributed.wire.Refusal;
 import io.github.skrl4j.adam.distributed.wire.WireCounters;
 import io.github.skrl4j.adam.distributed.wire.WireEndpoint;
 import io.github.skrl4j.adam.distributed.wire.WireException;
@@ -18,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -41,7 +41,6 @@ import org.jspecify.annotations.Nullable;
 final class HazelcastFormation implements WorldFormation {
 
     private static final long POLL_MILLIS = 20;
-    private static final long GUARD_PERIOD_MILLIS = 50;
 
     private final HazelcastInstance instance;
     private final HazelcastCollectiveOptions options;
@@ -58,6 +57,8 @@ final class HazelcastFormation implements WorldFormation {
     private volatile @Nullable HazelcastTransport currentTransport;
     private volatile @Nullable UUID claimedAs;
     private volatile boolean closed;
+    /** Why the last attempt of the formation in progress failed, if one did (guarded by this). */
+    private @Nullable WireException lastAttemptFailure;
 
     private HazelcastFormation(HazelcastInstance instance, HazelcastCollectiveOptions options, WireEndpoint endpoint,
             boolean closesWithItsWorld) {
@@ -126,17 +127,31 @@ final class HazelcastFormation implements WorldFormation {
             previous.close(); // a world still open is over (its peers get its goodbye): the next takes the endpoint
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        lastAttemptFailure = null;
         try {
             while (true) {
                 Collective world = attempt(deadline, timeout);
                 if (world != null) {
                     return world;
                 }
-                // the members changed, or rank 0 drew another world id: start again with what is now
+                // the members changed, rank 0 drew another world id, a peer gave up: start again with what is now
             }
         } catch (HazelcastInstanceNotActiveException e) {
             throw new CollectiveException(CollectiveException.Reason.CLOSED, "cannot form a world of run '"
                     + options.run() + "': this Hazelcast member is not running", e);
+        } catch (CollectiveException e) {
+            WireException last = lastAttemptFailure;
+            if (e.reason() == CollectiveException.Reason.TIMEOUT && last != null) {
+                // what the attempts met is likelier the cause than the last wait
+                String prefix = e.reason() + ": ";
+                String message = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length())
+                        : e.getMessage();
+                CollectiveException timedOut = new CollectiveException(CollectiveException.Reason.TIMEOUT,
+                        message + "; an earlier attempt failed: " + last.getMessage(), e);
+                timedOut.addSuppressed(last);
+                throw timedOut;
+            }
+            throw e;
         }
     }
 
@@ -166,22 +181,27 @@ final class HazelcastFormation implements WorldFormation {
         for (Member m : byRank) {
             addresses.add(claims.get(members.indexOf(m)).address());
         }
-        Guard guard = new Guard(ids, rank, worldId);
-        ScheduledFuture<?> polling = guards.scheduleWithFixedDelay(guard, GUARD_PERIOD_MILLIS, GUARD_PERIOD_MILLIS,
-                TimeUnit.MILLISECONDS);
+        FormationGuard guard = new FormationGuard(instance, rendezvous, endpoint, usedWorldIds, ids, rank, worldId);
+        ScheduledFuture<?> polling = guards.scheduleWithFixedDelay(guard, FormationGuard.PERIOD_MILLIS,
+                FormationGuard.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         PeerMesh mesh;
         try {
             mesh = endpoint.formWorld(rank, worldSize, worldId, addresses,
                     Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         } catch (WireException e) {
-            boolean abandoned = !guard.stop();
+            guard.stop();
             if (closed) {
                 throw closedException();
             }
-            if (abandoned && deadline - System.nanoTime() > 0) {
-                return null;
+            // abandoned by the guard, or by a peer whose guard saw first what this one's has not yet (the peer
+            // went away, refused a world it no longer forms): start again with what is now, while time is left;
+            // only settings that differ between the members are final (no attempt changes them)
+            if (e.refusal() == Refusal.SETTINGS_MISMATCH || deadline - System.nanoTime() <= 0) {
+                throw MeshTransport.translate(e);
             }
-            throw MeshTransport.translate(e);
+            lastAttemptFailure = e;
+            sleep(POLL_MILLIS, "forming the world again");
+            return null;
         } catch (IllegalStateException e) {
             guard.stop();
             throw closed ? closedException() : e;
@@ -199,6 +219,7 @@ final class HazelcastFormation implements WorldFormation {
             if (deadline - System.nanoTime() <= 0 && failure != null) {
                 throw MeshTransport.translate(failure);
             }
+            lastAttemptFailure = failure;
             return null;
         }
         if (rank == 0) {
@@ -214,64 +235,6 @@ final class HazelcastFormation implements WorldFormation {
             throw closedException();
         }
         return world;
-    }
-
-    /**
-     * Watches a world while it forms (on the guard's thread, every {@value #GUARD_PERIOD_MILLIS} ms):
-     * abandons it once it cannot form any more, because the cluster's members changed (a member that
-     * died was removed, another came), or rank 0 drew another world id (this rank read an id of an
-     * attempt rank 0 gave up). Stopped when the formation ends, so that it never breaks a formed world.
-     */
-    private final class Guard implements Runnable {
-        private final List<UUID> ids;
-        private final int rank;
-        private final long worldId;
-        private @Nullable String abandoned; // guarded by this
-        private boolean stopped; // guarded by this
-
-        Guard(List<UUID> ids, int rank, long worldId) {
-            this.ids = ids;
-            this.rank = rank;
-            this.worldId = worldId;
-        }
-
-        /** Stops the guard: whether it had not abandoned the world. */
-        synchronized boolean stop() {
-            stopped = true;
-            return abandoned == null;
-        }
-
-        @Override
-        public void run() {
-            String why;
-            try {
-                why = check();
-            } catch (RuntimeException e) {
-                return; // Hazelcast shutting down, or a malformed entry: the formation's own waits report it
-            }
-            if (why == null) {
-                return;
-            }
-            synchronized (this) {
-                if (!stopped && abandoned == null) {
-                    abandoned = why;
-                    endpoint.abandonFormation(worldId, why);
-                }
-            }
-        }
-
-        private @Nullable String check() {
-            if (!membersAre(ids)) {
-                return "the cluster's members changed";
-            }
-            if (rank != 0) {
-                Long published = rendezvous.worldId(ids);
-                if (published != null && published != worldId && !usedWorldIds.contains(published)) {
-                    return "rank 0 drew world " + Long.toHexString(published) + " meanwhile";
-                }
-            }
-            return null;
-        }
     }
 
     /** Claims this member's rank and address under its current UUID (it changes after a split-brain merge). */
@@ -389,7 +352,7 @@ final class HazelcastFormation implements WorldFormation {
             if (published != null && !usedWorldIds.contains(published)) {
                 return published;
             }
-            if (!membersAre(ids)) {
+            if (!FormationGuard.membersAre(instance, ids)) {
                 return null;
             }
             if (System.nanoTime() - deadline >= 0) {
@@ -400,14 +363,8 @@ final class HazelcastFormation implements WorldFormation {
         }
     }
 
-    private boolean membersAre(List<?> expected) {
-        Set<UUID> now = new HashSet<>();
-        instance.getCluster().getMembers().forEach(m -> now.add(m.getUuid()));
-        Set<UUID> want = new HashSet<>();
-        for (Object o : expected) {
-            want.add(o instanceof Member m ? m.getUuid() : (UUID) o);
-        }
-        return now.equals(want);
+    private boolean membersAre(List<Member> expected) {
+        return FormationGuard.membersAre(instance, expected.stream().map(Member::getUuid).toList());
     }
 
     private static String describe(List<Member> members) {

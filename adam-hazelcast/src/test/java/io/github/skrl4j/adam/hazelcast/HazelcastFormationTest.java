@@ -11,6 +11,8 @@ import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.ReformingWorld;
 import io.github.skrl4j.adam.distributed.RestartPolicy;
 import io.github.skrl4j.adam.distributed.WorldFormation;
+import io.github.skrl4j.adam.distributed.wire.Refusal;
+import io.github.skrl4j.adam.distributed.wire.WireCounters;
 import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.io.IOException;
@@ -203,6 +205,25 @@ class HazelcastFormationTest {
     }
 
     @Test
+    void membersWithDifferentChunkSizesAreRefusedOnceNotRetriedUntilTheDeadline() throws Exception {
+        // rank 0 connects to rank 1, which refuses a hello announcing another chunk size: no attempt changes that
+        WireCounters rankOneRefusals = new WireCounters();
+        List<Object> outcomes = formOnEach(i -> HazelcastCollectives.formation(members.get(i), switch (i) {
+            case 0 -> options("chunks", 3).withRank(0).withChunkSize(50);
+            case 1 -> options("chunks", 3).withRank(1).withRefusals(rankOneRefusals);
+            default -> options("chunks", 3).withRank(2);
+        }), Duration.ofSeconds(5));
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(CollectiveException.class, e -> {
+            assertThat(e.reason()).isEqualTo(CollectiveException.Reason.TRANSPORT);
+            assertThat(e).hasMessageContaining("SETTINGS_MISMATCH");
+        });
+        assertThat(rankOneRefusals.refused(Refusal.SETTINGS_MISMATCH)).as("one hello refused, not one per retry")
+                .isEqualTo(1);
+        assertThat(outcomes.subList(1, 3)).as("the others wait for rank 0 in vain")
+                .allSatisfy(o -> assertThat(o).isInstanceOf(CollectiveException.class));
+    }
+
+    @Test
     void onlySomeMembersConfiguringTheirRankIsRefused() throws Exception {
         List<Object> outcomes = formOnEach(i -> HazelcastCollectives.formation(members.get(i),
                 i == 1 ? options("some", 3) : options("some", 3).withRank(i)), Duration.ofSeconds(10));
@@ -210,6 +231,27 @@ class HazelcastFormationTest {
             assertThat(outcome).isInstanceOfSatisfying(IllegalStateException.class, e -> assertThat(e)
                     .hasMessageContaining("configure the rank of every member"));
         }
+    }
+
+    @Test
+    void closingAFormationEndsAFormationInProgressAndFormsNoMore() throws Exception {
+        // the others never come: only a close from another thread (ReformingWorld.close) ends the wait
+        WorldFormation formation = HazelcastCollectives.formation(members.get(0), options("alone", 3).withRank(0));
+        Future<Object> forming = threads.submit(() -> {
+            try {
+                return formation.form(Duration.ofSeconds(60));
+            } catch (CollectiveException e) {
+                return e;
+            }
+        });
+        sleep(300);
+        formation.close();
+        assertThat(forming.get(20, TimeUnit.SECONDS)).isInstanceOfSatisfying(CollectiveException.class,
+                e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.CLOSED));
+        assertThatThrownBy(() -> formation.form(Duration.ofSeconds(1))).isInstanceOfSatisfying(
+                CollectiveException.class, e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.CLOSED));
+        assertThat(members.get(0).getMap(Rendezvous.MAP).keySet()).as("its claim withdrawn")
+                .noneMatch(k -> k.toString().startsWith("alone|"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.skrl4j.adam.distributed.wire;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bytes on the wire, all little-endian.
@@ -60,10 +61,16 @@ final class Protocol {
         return 1 + reason.ordinal();
     }
 
-    static String describeStatus(int status) {
+    /** The refusal a reply's status names, or {@code null} if it names none. */
+    static @Nullable Refusal refusalOf(int status) {
         int ordinal = status - 1;
         Refusal[] all = Refusal.values();
-        return ordinal >= 0 && ordinal < all.length ? all[ordinal].name() : "status " + status;
+        return ordinal >= 0 && ordinal < all.length ? all[ordinal] : null;
+    }
+
+    static String describeStatus(int status) {
+        Refusal refusal = refusalOf(status);
+        return refusal != null ? refusal.name() : "status " + status;
     }
 
     /** Writes a frame header at index 0 of {@code frame} (absolute puts: position and limit are untouched). */

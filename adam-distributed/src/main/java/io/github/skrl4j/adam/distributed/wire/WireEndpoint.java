@@ -221,8 +221,9 @@ public final class WireEndpoint implements AutoCloseable {
                 }
                 if (status != Protocol.ACCEPTED) {
                     link.close();
-                    throw new WireException(WireException.Reason.FORMATION, peer, "rank " + peer + " at " + address
-                            + " refused rank " + rank + "'s connection: " + Protocol.describeStatus(status));
+                    throw new WireException(WireException.Reason.FORMATION, new int[] {peer}, "rank " + peer + " at "
+                            + address + " refused rank " + rank + "'s connection: " + Protocol.describeStatus(status),
+                            null, Protocol.refusalOf(status));
                 }
                 if (!mesh.reserve(peer, link)) {
                     link.close();

@@ -1,6 +1,7 @@
 package io.github.skrl4j.adam.distributed.wire;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why a data-plane operation failed, and which ranks it concerns (the ranks waited for, the rank
@@ -35,11 +36,17 @@ public final class WireException extends RuntimeException {
 
     private final Reason reason;
     private final int[] ranks;
+    private final @Nullable Refusal refusal;
 
-    WireException(Reason reason, int[] ranks, String message, Throwable cause) {
+    WireException(Reason reason, int[] ranks, String message, @Nullable Throwable cause) {
+        this(reason, ranks, message, cause, null);
+    }
+
+    WireException(Reason reason, int[] ranks, String message, @Nullable Throwable cause, @Nullable Refusal refusal) {
         super(message, cause);
         this.reason = reason;
         this.ranks = ranks.clone();
+        this.refusal = refusal;
     }
 
     WireException(Reason reason, int[] ranks, String message) {
@@ -64,9 +71,17 @@ public final class WireException extends RuntimeException {
         return ranks.clone();
     }
 
-    /** The same failure as seen by a later operation: {@code context} prefixed, cause kept. */
+    /**
+     * The peer's answer that ended a formation ({@link Reason#FORMATION}): e.g. {@link Refusal#SETTINGS_MISMATCH},
+     * which no retry changes; {@code null} for any other failure.
+     */
+    public @Nullable Refusal refusal() {
+        return refusal;
+    }
+
+    /** The same failure as seen by a later operation: {@code context} prefixed, cause and refusal kept. */
     WireException in(String context) {
-        return new WireException(reason, ranks, context + ": " + getMessage(), this);
+        return new WireException(reason, ranks, context + ": " + getMessage(), this, refusal);
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * One endpoint per rank for several worlds in a row (a formation that re-forms keeps its listening
- * address), and a formation abandoned by its caller.
+ * address), a formation abandoned by its caller, and a refusal a caller must not retry.
  */
 @Timeout(60)
 class WorldsInSequenceTest {
@@ -56,6 +56,24 @@ class WorldsInSequenceTest {
     }
 
     @Test
+    void aSettingsMismatchNamesItsRefusalSoThatACallerStopsRetrying() throws Exception {
+        try (WireEndpoint small = WireEndpoint.open(WireOptions.builder().maxChunkFloats(100).build());
+                WireEndpoint large = WireEndpoint.open(WireOptions.builder().maxChunkFloats(200).build())) {
+            List<InetSocketAddress> addresses = List.of(small.localAddress(), large.localAddress());
+            CompletableFuture<PeerMesh> higher = CompletableFuture.supplyAsync(
+                    () -> large.formWorld(1, 2, 7, addresses, Duration.ofSeconds(5)), TestThreads.PER_TASK);
+            assertThatThrownBy(() -> small.formWorld(0, 2, 7, addresses, WAIT))
+                    .isInstanceOfSatisfying(WireException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(WireException.Reason.FORMATION);
+                        assertThat(e.refusal()).isEqualTo(Refusal.SETTINGS_MISMATCH);
+                        assertThat(e).hasMessageContaining("SETTINGS_MISMATCH");
+                    });
+            assertThatThrownBy(() -> higher.get(20, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.refusal()).isNull());
+        }
+    }
+
+    @Test
     void anAbandonedFormationFailsAtOnceNamingWhyAndTheEndpointFormsTheNext() throws Exception {
         InetSocketAddress nobody;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -73,6 +91,7 @@ class WorldsInSequenceTest {
             assertThatThrownBy(() -> forming.get(20, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOfSatisfying(WireException.class, e -> {
                         assertThat(e.reason()).isEqualTo(WireException.Reason.FORMATION);
+                        assertThat(e.refusal()).as("no peer refused anything").isNull();
                         assertThat(e).hasMessageContaining("abandoned forming world 2a")
                                 .hasMessageContaining("the cluster's members changed");
                     });
