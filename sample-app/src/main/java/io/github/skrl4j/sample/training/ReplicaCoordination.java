@@ -262,6 +262,12 @@ final class ReplicaCoordination {
         }
     }
 
+    /** True while this replica waits for the world to form or re-form (never alone). */
+    boolean waitsForTheWorld() {
+        WorldState w = world;
+        return replicas != null && (w == WorldState.FORMING || w == WorldState.REFORMING);
+    }
+
     /** Whether the replicas agreed, after the last update, that they have solved (never alone). */
     boolean solvedTogether() {
         return solvedTogether;

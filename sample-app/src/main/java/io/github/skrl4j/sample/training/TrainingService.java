@@ -1,6 +1,7 @@
 package io.github.skrl4j.sample.training;
 
 import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.sample.ppo.EpisodeStats;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
@@ -146,11 +147,18 @@ public class TrainingService implements SmartLifecycle {
                 case STOPPED -> coordination.solvedTogether() ? TrainingStatus.SOLVED : TrainingStatus.STOPPED;
             };
             coordination.ended();
+        } catch (CollectiveException e) {
+            if (stopRequested) {
+                // stopped while the world formed or re-formed (the wait was interrupted, or the world closed)
+                Thread.interrupted();
+                log.info("Training stopped while the replicas' world formed: {}", e.getMessage());
+                coordination.ended();
+                outcome = TrainingStatus.STOPPED;
+            } else {
+                outcome = failed(e, coordination);
+            }
         } catch (RuntimeException | Error e) {
-            log.error("Training failed", e);
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            coordination.failed(e);
-            outcome = TrainingStatus.FAILED;
+            outcome = failed(e, coordination);
         }
         endNanos = System.nanoTime();
         TrainingProgress progress = current.progress();
@@ -176,17 +184,28 @@ public class TrainingService implements SmartLifecycle {
         }
     }
 
+    private TrainingStatus failed(Throwable e, ReplicaCoordination coordination) {
+        log.error("Training failed", e);
+        error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        coordination.failed(e);
+        return TrainingStatus.FAILED;
+    }
+
     /** Checkpoints every {@code checkpoint-interval} updates, written by this replica if it is rank 0 now. */
     private Checkpointing checkpointing(ReplicaCoordination coordination) {
         return new Checkpointing(checkpoints, properties.checkpointInterval(), coordination.writesCheckpoints(),
                 coordination.worldSize());
     }
 
-    /** Asks the run to stop and waits for it (up to 30 s). */
+    /** Asks the run to stop (ending a wait for the replicas' world) and waits for it (up to 30 s). */
     @Override
     public void stop() {
         stopRequested = true;
         Thread t = thread;
+        if (t != null && replicas.waitsForTheWorld()) {
+            // waiting for other replicas, possibly for minutes: end the wait now
+            t.interrupt();
+        }
         if (t != null && t != Thread.currentThread()) {
             try {
                 t.join(30_000);

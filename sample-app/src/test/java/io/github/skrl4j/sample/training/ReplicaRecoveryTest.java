@@ -199,6 +199,21 @@ class ReplicaRecoveryTest {
     }
 
     @Test
+    void aReplicaWaitingForItsWorldStopsWhenTheApplicationStops() throws Exception {
+        // rank 1 never comes: rank 0 would wait a minute for it to form the world
+        LocalReplicaWorld alone = new LocalReplicaWorld(formations.get(0), RESTARTS, Duration.ofMinutes(1));
+        worlds.add(alone);
+        TrainingService rank0 = replica(0, alone);
+        await("the world forms", () -> rank0.snapshot().replica().world() == WorldState.FORMING
+                && rank0.isRunning());
+        rank0.stop();
+        TrainingSnapshot stopped = rank0.snapshot();
+        assertThat(stopped.status()).isEqualTo(TrainingStatus.STOPPED);
+        assertThat(stopped.updates()).isZero();
+        assertThat(stopped.error()).isNull();
+    }
+
+    @Test
     void whenTheRestartBudgetIsUsedUpEveryReplicaFailsSayingSo() throws Exception {
         CollectiveFailureFault fault = new CollectiveFailureFault();
         RestartPolicy none = new RestartPolicy(0, Duration.ofMinutes(10), TIMEOUT);
