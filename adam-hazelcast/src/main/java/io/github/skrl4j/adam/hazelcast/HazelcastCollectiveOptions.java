@@ -1,5 +1,6 @@
 package io.github.skrl4j.adam.hazelcast;
 
+import io.github.skrl4j.adam.distributed.WorldFormation;
 import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
 import io.github.skrl4j.adam.distributed.wire.WireCounters;
 import io.github.skrl4j.adam.distributed.wire.WireOptions;
@@ -11,7 +12,7 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How {@link HazelcastCollectives#join} forms a world. Hazelcast finds the members and watches them;
+ * How {@link HazelcastCollectives#join} and {@link HazelcastCollectives#formation} form worlds. Hazelcast finds the members and watches them;
  * the gradients travel on the data plane ({@code io.github.skrl4j.adam.distributed.wire}), which
  * listens where {@code dataPlaneBind} says.
  *
@@ -29,10 +30,14 @@ import org.jspecify.annotations.Nullable;
  *                      authenticated nor encrypted); without it such a join is refused
  * @param refusals      where the data plane counts what it refuses, by reason (for meters); {@code null}
  *                      for counters of the world's own
+ * @param rank          this member's rank in every world, in {@code [0, worldSize)}, the same across
+ *                      restarts of the replica; {@link WorldFormation#UNASSIGNED} (the default): ranks follow
+ *                      Hazelcast's member-list order (rank 0 the oldest member). Either every member of a
+ *                      world configures its rank or none does.
  */
 public record HazelcastCollectiveOptions(String run, int worldSize, Duration joinTimeout, Duration timeout,
         int chunkSize, InetSocketAddress dataPlaneBind, @Nullable SSLContext sslContext, boolean allowInsecure,
-        @Nullable WireCounters refusals) {
+        @Nullable WireCounters refusals, int rank) {
 
     /** Checks every value. */
     public HazelcastCollectiveOptions {
@@ -52,6 +57,10 @@ public record HazelcastCollectiveOptions(String run, int worldSize, Duration joi
         if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
             throw new IllegalArgumentException("chunkSize must be in [1, " + MAX_CHUNK_SIZE + "], was " + chunkSize);
         }
+        if (rank < WorldFormation.UNASSIGNED || rank >= worldSize) {
+            throw new IllegalArgumentException("rank must be in [0, " + worldSize + ") or " + WorldFormation.UNASSIGNED
+                    + " (ranks in member-list order), was " + rank);
+        }
     }
 
     /** The largest chunk the data plane carries in one frame: 16,777,216 floats (64 MiB). */
@@ -64,49 +73,58 @@ public record HazelcastCollectiveOptions(String run, int worldSize, Duration joi
     public static HazelcastCollectiveOptions of(String run, int worldSize) {
         return new HazelcastCollectiveOptions(run, worldSize, Duration.ofSeconds(60), TransportCollectives.DEFAULT_TIMEOUT,
                 TransportCollectives.DEFAULT_CHUNK_SIZE, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                null, false, null);
+                null, false, null, WorldFormation.UNASSIGNED);
     }
 
     /** These options with another operation timeout. */
     public HazelcastCollectiveOptions withTimeout(Duration newTimeout) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, newTimeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals);
+                sslContext, allowInsecure, refusals, rank);
     }
 
     /** These options with another join timeout. */
     public HazelcastCollectiveOptions withJoinTimeout(Duration newJoinTimeout) {
         return new HazelcastCollectiveOptions(run, worldSize, newJoinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals);
+                sslContext, allowInsecure, refusals, rank);
     }
 
     /** These options with another chunk size. */
     public HazelcastCollectiveOptions withChunkSize(int newChunkSize) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, newChunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals);
+                sslContext, allowInsecure, refusals, rank);
     }
 
     /** These options with the data plane listening at {@code bind} (port 0: a free port). */
     public HazelcastCollectiveOptions withDataPlaneBind(InetSocketAddress bind) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, bind, sslContext,
-                allowInsecure, refusals);
+                allowInsecure, refusals, rank);
     }
 
     /** These options with mutual TLS on the data plane ({@code null}: plaintext). */
     public HazelcastCollectiveOptions withSslContext(@Nullable SSLContext context) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind, context,
-                allowInsecure, refusals);
+                allowInsecure, refusals, rank);
     }
 
     /** These options permitting (or not) plaintext on a non-loopback data-plane address. */
     public HazelcastCollectiveOptions withAllowInsecure(boolean allow) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allow, refusals);
+                sslContext, allow, refusals, rank);
     }
 
     /** These options counting the data plane's refusals into {@code counters}. */
     public HazelcastCollectiveOptions withRefusals(@Nullable WireCounters counters) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, counters);
+                sslContext, allowInsecure, counters, rank);
+    }
+
+    /**
+     * These options with this member's stable rank ({@link WorldFormation#UNASSIGNED}: ranks in
+     * member-list order).
+     */
+    public HazelcastCollectiveOptions withRank(int newRank) {
+        return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
+                sslContext, allowInsecure, refusals, newRank);
     }
 
     /** The data plane's options: these addresses and TLS settings, frames of at most one chunk. */

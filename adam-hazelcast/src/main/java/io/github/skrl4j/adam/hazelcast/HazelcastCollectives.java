@@ -1,128 +1,76 @@
 package io.github.skrl4j.adam.hazelcast;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
-import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
-import io.github.skrl4j.adam.distributed.wire.MeshTransport;
-import io.github.skrl4j.adam.distributed.wire.PeerMesh;
-import io.github.skrl4j.adam.distributed.wire.WireCounters;
-import io.github.skrl4j.adam.distributed.wire.WireEndpoint;
-import io.github.skrl4j.adam.distributed.wire.WireException;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import io.github.skrl4j.adam.distributed.ReformingWorld;
+import io.github.skrl4j.adam.distributed.WorldFormation;
 
 /**
- * Forms a {@link Collective} over the members of a Hazelcast cluster, one rank per member.
+ * Forms {@link Collective}s over the members of a Hazelcast cluster, one rank per member.
  *
- * <p>The world is the cluster's members when {@link #join} is called, in Hazelcast's member-list
+ * <p>A world is the cluster's members when it forms, ranked by their configured ranks
+ * ({@link HazelcastCollectiveOptions#rank()}) or, when none is configured, in Hazelcast's member-list
  * order (the same on every member): rank 0 is the oldest member. Hazelcast serves as the rendezvous
- * (each member publishes its data-plane address, rank 0 a random world id) and as the failure
- * detector; the gradients travel on the data plane, persistent (optionally mutual-TLS) connections
- * between the ranks. The world stays fixed for the run: a member that joins later takes no part, and
- * one that leaves fails every pending and later operation with
- * {@link CollectiveException.Reason#MEMBER_LEFT}. Each call is bounded by the options' timeouts, so a
- * lost member never hangs training.
+ * (each member claims its rank and publishes its data-plane address, rank 0 draws a random world id)
+ * and as the failure detector; the gradients travel on the data plane, persistent (optionally
+ * mutual-TLS) connections between the ranks. A world stays fixed while it lasts: a member that joins
+ * later takes no part, and one that leaves fails every pending and later operation with
+ * {@link CollectiveException.Reason#MEMBER_LEFT}. A {@link #formation} forms the next world once the
+ * cluster is whole again. Each call is bounded by the options' timeouts, so a lost member never hangs
+ * training.
  */
 public final class HazelcastCollectives {
-
-    private static final long POLL_MILLIS = 50;
 
     private HazelcastCollectives() {
     }
 
     /**
-     * Waits until the cluster has exactly {@code options.worldSize()} members, takes them as the world,
-     * opens this member's data plane, exchanges the addresses and rank 0's world id through the cluster
-     * and connects the ranks. Every member of the world calls this with the same options (its own
-     * bind address and TLS material apart).
+     * Forms one world: waits until the cluster has exactly {@code options.worldSize()} members, takes
+     * them as the world, and connects the ranks, within {@code options.joinTimeout()}. Every member of
+     * the world calls this with the same options (its own rank, bind address and TLS material apart).
+     * Closing the returned collective releases everything, the data plane's listening socket included.
+     * For a world that re-forms after a failure, use {@link #formation}.
      *
-     * @throws CollectiveException   {@code TIMEOUT} if the members or their addresses do not come in
-     *                               time; {@code TRANSPORT} if the data plane cannot listen or connect
-     * @throws IllegalStateException if the cluster has more members than the world, or the data plane
-     *                               would listen off loopback without TLS and without
-     *                               {@code allowInsecure}
+     * @throws CollectiveException   {@code TIMEOUT} if the members, their claims or rank 0's world id do
+     *                               not come in time; {@code TRANSPORT} if the data plane cannot listen or
+     *                               connect
+     * @throws IllegalStateException if the cluster still has more members than the world at the join
+     *                               timeout, two members claim one rank, only some members configure their
+     *                               rank, or the data plane would listen off loopback without TLS and
+     *                               without {@code allowInsecure} (refused before anything waits)
      */
     public static Collective join(HazelcastInstance instance, HazelcastCollectiveOptions options) {
-        Objects.requireNonNull(instance, "instance");
-        Objects.requireNonNull(options, "options");
-        long deadline = System.nanoTime() + options.joinTimeout().toNanos();
-        WireCounters counters = options.refusals() != null ? options.refusals() : new WireCounters();
-        WireEndpoint endpoint;
+        HazelcastFormation formation = HazelcastFormation.open(instance, options, true);
         try {
-            // first, so that an insecure bind is refused before anything waits for the other members
-            endpoint = WireEndpoint.open(options.wireOptions(), counters);
-        } catch (IOException e) {
-            throw new CollectiveException(CollectiveException.Reason.TRANSPORT, "could not listen on "
-                    + options.dataPlaneBind() + " for the data plane: " + e, e);
-        }
-        try {
-            List<Member> members = awaitMembers(instance, options.worldSize(), deadline);
-            int rank = members.indexOf(instance.getCluster().getLocalMember());
-            String base = options.run() + "|" + members.stream().map(m -> m.getUuid().toString())
-                    .collect(Collectors.joining(","));
-            Rendezvous rendezvous = new Rendezvous(instance, base, options.joinTimeout().toMillis());
-            rendezvous.publish(rank, advertised(endpoint.localAddress(), instance));
-            long worldId = rank == 0 ? rendezvous.drawWorldId() : rendezvous.awaitWorldId(deadline);
-            List<InetSocketAddress> addresses = rendezvous.awaitAddresses(members.size(), deadline);
-            PeerMesh mesh = endpoint.formWorld(rank, members.size(), worldId, addresses,
-                    Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            rendezvous.withdraw(rank);
-            HazelcastTransport transport = new HazelcastTransport(instance, members, endpoint,
-                    new MeshTransport(mesh, options.timeout()));
-            return TransportCollectives.over(transport, options.chunkSize(), options.timeout());
-        } catch (WireException e) {
-            endpoint.close();
-            throw MeshTransport.translate(e);
+            return formation.form(options.joinTimeout());
         } catch (RuntimeException e) {
-            endpoint.close();
+            formation.close();
             throw e;
         }
     }
 
-    /** The address peers connect to: the bound one, or the Hazelcast member's for a wildcard bind. */
-    private static InetSocketAddress advertised(InetSocketAddress bound, HazelcastInstance instance) {
-        InetAddress address = bound.getAddress();
-        if (address == null || address.isAnyLocalAddress()) {
-            InetSocketAddress member = instance.getCluster().getLocalMember().getSocketAddress();
-            return new InetSocketAddress(member.getAddress(), bound.getPort());
-        }
-        return bound;
-    }
-
-    private static List<Member> awaitMembers(HazelcastInstance instance, int worldSize, long deadline) {
-        while (true) {
-            Set<Member> now = instance.getCluster().getMembers();
-            if (now.size() == worldSize) {
-                return List.copyOf(now);
-            }
-            if (now.size() > worldSize) {
-                throw new IllegalStateException("the cluster has " + now.size() + " members but the world is "
-                        + worldSize + ": every member of the cluster must take part");
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new CollectiveException(CollectiveException.Reason.TIMEOUT, "the cluster has " + now.size()
-                        + " of the world's " + worldSize + " members after the join timeout");
-            }
-            sleep();
-        }
-    }
-
-    private static void sleep() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CollectiveException(CollectiveException.Reason.INTERRUPTED, "interrupted while waiting for"
-                    + " the world's members", e);
-        }
+    /**
+     * The worlds of this member, formed one after another (for a {@link ReformingWorld}): opens this
+     * member's data-plane endpoint now (so that an insecure bind is refused before anything waits; it
+     * listens until the formation is closed), and each {@link WorldFormation#form} forms a new world
+     * with the cluster's members once the cluster has exactly {@code options.worldSize()} of them: the
+     * first, and after a world broke (a member left, was killed and restarted under a new Hazelcast
+     * member id, or froze and came back; or an operation failed while every member stayed) the next
+     * one. Closing a world leaves the formation able to form the next; closing the formation closes its
+     * world and the listening socket. {@code options.joinTimeout()} is not used: each formation is
+     * bounded by the timeout it is given.
+     *
+     * <p>A formation never uses what an earlier one left in the rendezvous map: members' claims are
+     * keyed by their Hazelcast member ids and read only for current members, each world id is used once,
+     * and an attempt whose members change while it forms starts again within its timeout (see
+     * docs/distributed.md, "Worlds that re-form").
+     *
+     * @throws IllegalStateException if the data plane would listen off loopback without TLS and without
+     *                               {@code allowInsecure}
+     * @throws CollectiveException   {@code TRANSPORT} if the data plane cannot listen
+     */
+    public static WorldFormation formation(HazelcastInstance instance, HazelcastCollectiveOptions options) {
+        return HazelcastFormation.open(instance, options, false);
     }
 }

@@ -9,9 +9,9 @@ import io.github.skrl4j.adam.distributed.spi.MessageKind;
 import io.github.skrl4j.adam.distributed.spi.Transport;
 import io.github.skrl4j.adam.distributed.wire.MeshTransport;
 import io.github.skrl4j.adam.distributed.wire.PeerMesh;
-import io.github.skrl4j.adam.distributed.wire.WireEndpoint;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The {@link Transport} of a world formed through Hazelcast: the messages travel on the data plane
@@ -24,22 +24,28 @@ final class HazelcastTransport implements Transport {
 
     private final HazelcastInstance instance;
     private final List<Member> members;
-    private final WireEndpoint endpoint;
     private final MeshTransport wire;
+    private final Consumer<HazelcastTransport> afterClose;
     private final UUID membershipRegistration;
     private final UUID lifecycleRegistration;
     private volatile boolean closed;
 
-    HazelcastTransport(HazelcastInstance instance, List<Member> members, WireEndpoint endpoint, MeshTransport wire) {
+    /**
+     * @param members    the world's members, index = rank
+     * @param afterClose told once this world closed: its formation notes that no world is open (and a
+     *                   one-world formation of {@link HazelcastCollectives#join} closes its endpoint)
+     */
+    HazelcastTransport(HazelcastInstance instance, List<Member> members, MeshTransport wire,
+            Consumer<HazelcastTransport> afterClose) {
         this.instance = instance;
         this.members = List.copyOf(members);
-        this.endpoint = endpoint;
         this.wire = wire;
+        this.afterClose = afterClose;
         PeerMesh mesh = wire.mesh();
         this.membershipRegistration = instance.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                // the world is fixed: a member that joins later takes no part in this run
+                // the world is fixed: a member that joins later takes part only in a world formed after it
             }
 
             @Override
@@ -118,10 +124,13 @@ final class HazelcastTransport implements Transport {
         try {
             wire.close();
         } finally {
-            endpoint.close();
-            if (instance.getLifecycleService().isRunning()) {
-                instance.getCluster().removeMembershipListener(membershipRegistration);
-                instance.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+            try {
+                if (instance.getLifecycleService().isRunning()) {
+                    instance.getCluster().removeMembershipListener(membershipRegistration);
+                    instance.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+                }
+            } finally {
+                afterClose.accept(this);
             }
         }
     }

@@ -3,64 +3,110 @@ package io.github.skrl4j.adam.hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.github.skrl4j.adam.distributed.CollectiveException;
+import io.github.skrl4j.adam.distributed.WorldFormation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where the members of a forming world meet through Hazelcast: each publishes its data-plane address
- * under the world's base name (run and member ids), rank 0 a random world id, all in one map whose
- * entries expire after the join timeout. Each member withdraws its entries once the data plane stands
- * (by then every peer has read them). Only small strings travel through Hazelcast; an address or id
- * that does not parse is refused.
+ * Where the members of a run meet through Hazelcast, in one map ({@value #MAP}) whose entries expire:
+ *
+ * <ul>
+ *   <li>each member's <em>claim</em>, under the run's name and the member's Hazelcast UUID: the rank it
+ *       configured ({@link WorldFormation#UNASSIGNED} if none) and its data-plane address. Keyed by the
+ *       UUID, so a member that died and came back (a new UUID) never meets its old claim, and a claim
+ *       is only ever read for a current member;</li>
+ *   <li>each world's <em>world id</em>, drawn by its rank 0 under the run's name and the world's members
+ *       in rank order, expiring when rank 0's formation gives up, withdrawn once rank 0's connections
+ *       stand (by then every rank has read it).</li>
+ * </ul>
+ *
+ * <p>Only small strings travel through Hazelcast, and any member of the cluster can write the map, so
+ * what is read is checked: an address or id that does not parse, or a rank out of range, is refused.
  */
 final class Rendezvous {
 
     static final String MAP = "skrl4j-collective-rendezvous";
-    private static final long POLL_MILLIS = 20;
     private static final int MAX_VALUE_CHARS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f.]{0,15}){2,8}(%[\\w.-]{1,32})?");
 
+    /** What a member claims: its configured rank (or {@link WorldFormation#UNASSIGNED}) and its address. */
+    record Claim(int rank, InetSocketAddress address) {
+    }
+
     private final IMap<String, String> map;
-    private final String base;
-    private final long ttlMillis;
+    private final String run;
 
-    Rendezvous(HazelcastInstance instance, String base, long ttlMillis) {
+    Rendezvous(HazelcastInstance instance, String run) {
         this.map = instance.getMap(MAP);
-        this.base = base;
-        this.ttlMillis = Math.max(1, ttlMillis);
+        this.run = run;
     }
 
-    private String addressKey(int rank) {
-        return base + "|data-plane|" + rank;
+    private String claimKey(UUID member) {
+        return run + "|member|" + member;
     }
 
-    private String worldKey() {
-        return base + "|world-id";
+    private String worldKey(List<UUID> membersByRank) {
+        return run + "|world-id|" + membersByRank.stream().map(UUID::toString).collect(Collectors.joining(","));
     }
 
-    void publish(int rank, InetSocketAddress address) {
-        map.put(addressKey(rank), address.getPort() + "/" + address.getAddress().getHostAddress(), ttlMillis,
-                TimeUnit.MILLISECONDS);
+    /** Publishes (or renews) {@code member}'s claim, to expire after {@code ttlMillis}. */
+    void claim(UUID member, int rank, InetSocketAddress address, long ttlMillis) {
+        map.put(claimKey(member), rank + "|" + address.getPort() + "/" + address.getAddress().getHostAddress(),
+                Math.max(1, ttlMillis), TimeUnit.MILLISECONDS);
     }
 
-    /** Rank 0: draws the world's id (the data plane's ticket for this world) and publishes it. */
-    long drawWorldId() {
-        long id = RANDOM.nextLong();
-        map.put(worldKey(), Long.toHexString(id), ttlMillis, TimeUnit.MILLISECONDS);
+    /** {@code member}'s claim, or {@code null} if it has none (yet). */
+    @Nullable Claim claimOf(UUID member, int worldSize) {
+        String value = read(claimKey(member), "claim of member " + member);
+        if (value == null) {
+            return null;
+        }
+        int bar = value.indexOf('|');
+        try {
+            int rank = Integer.parseInt(value.substring(0, Math.max(0, bar)));
+            if (rank < WorldFormation.UNASSIGNED || rank >= worldSize) {
+                throw malformed("claim of member " + member + " (rank out of range)", value);
+            }
+            return new Claim(rank, parseAddress(value.substring(bar + 1)));
+        } catch (NumberFormatException e) {
+            throw malformed("claim of member " + member, value);
+        }
+    }
+
+    void withdrawClaim(UUID member) {
+        map.delete(claimKey(member));
+    }
+
+    /**
+     * Rank 0: draws the id of the world of {@code membersByRank} (the data plane's ticket for this world),
+     * never one of {@code used}, and publishes it until {@code ttlMillis} have passed.
+     */
+    long drawWorldId(List<UUID> membersByRank, Set<Long> used, long ttlMillis) {
+        long id;
+        do {
+            id = RANDOM.nextLong();
+        } while (used.contains(id));
+        map.put(worldKey(membersByRank), Long.toHexString(id), Math.max(1, ttlMillis), TimeUnit.MILLISECONDS);
         return id;
     }
 
-    long awaitWorldId(long deadline) {
-        String value = await(worldKey(), "rank 0's world id", deadline);
+    /** The published id of the world of {@code membersByRank}, or {@code null} if none is published. */
+    @Nullable Long worldId(List<UUID> membersByRank) {
+        String value = read(worldKey(membersByRank), "world id");
+        if (value == null) {
+            return null;
+        }
         try {
             return Long.parseUnsignedLong(value, 16);
         } catch (NumberFormatException e) {
@@ -68,46 +114,19 @@ final class Rendezvous {
         }
     }
 
-    List<InetSocketAddress> awaitAddresses(int worldSize, long deadline) {
-        List<InetSocketAddress> addresses = new ArrayList<>(worldSize);
-        for (int r = 0; r < worldSize; r++) {
-            String value = await(addressKey(r), "rank " + r + "'s data-plane address", deadline);
-            addresses.add(parse(value));
-        }
-        return addresses;
+    void withdrawWorldId(List<UUID> membersByRank) {
+        map.delete(worldKey(membersByRank));
     }
 
-    void withdraw(int rank) {
-        map.delete(addressKey(rank));
-        if (rank == 0) {
-            map.delete(worldKey());
+    private @Nullable String read(String key, String what) {
+        @Nullable String value = map.get(key);
+        if (value != null && value.length() > MAX_VALUE_CHARS) {
+            throw malformed(what, value.substring(0, MAX_VALUE_CHARS) + "...");
         }
+        return value;
     }
 
-    private String await(String key, String what, long deadline) {
-        while (true) {
-            @Nullable String value = map.get(key);
-            if (value != null) {
-                if (value.length() > MAX_VALUE_CHARS) {
-                    throw malformed(what, value.substring(0, MAX_VALUE_CHARS) + "...");
-                }
-                return value;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new CollectiveException(CollectiveException.Reason.TIMEOUT, "no " + what
-                        + " arrived within the join timeout");
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CollectiveException(CollectiveException.Reason.INTERRUPTED, "interrupted while waiting for "
-                        + what, e);
-            }
-        }
-    }
-
-    private static InetSocketAddress parse(String value) {
+    static InetSocketAddress parseAddress(String value) {
         int slash = value.indexOf('/');
         try {
             int port = Integer.parseInt(value.substring(0, Math.max(0, slash)));

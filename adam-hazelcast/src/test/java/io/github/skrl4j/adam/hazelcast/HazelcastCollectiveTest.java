@@ -213,8 +213,17 @@ class HazelcastCollectiveTest {
                     assertThat(e.reason()).isEqualTo(CollectiveException.Reason.TIMEOUT);
                     assertThat(e).hasMessageContaining("3 of the world's 4 members");
                 });
-        assertThatThrownBy(() -> HazelcastCollectives.join(members.get(0), HazelcastCollectiveOptions.of("two", 2)))
+    }
+
+    @Test
+    void aClusterLargerThanTheWorldIsWaitedOutThenRefusedNamingTheCounts() {
+        // a re-forming world waits for a killed member to be removed; one that stays is refused at the deadline
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> HazelcastCollectives.join(members.get(0), HazelcastCollectiveOptions.of("two", 2)
+                .withJoinTimeout(Duration.ofMillis(800))))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("3 members but the world is 2");
+        assertThat(System.nanoTime() - start).as("waited for the cluster to shrink")
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(800));
     }
 
     private static void await(CountDownLatch latch) {

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.github.skrl4j.adam.distributed.CollectiveException;
+import io.github.skrl4j.adam.distributed.WorldFormation;
 import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -20,8 +23,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The rendezvous map is writable by any member of the cluster, so what is read from it is checked: an
- * address that is not a literal address and port, or an over-long value, is refused (MISMATCH) instead of
- * being looked up or connected to; a missing entry fails at the deadline naming it.
+ * address that is not a literal address and port, a rank out of range, or an over-long value, is refused
+ * (MISMATCH) instead of being looked up or connected to. Claims are found by member id and run, world ids
+ * by the world's members in rank order, and entries expire.
  */
 @HazelcastCluster
 @Timeout(60)
@@ -39,54 +43,77 @@ class RendezvousTest {
         member.getLifecycleService().terminate();
     }
 
-    private static long inSeconds(int seconds) {
-        return System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    @Test
+    void claimsAndTheWorldIdRoundTripAndAreWithdrawn() {
+        String run = "run-" + UUID.randomUUID();
+        Rendezvous rendezvous = new Rendezvous(member, run);
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 45678);
+        InetSocketAddress v6 = new InetSocketAddress("::1", 45679);
+        rendezvous.claim(first, 1, address, 30_000);
+        rendezvous.claim(second, WorldFormation.UNASSIGNED, v6, 30_000);
+        long id = rendezvous.drawWorldId(List.of(second, first), Set.of(), 30_000);
+
+        assertThat(rendezvous.claimOf(first, 2)).isEqualTo(new Rendezvous.Claim(1, address));
+        assertThat(rendezvous.claimOf(second, 2)).isEqualTo(new Rendezvous.Claim(WorldFormation.UNASSIGNED, v6));
+        assertThat(rendezvous.claimOf(UUID.randomUUID(), 2)).as("a member that claimed nothing").isNull();
+        assertThat(rendezvous.worldId(List.of(second, first))).isEqualTo(id);
+        assertThat(rendezvous.worldId(List.of(first, second))).as("another rank order is another world").isNull();
+        assertThat(new Rendezvous(member, "other-" + run).claimOf(first, 2)).as("another run").isNull();
+
+        rendezvous.withdrawClaim(first);
+        rendezvous.withdrawClaim(second);
+        rendezvous.withdrawWorldId(List.of(second, first));
+        IMap<String, String> map = member.getMap(Rendezvous.MAP);
+        assertThat(map.keySet()).noneMatch(k -> k.startsWith(run));
     }
 
     @Test
-    void addressesAndTheWorldIdRoundTripAndAreWithdrawn() {
-        String base = "run|" + UUID.randomUUID();
-        Rendezvous rendezvous = new Rendezvous(member, base, 30_000);
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 45678);
-        InetSocketAddress v6 = new InetSocketAddress("::1", 45679);
-        rendezvous.publish(0, address);
-        rendezvous.publish(1, v6);
-        long id = rendezvous.drawWorldId();
+    void aDrawnWorldIdIsNeverOneAlreadyUsed() {
+        Rendezvous rendezvous = new Rendezvous(member, "run-" + UUID.randomUUID());
+        List<UUID> world = List.of(UUID.randomUUID());
+        Set<Long> used = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            long id = rendezvous.drawWorldId(world, used, 30_000);
+            assertThat(used.add(id)).isTrue();
+            assertThat(rendezvous.worldId(world)).isEqualTo(id);
+        }
+    }
 
-        assertThat(rendezvous.awaitAddresses(2, inSeconds(5))).isEqualTo(List.of(address, v6));
-        assertThat(rendezvous.awaitWorldId(inSeconds(5))).isEqualTo(id);
-        rendezvous.withdraw(0);
-        rendezvous.withdraw(1);
-        IMap<String, String> map = member.getMap(Rendezvous.MAP);
-        assertThat(map.keySet()).noneMatch(k -> k.startsWith(base));
+    @Test
+    void aClaimExpiresAfterItsTimeToLive() throws InterruptedException {
+        Rendezvous rendezvous = new Rendezvous(member, "run-" + UUID.randomUUID());
+        UUID gone = UUID.randomUUID();
+        rendezvous.claim(gone, 0, new InetSocketAddress(InetAddress.getLoopbackAddress(), 45678), 1_000);
+        assertThat(rendezvous.claimOf(gone, 1)).isNotNull();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (rendezvous.claimOf(gone, 1) != null && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(rendezvous.claimOf(gone, 1)).isNull();
     }
 
     @Test
     void aForgedOrMalformedEntryIsRefusedNotFollowed() {
         IMap<String, String> map = member.getMap(Rendezvous.MAP);
-        for (String forged : List.of("80/attacker.example", "80/cafe.dead", "80/1cafe.de", "0/127.0.0.1", "70000/127.0.0.1", "x/127.0.0.1",
-                "127.0.0.1", "80/" + "1".repeat(200))) {
-            String base = "run|" + UUID.randomUUID();
-            map.put(base + "|data-plane|0", forged);
-            Rendezvous rendezvous = new Rendezvous(member, base, 30_000);
-            assertThatThrownBy(() -> rendezvous.awaitAddresses(1, inSeconds(5))).as(forged)
+        for (String forged : List.of("0|80/attacker.example", "0|80/cafe.dead", "0|80/1cafe.de", "0|0/127.0.0.1",
+                "0|70000/127.0.0.1", "0|x/127.0.0.1", "0|127.0.0.1", "80/127.0.0.1", "2|80/127.0.0.1",
+                "-2|80/127.0.0.1", "x|80/127.0.0.1", "0|80/" + "1".repeat(200))) {
+            String run = "run-" + UUID.randomUUID();
+            UUID forger = UUID.randomUUID();
+            map.put(run + "|member|" + forger, forged);
+            Rendezvous rendezvous = new Rendezvous(member, run);
+            assertThatThrownBy(() -> rendezvous.claimOf(forger, 2)).as(forged)
                     .isInstanceOfSatisfying(CollectiveException.class,
                             e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.MISMATCH))
                     .hasMessageContaining("malformed");
         }
-        String base = "run|" + UUID.randomUUID();
-        map.put(base + "|world-id", "not-hex");
-        assertThatThrownBy(() -> new Rendezvous(member, base, 30_000).awaitWorldId(inSeconds(5)))
+        String run = "run-" + UUID.randomUUID();
+        UUID rankZero = UUID.randomUUID();
+        map.put(run + "|world-id|" + rankZero, "not-hex");
+        assertThatThrownBy(() -> new Rendezvous(member, run).worldId(List.of(rankZero)))
                 .isInstanceOfSatisfying(CollectiveException.class,
                         e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.MISMATCH));
-    }
-
-    @Test
-    void aMissingEntryFailsAtTheDeadlineNamingIt() {
-        Rendezvous rendezvous = new Rendezvous(member, "run|" + UUID.randomUUID(), 30_000);
-        assertThatThrownBy(() -> rendezvous.awaitAddresses(2, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200)))
-                .isInstanceOfSatisfying(CollectiveException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.TIMEOUT))
-                .hasMessageContaining("rank 0's data-plane address");
     }
 }

@@ -63,6 +63,10 @@ public final class ChunkedCollective implements Collective {
     private final double[] accumulator;
     /** One rank's part of a chunk this rank reduces, received here and summed from here. */
     private final float[] part;
+    /** A chunk of this rank's values that spans two tensors, gathered for sending or summing. */
+    private final float[] staging;
+    /** Where this rank's values of a chunk are in the caller's tensors. */
+    private final ChunkSources sources = new ChunkSources();
 
     private ChunkedCollective(Transport transport, int chunkSize, Duration timeout) {
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -82,6 +86,7 @@ public final class ChunkedCollective implements Collective {
         this.timeoutNanos = timeout.toNanos();
         this.accumulator = new double[chunkSize];
         this.part = new float[chunkSize];
+        this.staging = new float[chunkSize];
     }
 
     /**
@@ -269,10 +274,11 @@ public final class ChunkedCollective implements Collective {
             long deadline = System.nanoTime() + timeoutNanos;
             try {
                 float[] buffer = scratch(total);
-                flattenInto(gradients, buffer, 0);
                 if (total <= chunkSize && total <= ONE_HOP_MAX_FLOATS) {
+                    flattenInto(gradients, buffer, 0);
                     allReduceInOneHop(buffer, total, seq, deadline, mean);
                 } else {
+                    sources.reset(gradients);
                     allReduceInChunks(buffer, total, seq, deadline, mean);
                 }
                 unflattenFrom(buffer, 0, gradients);
@@ -310,9 +316,11 @@ public final class ChunkedCollective implements Collective {
      * per owner: a rank finishes a round (every result of it received) before it sends the next
      * round's parts, so a peer has at most that round's parts and results and the next round's parts
      * in flight towards it, within what its transport buffers. Within a round the ranks send, receive
-     * and sum at once.
+     * and sum at once. This rank's parts are read where they are in the caller's tensors
+     * ({@link #sources}: no copy of the whole vector first); the results go into {@code results}, which
+     * the caller copies into the tensors once every chunk has arrived.
      */
-    private void allReduceInChunks(float[] buffer, int total, long seq, long deadline, boolean mean) {
+    private void allReduceInChunks(float[] results, int total, long seq, long deadline, boolean mean) {
         int chunks = chunkCount(total);
         long perOwner = Math.max(1, transport.maxMessagesInFlight() / 3);
         long window = perOwner * worldSize; // a multiple of the world size: chunk first + r is rank r's
@@ -323,45 +331,44 @@ public final class ChunkedCollective implements Collective {
             for (int c = from; c < to; c++) {
                 int owner = c % worldSize;
                 if (owner != rank) {
-                    transport.sendFloats(owner, MessageKind.REDUCE_PART, seq, c, buffer, chunkStart(c),
-                            chunkLength(c, total));
+                    int length = chunkLength(c, total);
+                    float[] source = sources.chunk(chunkStart(c), length, staging);
+                    transport.sendFloats(owner, MessageKind.REDUCE_PART, seq, c, source, sources.offset(), length);
                 }
             }
             // ... which sums it in rank order and sends the result to everyone
             for (int c = from + rank; c < to; c += worldSize) {
-                reduceOwnedChunk(c, total, buffer, seq, deadline, mean);
+                reduceOwnedChunk(c, total, results, seq, deadline, mean);
             }
             // all-gather: the other owners' results
             for (int c = from; c < to; c++) {
                 int owner = c % worldSize;
                 if (owner != rank) {
-                    transport.receiveFloats(owner, MessageKind.REDUCED_CHUNK, seq, c, buffer, chunkStart(c),
+                    transport.receiveFloats(owner, MessageKind.REDUCED_CHUNK, seq, c, results, chunkStart(c),
                             chunkLength(c, total), deadline);
                 }
             }
         }
     }
 
-    private void reduceOwnedChunk(int c, int total, float[] buffer, long seq, long deadline, boolean mean) {
+    private void reduceOwnedChunk(int c, int total, float[] results, long seq, long deadline, boolean mean) {
         int start = chunkStart(c);
         int length = chunkLength(c, total);
         double[] acc = accumulator;
         for (int r = 0; r < worldSize; r++) {
-            float[] source;
-            int offset;
             if (r == rank) {
-                source = buffer;
-                offset = start;
+                float[] source = sources.chunk(start, length, staging);
+                accumulate(acc, source, sources.offset(), length, r == 0);
             } else {
-                source = part;
-                transport.receiveFloats(r, MessageKind.REDUCE_PART, seq, c, source, 0, length, deadline);
-                offset = 0;
+                // into this collective's array, then summed: C2 vectorizes the sum over an array, not over the
+                // transport's direct buffer (measured in docs/distributed.md)
+                transport.receiveFloats(r, MessageKind.REDUCE_PART, seq, c, part, 0, length, deadline);
+                accumulate(acc, part, 0, length, r == 0);
             }
-            accumulate(acc, source, offset, length, r == 0);
         }
-        finish(acc, buffer, start, length, mean);
+        finish(acc, results, start, length, mean);
         if (worldSize > 1) {
-            transport.sendFloatsToOthers(MessageKind.REDUCED_CHUNK, seq, c, buffer, start, length);
+            transport.sendFloatsToOthers(MessageKind.REDUCED_CHUNK, seq, c, results, start, length);
         }
     }
 

@@ -186,6 +186,10 @@ public final class WireEndpoint implements AutoCloseable {
         IOException last = null;
         long pause = CONNECT_RETRY_MILLIS;
         while (System.nanoTime() - deadline < 0) {
+            WireException failed = mesh.failure();
+            if (failed != null) { // abandoned or closed meanwhile: stop knocking at the peer's door
+                throw failed.in("rank " + rank + " forming the world");
+            }
             SocketChannel channel = null;
             try {
                 channel = SocketChannel.open();
@@ -384,6 +388,23 @@ public final class WireEndpoint implements AutoCloseable {
             link.close();
         }
         closeQuietly(channel);
+    }
+
+    /**
+     * Abandons the formation of world {@code worldId} if this endpoint is forming it: {@link #formWorld}
+     * then fails at once with {@code FORMATION} and {@code why}, instead of waiting for peers that will
+     * not come (the caller learnt otherwise, e.g. that the cluster's members changed). A world already
+     * formed is failed the same way, so call this only while {@link #formWorld} has not returned.
+     */
+    public void abandonFormation(long worldId, String why) {
+        PeerMesh mesh;
+        synchronized (this) {
+            mesh = current;
+        }
+        if (mesh != null && mesh.worldId() == worldId) {
+            mesh.fail(new WireException(WireException.Reason.FORMATION, new int[0], "rank " + mesh.rank()
+                    + " abandoned forming world " + Long.toHexString(worldId) + ": " + why));
+        }
     }
 
     synchronized void detach(PeerMesh mesh) {

@@ -21,10 +21,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * (never liveness: restarting the process does not mend a gradient).
  *
  * <p>A replica that trains data-parallel adds its world ({@code distributed}: its {@code state}, rank, world
- * size, last divergence check) and is DOWN once a collective operation failed or replicas diverged: that
- * world cannot train on until it is restarted from a checkpoint. A world that is still forming
- * ({@link ReplicaWorld.State#FORMING}: not every rank has joined) is OUT_OF_SERVICE, not DOWN: the replica is
- * not ready to train, but nothing is broken, so a readiness probe holds traffic back without a restart.
+ * size, last divergence check, and with the starter's distributed training its status, restarts and last
+ * failure) and is DOWN once a collective operation failed or replicas diverged and the world has not re-formed,
+ * or the world broke for good. A world that is still forming ({@link ReplicaWorld.State#FORMING}: not every rank
+ * has joined) or re-forming after a failure ({@link ReplicaWorld.State#REFORMING}: the live replicas wait for the
+ * others, within the restart budget) is OUT_OF_SERVICE, not DOWN: the replica is not ready to train, but nothing
+ * is broken for good, so a readiness probe holds traffic back without a restart.
  */
 public class OptimizersHealthIndicator implements HealthIndicator {
 
@@ -85,7 +87,7 @@ public class OptimizersHealthIndicator implements HealthIndicator {
         }
         if (down) {
             builder.down();
-        } else if (world == ReplicaWorld.State.FORMING) {
+        } else if (world == ReplicaWorld.State.FORMING || world == ReplicaWorld.State.REFORMING) {
             builder.outOfService();
         }
         return builder.build();

@@ -12,7 +12,7 @@ public interface ReplicaWorld {
     /** Rank, world size and the last divergence check, as the endpoint's and health's details show them. */
     Map<String, Object> describe();
 
-    /** False once a collective operation failed or the replicas diverged. */
+    /** False once a collective operation failed or the replicas diverged (until the world re-forms). */
     boolean healthy();
 
     /** Where a replica's world is, as the {@code optimizers} health judges it. */
@@ -21,14 +21,19 @@ public interface ReplicaWorld {
         FORMING,
         /** Every rank is there and no operation has failed (UP). */
         FORMED,
-        /** An operation failed or the replicas diverged: this world cannot train on (DOWN). */
+        /**
+         * The world broke and is forming again: the live replicas wait (within a restart budget) for the lost or
+         * frozen one to be back; not ready to train, but not dead either (OUT_OF_SERVICE).
+         */
+        REFORMING,
+        /** An operation failed or the replicas diverged, or the world broke for good: it cannot train on (DOWN). */
         BROKEN
     }
 
     /**
      * Where the world is. By default {@link State#FORMED} while {@link #healthy()}, else {@link State#BROKEN};
      * an implementation whose application is up before every rank has joined reports {@link State#FORMING}
-     * until then.
+     * until then, and one whose world re-forms after a failure {@link State#REFORMING} meanwhile.
      */
     default State state() {
         return healthy() ? State.FORMED : State.BROKEN;

@@ -74,6 +74,7 @@ final class AdamPropertiesValidator implements BeanPostProcessor, EnvironmentAwa
             errors.add(error(dashed(v), v, environment));
         }
         validateSchedule(properties.getSchedule(), properties.getScale(), "", errors, environment);
+        validateRank(properties.getDistributed(), errors, environment);
         properties.getInstances().forEach((name, instance) -> {
             String prefix = "instances." + mapKey(name) + ".";
             for (ConstraintViolation<AdamInstanceProperties> v : validator.validate(instance)) {
@@ -114,6 +115,17 @@ final class AdamPropertiesValidator implements BeanPostProcessor, EnvironmentAwa
         if (Boolean.FALSE.equals(scale)) {
             errors.add(error(prefix + "schedule.type", typeName(type), "ScheduleNeedsScale",
                     "needs scale=true; with scale=false every step is given its learning rate", environment));
+        }
+    }
+
+    /** A configured rank must name a rank of the world (its lower bound is a constraint). */
+    private static void validateRank(DistributedProperties distributed, List<FieldError> errors,
+            @Nullable Environment environment) {
+        Integer rank = distributed.getRank();
+        int worldSize = distributed.getWorldSize();
+        if (rank != null && rank >= 0 && worldSize > 0 && rank >= worldSize) {
+            errors.add(error("distributed.rank", rank, "RankInWorld", "must be less than world-size (" + worldSize
+                    + "): ranks are 0 to world-size - 1", environment));
         }
     }
 

@@ -2,11 +2,18 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.ReformingWorld;
+import io.github.skrl4j.adam.distributed.RestartPolicy;
+import io.github.skrl4j.adam.distributed.WorldFormation;
 import io.github.skrl4j.adam.distributed.wire.WireCounters;
+import io.github.skrl4j.adam.distributed.wire.WireOptions;
 import io.github.skrl4j.adam.hazelcast.HazelcastCollectiveOptions;
 import io.github.skrl4j.adam.hazelcast.HazelcastCollectives;
 import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
+import io.github.skrl4j.adam.spring.distributed.FirstWorldFormation;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,9 +29,10 @@ import org.springframework.context.annotation.Bean;
  * A {@link DistributedTraining} collective on the application's {@link HazelcastInstance}, when
  * {@code adam-hazelcast} and Hazelcast are on the class path, a {@code HazelcastInstance} bean exists
  * (Spring Boot's, from {@code spring.hazelcast.config} or a {@code Config} bean) and
- * {@code skrl.optim.adam.distributed.enabled=true}. Creating the bean waits (up to
- * {@code join-timeout}) until the cluster has {@code world-size} members: the replicas start
- * together. Its meters come from {@link DistributedMetricsAutoConfiguration}.
+ * {@code skrl.optim.adam.distributed.enabled=true}. The first world forms off the start path
+ * ({@link FirstWorldFormation}: the context starts, health reports the world forming, the first
+ * collective operation waits up to {@code join-timeout}); a broken world re-forms within
+ * {@code restart.*}. Its meters come from {@link DistributedMetricsAutoConfiguration}.
  */
 @AutoConfiguration(after = AdamAutoConfiguration.class, afterName = {
         "org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration",
@@ -42,8 +50,9 @@ public final class DistributedAutoConfiguration {
     }
 
     /**
-     * The collective, joined at start-up; closed (leaving the world) when the context closes. The data
-     * plane listens at {@code data-plane.address}/{@code port}, with mutual TLS from the SSL bundle
+     * The collective: a world that re-forms within {@code restart.*}, formed first by
+     * {@link #firstWorldFormation}; closed (leaving the world) when the context closes. The data plane
+     * listens at {@code data-plane.address}/{@code port}, with mutual TLS from the SSL bundle
      * {@code ssl.bundle} names; without one, a non-loopback address fails the start unless
      * {@code allow-insecure} is true.
      */
@@ -52,12 +61,65 @@ public final class DistributedAutoConfiguration {
     DistributedTraining distributedTraining(HazelcastInstance hazelcastInstance, AdamProperties properties,
             WireCounters dataPlaneRefusals, ObjectProvider<SslBundles> sslBundles) {
         DistributedProperties d = properties.getDistributed();
+        InetSocketAddress bind = new InetSocketAddress(d.getDataPlane().getAddress(), d.getDataPlane().getPort());
+        SSLContext ssl = sslContext(d.getSsl().getBundle(), sslBundles);
+        // the formation binds on its own thread: an insecure bind must stop the start here, not fail later
+        requireSecureBind(bind, ssl != null, d.isAllowInsecure());
         HazelcastCollectiveOptions options = HazelcastCollectiveOptions.of(d.getRun(), d.getWorldSize())
                 .withJoinTimeout(d.getJoinTimeout()).withTimeout(d.getTimeout()).withChunkSize(d.getChunkSize())
-                .withDataPlaneBind(new InetSocketAddress(d.getDataPlane().getAddress(), d.getDataPlane().getPort()))
-                .withSslContext(sslContext(d.getSsl().getBundle(), sslBundles))
+                .withDataPlaneBind(bind).withSslContext(ssl)
                 .withAllowInsecure(d.isAllowInsecure()).withRefusals(dataPlaneRefusals);
-        return new DistributedTraining(HazelcastCollectives.join(hazelcastInstance, options));
+        DistributedProperties.Restart restart = d.getRestart();
+        RestartPolicy policy = new RestartPolicy(restart.getMaxRestarts(), restart.getWindow(), restart.getTimeout());
+        return new DistributedTraining(new ReformingWorld(formation(hazelcastInstance, options), policy,
+                d.getJoinTimeout()));
+    }
+
+    /** Forms the first world on a thread of its own once the context starts. */
+    @Bean
+    @ConditionalOnBean(DistributedTraining.class)
+    FirstWorldFormation firstWorldFormation(DistributedTraining distributedTraining) {
+        return new FirstWorldFormation(distributedTraining);
+    }
+
+    /**
+     * Each world joined afresh on the cluster's members of the moment (interim: the cluster module's own
+     * formation, with stable configured ranks, replaces it).
+     */
+    private static WorldFormation formation(HazelcastInstance instance, HazelcastCollectiveOptions options) {
+        return new WorldFormation() {
+            @Override
+            public int worldSize() {
+                return options.worldSize();
+            }
+
+            @Override
+            public int configuredRank() {
+                return UNASSIGNED;
+            }
+
+            @Override
+            public Collective form(Duration timeout) {
+                return HazelcastCollectives.join(instance, options.withJoinTimeout(timeout));
+            }
+
+            @Override
+            public void close() {
+                // each world releases its own data plane when closed
+            }
+        };
+    }
+
+    /** Plaintext off loopback needs allow-insecure (the data plane's own rule, checked before it binds). */
+    private static void requireSecureBind(InetSocketAddress bind, boolean tls, boolean allowInsecure) {
+        InetAddress address = bind.getAddress();
+        if (tls || allowInsecure || address != null && address.isLoopbackAddress()) {
+            return;
+        }
+        throw new IllegalStateException("Refusing to listen on " + bind + " for the data plane without TLS: it is"
+                + " not a loopback address, so peers would be neither authenticated nor encrypted. Set "
+                + WireOptions.SSL_BUNDLE_PROPERTY + " to an SSL bundle for mutual TLS, or set "
+                + WireOptions.ALLOW_INSECURE_PROPERTY + "=true if this network is private and trusted.");
     }
 
     private static @Nullable SSLContext sslContext(@Nullable String bundle, ObjectProvider<SslBundles> sslBundles) {

@@ -34,9 +34,30 @@ public class DistributedProperties {
     @Positive
     private int worldSize = 1;
 
-    /** How long the start waits for the world's members. Positive. */
+    /**
+     * This replica's rank, the same in every world it forms (so seeds and the checkpoint writer follow the
+     * replica across restarts): from 0 to world-size - 1, each replica its own. Unset: ranks follow the
+     * order in which the replicas joined the cluster, and may change when the world re-forms.
+     */
+    @PositiveOrZero
+    private @Nullable Integer rank;
+
+    /**
+     * How long the first world may take to form: every replica must have joined by then. The context
+     * starts meanwhile (health reports the world forming); the application's first collective operation
+     * waits for it. Positive.
+     */
     @DurationMin(millis = 1)
     private Duration joinTimeout = Duration.ofSeconds(60);
+
+    /**
+     * How long a replica may stay silent (no cluster heartbeat: lost, frozen, paused) before it is
+     * declared lost and the world re-forms without waiting for it to answer. Rounded up to whole seconds;
+     * at least 2 s (heartbeats are sent every second). Applied as Hazelcast's
+     * hazelcast.max.no.heartbeat.seconds unless the Hazelcast configuration or a system property sets that.
+     */
+    @DurationMin(seconds = 2)
+    private Duration failureDetection = Duration.ofSeconds(10);
 
     /**
      * How long one collective operation waits for the other replicas before failing; a replica that
@@ -59,6 +80,10 @@ public class DistributedProperties {
      */
     private boolean allowInsecure = false;
 
+    /** How the world re-forms after it broke (a replica lost, frozen or failing). */
+    @Valid
+    private final Restart restart = new Restart();
+
     /** Mutual TLS for the data plane that carries the gradients between the replicas. */
     @Valid
     private final Ssl ssl = new Ssl();
@@ -66,6 +91,55 @@ public class DistributedProperties {
     /** Where this replica's data plane listens for the other replicas' connections. */
     @Valid
     private final DataPlane dataPlane = new DataPlane();
+
+    /** The {@code restart.*} settings. */
+    public static class Restart {
+
+        /**
+         * How many times the world may re-form within the window; 0 disables re-forming (the first failure
+         * breaks the world for good). At least 0.
+         */
+        @PositiveOrZero
+        private int maxRestarts = 3;
+
+        /**
+         * The sliding window max-restarts counts in: a long run survives occasional failures, a replica
+         * failing in a loop does not. Positive.
+         */
+        @DurationMin(millis = 1)
+        private Duration window = Duration.ofMinutes(30);
+
+        /**
+         * How long the live replicas wait for the world to be whole again (the lost replica restarted, the
+         * frozen one continued) before the world breaks for good. Positive.
+         */
+        @DurationMin(millis = 1)
+        private Duration timeout = Duration.ofMinutes(5);
+
+        public int getMaxRestarts() {
+            return maxRestarts;
+        }
+
+        public void setMaxRestarts(int maxRestarts) {
+            this.maxRestarts = maxRestarts;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+    }
 
     /** The {@code ssl.*} settings. */
     public static class Ssl {
@@ -141,6 +215,26 @@ public class DistributedProperties {
 
     public void setWorldSize(int worldSize) {
         this.worldSize = worldSize;
+    }
+
+    public @Nullable Integer getRank() {
+        return rank;
+    }
+
+    public void setRank(@Nullable Integer rank) {
+        this.rank = rank;
+    }
+
+    public Duration getFailureDetection() {
+        return failureDetection;
+    }
+
+    public void setFailureDetection(Duration failureDetection) {
+        this.failureDetection = failureDetection;
+    }
+
+    public Restart getRestart() {
+        return restart;
     }
 
     public Duration getJoinTimeout() {

@@ -1,18 +1,21 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
 import com.hazelcast.config.Config;
+import java.time.Duration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastAutoConfiguration;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * With data-parallel training on ({@code skrl.optim.adam.distributed.enabled=true}), a frozen replica is removed
- * from the cluster within about {@link HazelcastFailureDetectionDefaults#MAX_NO_HEARTBEAT_DEFAULT} instead of
- * Hazelcast's 60 s ({@link HazelcastFailureDetectionDefaults}). Spring Boot applies the customizer to the Hazelcast
+ * from the cluster within about {@code skrl.optim.adam.distributed.failure-detection} (10 s by default) instead of
+ * Hazelcast's 60 s, and merges back within seconds once it continues ({@link HazelcastFailureDetectionDefaults}). Spring Boot applies the customizer to the Hazelcast
  * configuration it loads from a file ({@code spring.hazelcast.config}, {@code hazelcast.yaml}, ...); a {@link Config}
  * bean of the application's own is its to configure.
  */
@@ -21,10 +24,24 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBooleanProperty("skrl.optim.adam.distributed.enabled")
 public final class HazelcastFailureDetectionAutoConfiguration {
 
-    /** Hazelcast's failure detection bounded for training: 10 s without a heartbeat, heartbeats every second. */
+    private static final String FAILURE_DETECTION = "skrl.optim.adam.distributed.failure-detection";
+
+    /**
+     * Hazelcast's failure detection bounded for training: failure-detection without a heartbeat, heartbeats every
+     * second, merges every 5 s. Read from the environment (the properties bean may not exist yet: this runs before
+     * Hazelcast's auto-configuration, whatever the order of the starter's).
+     */
     @Bean
     @ConditionalOnMissingBean
-    HazelcastFailureDetectionDefaults hazelcastFailureDetectionDefaults() {
-        return new HazelcastFailureDetectionDefaults();
+    HazelcastFailureDetectionDefaults hazelcastFailureDetectionDefaults(Environment environment) {
+        Duration bound = Binder.get(environment).bind(FAILURE_DETECTION, Duration.class)
+                .orElse(HazelcastFailureDetectionDefaults.MAX_NO_HEARTBEAT_DEFAULT);
+        try {
+            return new HazelcastFailureDetectionDefaults(bound);
+        } catch (IllegalArgumentException e) {
+            // reached only without the starter's properties validation, which names the same rule
+            throw new IllegalStateException(FAILURE_DETECTION + " must be at least 2s (longer than the 1 s heartbeat"
+                    + " interval), was " + bound);
+        }
     }
 }

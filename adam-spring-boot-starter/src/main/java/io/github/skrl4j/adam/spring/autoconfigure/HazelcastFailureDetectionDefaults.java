@@ -2,15 +2,22 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 
 import com.hazelcast.config.Config;
 import java.time.Duration;
+import java.util.Objects;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 
 /**
- * Sees a frozen replica within seconds: Hazelcast's own default removes a member only after 60 s without a
- * heartbeat (heartbeats every 5 s), later than a collective operation's default 30 s timeout, so a replica stopped
- * by SIGSTOP, a long GC pause or a stuck process would surface as a TIMEOUT naming one rank instead of the member
- * leaving. This sets {@value #MAX_NO_HEARTBEAT} to {@link #MAX_NO_HEARTBEAT_DEFAULT} and {@value #HEARTBEAT_INTERVAL}
- * to {@link #HEARTBEAT_INTERVAL_DEFAULT}, each only when neither the Hazelcast configuration nor a system property
- * sets it: the application's own value always wins.
+ * Sees a frozen replica within seconds, and takes it back within seconds once it continues. Hazelcast's own
+ * defaults remove a member only after 60 s without a heartbeat (heartbeats every 5 s), later than a collective
+ * operation's default 30 s timeout, so a replica stopped by SIGSTOP, a long GC pause or a stuck process would
+ * surface as a TIMEOUT naming one rank instead of the member leaving; and a removed member that continues finds
+ * itself a cluster of its own, merged back only by Hazelcast's split-brain merge, which first runs after 300 s and
+ * then every 120 s, so the world could not re-form for minutes.
+ *
+ * <p>This sets {@value #MAX_NO_HEARTBEAT} to the failure-detection bound ({@code
+ * skrl.optim.adam.distributed.failure-detection}, {@link #MAX_NO_HEARTBEAT_DEFAULT} by default),
+ * {@value #HEARTBEAT_INTERVAL} to {@link #HEARTBEAT_INTERVAL_DEFAULT}, and {@value #MERGE_FIRST_RUN_DELAY} and
+ * {@value #MERGE_NEXT_RUN_DELAY} to {@link #MERGE_DELAY_DEFAULT}, each only when neither the Hazelcast
+ * configuration nor a system property sets it: the application's own value always wins.
  */
 public final class HazelcastFailureDetectionDefaults implements HazelcastConfigCustomizer {
 
@@ -18,20 +25,58 @@ public final class HazelcastFailureDetectionDefaults implements HazelcastConfigC
     public static final String MAX_NO_HEARTBEAT = "hazelcast.max.no.heartbeat.seconds";
     /** Hazelcast's property: seconds between two heartbeats. */
     public static final String HEARTBEAT_INTERVAL = "hazelcast.heartbeat.interval.seconds";
+    /** Hazelcast's property: seconds after the start before a member first looks for clusters to merge with. */
+    public static final String MERGE_FIRST_RUN_DELAY = "hazelcast.merge.first.run.delay.seconds";
+    /** Hazelcast's property: seconds between two later looks for clusters to merge with. */
+    public static final String MERGE_NEXT_RUN_DELAY = "hazelcast.merge.next.run.delay.seconds";
     /** A member silent this long is removed (Hazelcast's default: 60 s). */
     public static final Duration MAX_NO_HEARTBEAT_DEFAULT = Duration.ofSeconds(10);
     /** Heartbeats this often, so the silence is measured to about a second (Hazelcast's default: 5 s). */
     public static final Duration HEARTBEAT_INTERVAL_DEFAULT = Duration.ofSeconds(1);
+    /** A removed member that continues merges back this soon (Hazelcast's defaults: 300 s first, then 120 s). */
+    public static final Duration MERGE_DELAY_DEFAULT = Duration.ofSeconds(5);
+
+    private final Duration maxNoHeartbeat;
+
+    /** The defaults: a member silent for {@link #MAX_NO_HEARTBEAT_DEFAULT} is removed. */
+    public HazelcastFailureDetectionDefaults() {
+        this(MAX_NO_HEARTBEAT_DEFAULT);
+    }
+
+    /**
+     * A member silent for {@code maxNoHeartbeat} (rounded up to whole seconds) is removed.
+     *
+     * @throws IllegalArgumentException unless it is longer than the heartbeat interval
+     */
+    public HazelcastFailureDetectionDefaults(Duration maxNoHeartbeat) {
+        Objects.requireNonNull(maxNoHeartbeat, "maxNoHeartbeat");
+        if (maxNoHeartbeat.compareTo(HEARTBEAT_INTERVAL_DEFAULT) <= 0) {
+            throw new IllegalArgumentException("maxNoHeartbeat must be longer than the heartbeat interval ("
+                    + HEARTBEAT_INTERVAL_DEFAULT + "), was " + maxNoHeartbeat);
+        }
+        this.maxNoHeartbeat = maxNoHeartbeat;
+    }
+
+    /** How long a silent member stays before it is removed (unless the application sets Hazelcast's own). */
+    public Duration maxNoHeartbeat() {
+        return maxNoHeartbeat;
+    }
 
     @Override
     public void customize(Config config) {
-        setIfUnset(config, MAX_NO_HEARTBEAT, MAX_NO_HEARTBEAT_DEFAULT);
-        setIfUnset(config, HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL_DEFAULT);
+        setIfUnset(config, MAX_NO_HEARTBEAT, wholeSecondsUp(maxNoHeartbeat));
+        setIfUnset(config, HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL_DEFAULT.toSeconds());
+        setIfUnset(config, MERGE_FIRST_RUN_DELAY, MERGE_DELAY_DEFAULT.toSeconds());
+        setIfUnset(config, MERGE_NEXT_RUN_DELAY, MERGE_DELAY_DEFAULT.toSeconds());
     }
 
-    private static void setIfUnset(Config config, String property, Duration value) {
+    private static long wholeSecondsUp(Duration d) {
+        return d.toSeconds() + (d.toNanosPart() > 0 ? 1 : 0);
+    }
+
+    private static void setIfUnset(Config config, String property, long seconds) {
         if (config.getProperty(property) == null && System.getProperty(property) == null) {
-            config.setProperty(property, Long.toString(value.toSeconds()));
+            config.setProperty(property, Long.toString(seconds));
         }
     }
 }

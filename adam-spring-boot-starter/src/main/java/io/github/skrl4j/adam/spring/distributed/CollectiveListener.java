@@ -20,7 +20,10 @@ public interface CollectiveListener {
     default void onDivergenceCheck(DivergenceCheck check) {
     }
 
-    /** An operation failed; the collective is broken from now on. */
+    /**
+     * An operation failed ({@code form} when the first world did not form); the current world is broken until
+     * it re-forms.
+     */
     default void onFailure(String operation, CollectiveException failure) {
     }
 }

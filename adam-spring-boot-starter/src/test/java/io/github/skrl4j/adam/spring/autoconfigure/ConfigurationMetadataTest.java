@@ -30,7 +30,8 @@ class ConfigurationMetadataTest {
     private static final Map<String, String> NO_DEFAULT = Map.of(
             "skrl.optim.adam.parallelism", "the number of available processors of the machine it runs on",
             "skrl.optim.adam.instances", "a map of named optimizers, none by default",
-            "skrl.optim.adam.distributed.ssl.bundle", "no SSL bundle: the data plane is plaintext unless one is named");
+            "skrl.optim.adam.distributed.ssl.bundle", "no SSL bundle: the data plane is plaintext unless one is named",
+            "skrl.optim.adam.distributed.rank", "no configured rank: ranks follow the order the replicas joined in");
 
     private static Map<String, JsonNode> metadata() throws Exception {
         JsonNode json = JsonMapper.builder().build()

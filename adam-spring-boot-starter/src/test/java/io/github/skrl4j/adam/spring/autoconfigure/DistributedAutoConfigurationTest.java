@@ -15,6 +15,8 @@ import io.github.skrl4j.adam.spring.actuate.OptimizersHealthIndicator;
 import io.github.skrl4j.adam.spring.distributed.DataPlaneMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedMeters;
 import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
+import io.github.skrl4j.adam.spring.distributed.FirstWorldFormation;
+import io.github.skrl4j.adam.distributed.ReformingWorld;
 import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
 import io.github.skrl4j.testsupport.TestThreads;
@@ -154,6 +156,37 @@ class DistributedAutoConfigurationTest {
     }
 
     @Test
+    void theContextStartsWhileTheWorldFormsAndHealthSaysItIsForming() throws IOException {
+        withCluster(runner, "forming-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .withPropertyValues("skrl.optim.adam.distributed.enabled=true",
+                        "skrl.optim.adam.distributed.world-size=2", "skrl.optim.adam.distributed.join-timeout=60s",
+                        "skrl.optim.adam.distributed.restart.max-restarts=5")
+                .run(context -> {
+                    // the second replica never comes: the start does not wait for it
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(FirstWorldFormation.class).isRunning()).isTrue();
+                    assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                            .contains(FirstWorldFormation.THREAD_NAME);
+                    DistributedTraining training = context.getBean(DistributedTraining.class);
+                    assertThat(training.status()).isEqualTo(ReformingWorld.Status.FORMING);
+                    assertThat(training.worldSize()).isEqualTo(2);
+                    Health health = context.getBean(OptimizersHealthIndicator.class).health();
+                    assertThat(health.getStatus()).as("not ready, not dead").isEqualTo(Status.OUT_OF_SERVICE);
+                    assertThat(health.getDetails().get("distributed")).asInstanceOf(
+                            org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("state", "FORMING")
+                            .containsEntry("status", "FORMING").containsEntry("restarts", 0)
+                            .containsEntry("maxRestarts", 5);
+                    Map<String, Object> world = context.getBean(OptimizersEndpoint.class).optimizers().distributed();
+                    assertThat(world).containsEntry("status", "FORMING").containsEntry("worldSize", 2);
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    assertThat(meters.get(DistributedMeters.WORLD_STATUS).tag("status", "forming").gauge().value())
+                            .isEqualTo(1);
+                    assertThat(meters.get(DistributedMeters.RANK).gauge().value()).as("unknown until formed").isNaN();
+                });
+    }
+
+    @Test
     void noMetersWhenMetricsAreDisabled() throws IOException {
         withCluster(runner, "nometrics-" + UUID.randomUUID(), LoopbackCluster.freePorts(1), 0)
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
@@ -171,6 +204,7 @@ class DistributedAutoConfigurationTest {
                 .withPropertyValues("skrl.optim.adam.distributed.enabled=true").run(context -> {
                     assertThat(context).hasSingleBean(Collective.class);
                     assertThat(context).doesNotHaveBean(DistributedTraining.class);
+                    assertThat(context).doesNotHaveBean(FirstWorldFormation.class);
                 });
     }
 

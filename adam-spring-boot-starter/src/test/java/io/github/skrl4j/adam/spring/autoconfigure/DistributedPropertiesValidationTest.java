@@ -25,6 +25,11 @@ class DistributedPropertiesValidationTest {
             skrl.optim.adam.distributed.timeout      | 0s       | must be longer than or equal to 1 milli
             skrl.optim.adam.distributed.join-timeout | -5s      | must be longer than or equal to 1 milli
             skrl.optim.adam.distributed.run          | ' '      | must not be blank
+            skrl.optim.adam.distributed.rank         | -1       | must be greater than or equal to 0
+            skrl.optim.adam.distributed.restart.max-restarts | -1 | must be greater than or equal to 0
+            skrl.optim.adam.distributed.restart.window  | 0s    | must be longer than or equal to 1 milli
+            skrl.optim.adam.distributed.restart.timeout | -1s   | must be longer than or equal to 1 milli
+            skrl.optim.adam.distributed.failure-detection | 1s  | must be longer than or equal to 2 seconds
             """)
     void aBadValueStopsTheStartNamingThePropertyAndTheRule(String property, String value, String rule) {
         runner.withPropertyValues(property + "=" + value).run(context -> {
@@ -32,6 +37,27 @@ class DistributedPropertiesValidationTest {
             assertThat(FailureReports.of(context.getStartupFailure())).contains("Property: " + property)
                     .contains("Reason: " + rule).contains("Origin: \"" + property + "\" from property source \"test\"");
         });
+    }
+
+    @Test
+    void aRankOutsideTheWorldStopsTheStartNamingItAndTheWorldSize() {
+        runner.withPropertyValues("skrl.optim.adam.distributed.world-size=2", "skrl.optim.adam.distributed.rank=2")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(FailureReports.of(context.getStartupFailure()))
+                            .contains("Property: skrl.optim.adam.distributed.rank")
+                            .contains("Reason: must be less than world-size (2)")
+                            .contains("Origin: \"skrl.optim.adam.distributed.rank\" from property source \"test\"");
+                });
+    }
+
+    @Test
+    void theLastRankOfTheWorldIsValid() {
+        runner.withPropertyValues("skrl.optim.adam.distributed.world-size=3", "skrl.optim.adam.distributed.rank=2")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(AdamProperties.class).getDistributed().getRank()).isEqualTo(2);
+                });
     }
 
     @Test
@@ -51,6 +77,12 @@ class DistributedPropertiesValidationTest {
             assertThat(distributed.isEnabled()).isFalse();
             assertThat(distributed.getWorldSize()).isEqualTo(1);
             assertThat(distributed.getRun()).isEqualTo("skrl4j");
+            assertThat(distributed.getRank()).as("ranks in join order unless configured").isNull();
+            assertThat(distributed.getRestart().getMaxRestarts()).isEqualTo(3);
+            assertThat(distributed.getRestart().getWindow()).isEqualTo(java.time.Duration.ofMinutes(30));
+            assertThat(distributed.getRestart().getTimeout()).isEqualTo(java.time.Duration.ofMinutes(5));
+            assertThat(distributed.getFailureDetection()).as("within the documented 15 s")
+                    .isEqualTo(java.time.Duration.ofSeconds(10));
         });
     }
 }

@@ -29,8 +29,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 /**
  * The starter's failure-detection defaults on a member that Spring Boot makes from a configuration file that sets
  * none: a member frozen with SIGSTOP in a JVM of its own (loopback only) is removed from the cluster within the
- * documented bound, not after Hazelcast's 60 s; a configuration's own values win; nothing changes while
- * data-parallel training is off.
+ * documented bound, not after Hazelcast's 60 s, and is back within seconds once it continues; a configuration's own
+ * values win; nothing changes while data-parallel training is off.
  */
 @HazelcastCluster
 class FrozenMemberDetectionTest {
@@ -140,6 +140,67 @@ class FrozenMemberDetectionTest {
                 member.getLifecycleService().terminate();
             }
         });
+    }
+
+    /** How soon a removed member that continues is back: merges looked for every 5 s, with room for a loaded machine. */
+    private static final Duration BACK_BOUND = Duration.ofSeconds(30);
+
+    @Test
+    @ChildJvm
+    @Timeout(200)
+    void aFrozenMemberThatContinuesIsBackInTheClusterWithinSeconds() throws Exception {
+        String clusterName = LoopbackCluster.newClusterName();
+        int[] ports = LoopbackCluster.freePorts(2);
+        runner(configFile(clusterName, ports, "")).run(context -> {
+            HazelcastInstance member = context.getBean(HazelcastInstance.class);
+            try {
+                assertThat(member.getConfig().getProperty(HazelcastFailureDetectionDefaults.MERGE_FIRST_RUN_DELAY))
+                        .isEqualTo("5");
+                assertThat(member.getConfig().getProperty(HazelcastFailureDetectionDefaults.MERGE_NEXT_RUN_DELAY))
+                        .isEqualTo("5");
+                // the other replica runs the starter too
+                Process child = ProbeJvm.startOnThisClassPath(FrozenMemberProcess.class, clusterName,
+                        ports[0] + "," + ports[1], "starter-defaults");
+                try {
+                    assertThat(CompletableFuture.supplyAsync(() -> awaitStarted(child), TestThreads.PER_TASK).get(90, TimeUnit.SECONDS))
+                            .isEqualTo("STARTED");
+                    awaitMembers(member, 2, Duration.ofSeconds(60), "the child joins");
+                    CountDownLatch removed = new CountDownLatch(1);
+                    member.getCluster().addMembershipListener(new MembershipListener() {
+                        @Override
+                        public void memberAdded(MembershipEvent event) {
+                        }
+
+                        @Override
+                        public void memberRemoved(MembershipEvent event) {
+                            removed.countDown();
+                        }
+                    });
+                    signal("STOP", child);
+                    assertThat(removed.await(BOUND.toSeconds() + 30, TimeUnit.SECONDS)).as("the frozen member is removed")
+                            .isTrue();
+                    signal("CONT", child);
+                    // back by Hazelcast's split-brain merge, which the defaults run every 5 s instead of after 300 s
+                    awaitMembers(member, 2, BACK_BOUND, "the continued member is back within " + BACK_BOUND);
+                } finally {
+                    if (child.isAlive()) {
+                        signal("CONT", child);
+                    }
+                    child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
+            } finally {
+                member.getLifecycleService().terminate();
+            }
+        });
+    }
+
+    private static void awaitMembers(HazelcastInstance member, int count, Duration within, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (member.getCluster().getMembers().size() != count) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     @Test

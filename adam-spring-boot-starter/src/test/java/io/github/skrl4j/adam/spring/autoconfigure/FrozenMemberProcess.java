@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * The member that {@link FrozenMemberDetectionTest} freezes: a plain Hazelcast member in a JVM of its own, on
  * {@code ports[1]} of the test's loopback cluster. It prints {@code STARTED} once it is up and then only waits.
- * Arguments: cluster name, the two ports comma-separated.
+ * Arguments: cluster name, the two ports comma-separated, and optionally {@code starter-defaults} to configure it as
+ * a replica with the starter would be ({@link HazelcastFailureDetectionDefaults}: heartbeat bound and merge delays).
  */
 public final class FrozenMemberProcess {
 
@@ -21,6 +22,9 @@ public final class FrozenMemberProcess {
         // the other member's failure detection is under test; this one keeps Hazelcast's defaults
         config.getProperties().remove(HazelcastFailureDetectionDefaults.MAX_NO_HEARTBEAT);
         config.getProperties().remove(HazelcastFailureDetectionDefaults.HEARTBEAT_INTERVAL);
+        if (args.length > 2 && args[2].equals("starter-defaults")) {
+            new HazelcastFailureDetectionDefaults().customize(config);
+        }
         Hazelcast.newHazelcastInstance(config);
         System.out.println("STARTED");
         System.out.flush();

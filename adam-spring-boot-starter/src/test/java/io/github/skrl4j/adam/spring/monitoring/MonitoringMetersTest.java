@@ -13,6 +13,9 @@ import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.LocalCollectives;
+import io.github.skrl4j.adam.distributed.ReformingWorld;
+import io.github.skrl4j.adam.distributed.RestartPolicy;
+import io.github.skrl4j.adam.distributed.WorldFormation;
 import io.github.skrl4j.adam.distributed.wire.WireCounters;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.autoconfigure.AdamAutoConfiguration;
@@ -109,13 +112,15 @@ class MonitoringMetersTest {
 
     /** A world of two in this JVM: rank 0 observed and metered, its operations, a diverged check, a failure. */
     private static void distributedEvents(PrometheusMeterRegistry registry) throws Exception {
-        List<Collective> world = LocalCollectives.create(2, 1024, Duration.ofMillis(300));
-        DistributedTraining rank0 = new DistributedTraining(world.get(0));
+        List<WorldFormation> formations = LocalCollectives.formations(2, 1024, Duration.ofMillis(300));
+        DistributedTraining rank0 = new DistributedTraining(new ReformingWorld(formations.get(0), RestartPolicy.never(),
+                Duration.ofSeconds(10)));
+        ReformingWorld rank1World = new ReformingWorld(formations.get(1), RestartPolicy.never(), Duration.ofSeconds(10));
         DistributedMeters.bind(rank0, registry);
         DataPlaneMeters.bind(new WireCounters(), registry);
-        Collective rank1 = world.get(1);
         try {
             CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
+                Collective rank1 = rank1World.awaitWorld();
                 rank1.allReduceMean(grads(3f));
                 rank1.checkDivergence(grads(2f));
             }, TestThreads.PER_TASK);
@@ -126,7 +131,7 @@ class MonitoringMetersTest {
             assertThatThrownBy(() -> rank0.allReduceSum(grads(1f))).isInstanceOf(CollectiveException.class);
         } finally {
             rank0.close();
-            rank1.close();
+            rank1World.close();
         }
     }
 
