@@ -9,11 +9,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The replicas' world as the training loop needs it: a {@link Collective} whose operations run on the current
  * world (forming the first one when needed), which re-forms by itself when it broke ({@link #reform}), within a
- * restart budget. In the application it is the starter's distributed-training bean; in tests, a
- * {@link ReformingWorld} over {@code LocalCollectives.formations}.
+ * restart budget. In the application it is the starter's {@code DistributedTraining} bean ({@code StarterWorld});
+ * in tests, a {@link ReformingWorld} over {@code LocalCollectives.formations}.
  *
- * <p>{@link #rank()} may have to form the first world to know the rank; {@link #configuredRank()},
- * {@link #worldSize()}, {@link #status()}, {@link #restarts()} and {@link #lastFailure()} never wait.
+ * <p>{@link #rank()} may have to form the first world to know the rank (with ranks in join order);
+ * {@link #configuredRank()}, {@link #worldSize()}, {@link #status()}, {@link #restarts()} and
+ * {@link #lastFailure()} never wait.
  */
 public interface ReformableWorld extends Collective {
 

@@ -7,6 +7,7 @@ import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import io.github.skrl4j.sample.faults.CollectiveFailureFault;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
@@ -81,7 +82,9 @@ public class TrainingConfiguration {
                 checkpointStore, code -> System.exit(SpringApplication.exit(context, () -> code)));
         // the distributed profile: the starter's collective on the replicas' Hazelcast cluster
         replicas.ifAvailable(collective -> {
-            ReformableWorld world = collective instanceof ReformableWorld w ? w : ReformableWorld.fixed(collective);
+            // the starter's bean re-forms the world; a collective of the application's own breaks for good
+            ReformableWorld world = collective instanceof DistributedTraining training ? new StarterWorld(training)
+                    : ReformableWorld.fixed(collective);
             CollectiveFailureFault fault = collectiveFailure.getIfAvailable();
             service.distributeOver(fault == null ? world : new InterceptedWorld(world, fault::beforeOperation));
         });
