@@ -147,8 +147,8 @@ public class TrainingService implements SmartLifecycle {
                 case STOPPED -> coordination.solvedTogether() ? TrainingStatus.SOLVED : TrainingStatus.STOPPED;
             };
             coordination.ended();
-        } catch (CollectiveException e) {
-            if (stopRequested) {
+        } catch (RuntimeException e) {
+            if (stopRequested && (e instanceof CollectiveException || coordination.waitsForTheWorld())) {
                 // stopped while the world formed or re-formed (the wait was interrupted, or the world closed)
                 Thread.interrupted();
                 log.info("Training stopped while the replicas' world formed: {}", e.getMessage());
@@ -157,7 +157,7 @@ public class TrainingService implements SmartLifecycle {
             } else {
                 outcome = failed(e, coordination);
             }
-        } catch (RuntimeException | Error e) {
+        } catch (Error e) {
             outcome = failed(e, coordination);
         }
         endNanos = System.nanoTime();
