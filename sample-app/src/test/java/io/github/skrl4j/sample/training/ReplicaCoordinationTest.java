@@ -13,6 +13,9 @@ import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.Checksums;
 import io.github.skrl4j.adam.distributed.LocalCollectives;
 import io.github.skrl4j.adam.distributed.NewestState;
+import io.github.skrl4j.adam.distributed.RestartPolicy;
+import io.github.skrl4j.adam.distributed.WorldFormation;
+import java.time.Duration;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
 import io.github.skrl4j.sample.ppo.OptimizerSource;
 import io.github.skrl4j.testsupport.TestThreads;
@@ -253,6 +256,50 @@ class ReplicaCoordinationTest {
             return replica.snapshot().consistent();
         });
         assertThat(started).containsExactly(true, true);
+    }
+
+    @Test
+    void aDivergenceBreaksTheWorldAndBothReplicasGoBackToTheStateTheyLastShared() throws Exception {
+        List<WorldFormation> formations = LocalCollectives.formations(2, 4096, Duration.ofSeconds(10));
+        List<LocalReplicaWorld> worlds = List.of(
+                new LocalReplicaWorld(formations.get(0), new RestartPolicy(1, Duration.ofMinutes(1),
+                        Duration.ofSeconds(10)), Duration.ofSeconds(10)),
+                new LocalReplicaWorld(formations.get(1), new RestartPolicy(1, Duration.ofMinutes(1),
+                        Duration.ofSeconds(10)), Duration.ofSeconds(10)));
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        for (int rank = 0; rank < 2; rank++) {
+            ReplicaCoordination replica = ReplicaCoordination.over(worlds.get(rank));
+            int r = rank;
+            results.add(CompletableFuture.supplyAsync(() -> {
+                RunStart run = replica.enter(RunStart.fresh(SETTINGS, replica.seedOf(42), OPTIMIZERS,
+                        LearningRateAdapter.constant()), REBUILD);
+                String shared = Checksums.hex(Checksums.crc32c(run.agent().policy().parameters()));
+                if (r == 1) {
+                    run.agent().policy().parameters().get(0).data()[0] += 1f; // rank 1 steps somewhere else
+                }
+                ReplicasDivergedException diverged = catchThrowableOfType(ReplicasDivergedException.class,
+                        () -> replica.afterUpdate(run.agent(), run.progress(), 475));
+                assertThat(diverged).isNotNull();
+                assertThat(replica.breaksTheWorld(diverged)).isTrue();
+                assertThat(replica.breaksTheWorld(new CollectiveException(CollectiveException.Reason.MISMATCH,
+                        "different states"))).as("a mismatch does not re-form").isFalse();
+
+                RunStart back = replica.recover(diverged, run, REBUILD);
+                assertThat(replica.snapshot().restarts()).isEqualTo(1);
+                assertThat(replica.snapshot().lastFailure()).startsWith("ReplicasDivergedException: replicas diverged");
+                RunStart again = replica.enter(back, REBUILD);
+                assertThat(replica.snapshot().world()).isEqualTo(WorldState.TRAINING);
+                assertThat(replica.snapshot().consistent()).isTrue();
+                return shared + " " + Checksums.hex(Checksums.crc32c(again.agent().policy().parameters()));
+            }, TestThreads.PER_TASK));
+        }
+        try {
+            String rank0 = results.get(0).get(30, TimeUnit.SECONDS);
+            assertThat(rank0.split(" ")[1]).as("back at the shared state").isEqualTo(rank0.split(" ")[0]);
+            assertThat(results.get(1).get(30, TimeUnit.SECONDS)).isEqualTo(rank0);
+        } finally {
+            worlds.forEach(LocalReplicaWorld::close);
+        }
     }
 
     @Test
