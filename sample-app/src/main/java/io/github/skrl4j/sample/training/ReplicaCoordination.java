@@ -136,6 +136,8 @@ final class ReplicaCoordination {
         if (rank != seedRank) {
             // ranks in join order: this world gave another rank, whose seed the run now draws from
             held = RunStart.continued(run.agent(), run.progress(), ours.seed(), run.resumedFrom());
+            log.info("This world made this replica rank {} (ranks follow join order: set"
+                    + " skrl.optim.adam.distributed.rank to keep one); it draws from seed {} now", rank, ours.seed());
         }
         RunStart start = StateHandover.handOver(c, lastConsistent.version(), held, ours);
         startConsistently(start.agent(), start.progress());
