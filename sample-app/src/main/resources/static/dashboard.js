@@ -79,9 +79,11 @@
       text('replica-rank', 'rank ' + t.replica.rank + ' of ' + t.replica.worldSize);
       text('replica-checksum', t.replica.parameterChecksum == null ? ''
           : 'parameters crc32c ' + t.replica.parameterChecksum + (t.replica.consistent ? ' (all replicas equal)' : ' (DIVERGED)'));
-      // the world: FORMING, TRAINING, DONE or BROKEN, and what broke it last
+      // the world: FORMING, TRAINING, REFORMING, DONE or BROKEN, how often it re-formed, and what broke it last
       const world = document.getElementById('replica-world');
-      world.textContent = 'world ' + t.replica.world;
+      const restarts = t.replica.restarts;
+      world.textContent = 'world ' + t.replica.world
+          + (restarts > 0 ? ', re-formed ' + restarts + (restarts === 1 ? ' time' : ' times') : '');
       world.dataset.world = t.replica.world;
       text('replica-failure', t.replica.lastFailure == null ? ''
           : 'last failure ' + t.replica.lastFailureAt + ': ' + t.replica.lastFailure);

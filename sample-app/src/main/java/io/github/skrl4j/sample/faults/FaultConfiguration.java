@@ -6,7 +6,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The fault switches, only with {@code sample.faults.enabled=true}: the {@link TrainingPauseFault}, a
- * step listener that the starter gives every optimizer it makes (the controller is conditional alike).
+ * step listener that the starter gives every optimizer it makes, and the {@link CollectiveFailureFault}, which
+ * the training's collective consults before every operation (the controllers are conditional alike).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(FaultController.ENABLED)
@@ -15,5 +16,10 @@ public class FaultConfiguration {
     @Bean
     TrainingPauseFault trainingPauseFault() {
         return new TrainingPauseFault();
+    }
+
+    @Bean
+    CollectiveFailureFault collectiveFailureFault() {
+        return new CollectiveFailureFault();
     }
 }

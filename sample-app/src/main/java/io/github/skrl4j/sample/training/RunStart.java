@@ -1,7 +1,10 @@
 package io.github.skrl4j.sample.training;
 
+import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.sample.env.CartPole;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
+import io.github.skrl4j.sample.ppo.OptimizerRestorer;
 import io.github.skrl4j.sample.ppo.OptimizerSource;
 import io.github.skrl4j.sample.ppo.PpoAgent;
 import io.github.skrl4j.sample.ppo.PpoSettings;
@@ -41,10 +44,49 @@ record RunStart(PpoAgent agent, TrainingProgress progress, CartPole environment,
     static RunStart resumed(CheckpointStore.Restored restored, long seed) {
         TrainingProgress progress = restored.progress();
         String from = restored.location().toString();
-        SplittableRandom master = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (progress.updates() + 1)));
-        master.split();
         log.info("Resuming from {} at {} episodes, {} steps, {} updates (mean return {})", from,
                 progress.episodes(), progress.environmentSteps(), progress.updates(), progress.meanReturn100());
-        return new RunStart(restored.agent(), progress, new CartPole(master.nextLong()), master.split(), from);
+        return continued(restored.agent(), progress, seed, from);
+    }
+
+    /**
+     * {@code agent} and {@code progress} continued with the streams of {@code seed} at this update count: the
+     * same as resuming a checkpoint of that state.
+     */
+    static RunStart continued(PpoAgent agent, TrainingProgress progress, long seed, @Nullable String resumedFrom) {
+        SplittableRandom master = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (progress.updates() + 1)));
+        master.split();
+        return new RunStart(agent, progress, new CartPole(master.nextLong()), master.split(), resumedFrom);
+    }
+
+    /**
+     * How a replica rebuilds its run from a state it holds or takes from the world: a fresh one, or one
+     * continuing from optimizer states and counters, with the networks it holds.
+     */
+    record Rebuild(PpoSettings settings, OptimizerSource optimizers, OptimizerRestorer restorer,
+            LearningRateAdapter learningRateAdapter, long seed) {
+
+        /** The same with another seed (this replica's rank changed). */
+        Rebuild withSeed(long otherSeed) {
+            return new Rebuild(settings, optimizers, restorer, learningRateAdapter, otherSeed);
+        }
+
+        /** A fresh run of this replica's seed: what a replica holding no state starts from. */
+        RunStart fresh() {
+            return RunStart.fresh(settings, seed, optimizers, learningRateAdapter);
+        }
+
+        /**
+         * {@code agent}'s networks (holding the state's parameters already) with optimizers rebuilt from
+         * {@code policyState} and {@code valueState}, at {@code policyLearningRate}, continuing {@code progress}.
+         */
+        RunStart continued(PpoAgent agent, OptimizerState policyState, OptimizerState valueState,
+                double policyLearningRate, TrainingProgress progress, @Nullable String resumedFrom) {
+            Optimizer policyOptimizer = restorer.restore(PpoAgent.POLICY, agent.policy(), policyState);
+            Optimizer valueOptimizer = restorer.restore(PpoAgent.VALUE, agent.value(), valueState);
+            PpoAgent rebuilt = new PpoAgent(settings, agent.policy(), agent.value(), policyOptimizer, valueOptimizer,
+                    learningRateAdapter, policyLearningRate);
+            return RunStart.continued(rebuilt, progress, seed, resumedFrom);
+        }
     }
 }

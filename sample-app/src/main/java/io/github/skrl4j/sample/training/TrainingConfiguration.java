@@ -1,12 +1,18 @@
 package io.github.skrl4j.sample.training;
 
+import io.github.skrl4j.adam.Model;
 import io.github.skrl4j.adam.Optimizer;
+import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
+import io.github.skrl4j.adam.spring.OptimizerRegistry;
+import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
+import io.github.skrl4j.sample.faults.CollectiveFailureFault;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
 import io.github.skrl4j.sample.ppo.OptimizerSource;
+import java.nio.file.Path;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
@@ -30,10 +36,23 @@ public class TrainingConfiguration {
         return factory::create;
     }
 
-    /** Resumed optimizers get today's settings for their name, their saved state, and a place in the registry. */
+    /**
+     * Resumed optimizers get today's settings for their name, their saved state (from a checkpoint, or the one a
+     * re-formed world continues from), and a place in the registry (replacing the optimizer of that name).
+     */
     @Bean
-    OptimizerRestorer optimizerRestorer(OptimizerFactory factory) {
-        return factory::resume;
+    OptimizerRestorer optimizerRestorer(OptimizerFactory factory, OptimizerRegistry registry) {
+        return new OptimizerRestorer() {
+            @Override
+            public Optimizer restore(String name, Model model, Path file) {
+                return factory.resume(name, model, file);
+            }
+
+            @Override
+            public Optimizer restore(String name, Model model, OptimizerState state) {
+                return registry.register(Optimizer.restore(factory.config(name), model, state));
+            }
+        };
     }
 
     @Bean
@@ -57,18 +76,24 @@ public class TrainingConfiguration {
     TrainingService trainingService(TrainingProperties properties, OptimizerSource optimizerSource,
             OptimizerRestorer optimizerRestorer, KLAdaptiveLR policyLearningRateRule, TrainingRecorder recorder,
             CheckpointStore checkpointStore, ConfigurableApplicationContext context,
-            ObjectProvider<Collective> replicas) {
+            ObjectProvider<Collective> replicas, ObjectProvider<CollectiveFailureFault> collectiveFailure) {
         LearningRateAdapter adapter = policyLearningRateRule::next;
         TrainingService service = new TrainingService(properties, optimizerSource, optimizerRestorer, adapter, recorder,
                 checkpointStore, code -> System.exit(SpringApplication.exit(context, () -> code)));
         // the distributed profile: the starter's collective on the replicas' Hazelcast cluster
-        replicas.ifAvailable(service::distributeOver);
+        replicas.ifAvailable(collective -> {
+            // the starter's bean re-forms the world; a collective of the application's own breaks for good
+            ReformableWorld world = collective instanceof DistributedTraining training ? new StarterWorld(training)
+                    : ReformableWorld.fixed(collective);
+            CollectiveFailureFault fault = collectiveFailure.getIfAvailable();
+            service.distributeOver(fault == null ? world : new InterceptedWorld(world, fault::beforeOperation));
+        });
         return service;
     }
 
     /**
      * {@code training}: UP while running or when over without error, DOWN when training failed, and
-     * OUT_OF_SERVICE while the replicas' world is still forming (not ready to train, nothing broken).
+     * OUT_OF_SERVICE while the replicas' world forms or re-forms (not ready to train, nothing lost).
      */
     @Bean
     HealthIndicator trainingHealthIndicator(TrainingService service) {
@@ -80,7 +105,8 @@ public class TrainingConfiguration {
         Health.Builder health;
         if (s.status() == TrainingStatus.FAILED) {
             health = Health.down();
-        } else if (replica != null && replica.world() == WorldState.FORMING) {
+        } else if (replica != null && (replica.world() == WorldState.FORMING
+                || replica.world() == WorldState.REFORMING)) {
             health = Health.outOfService();
         } else {
             health = Health.up();
@@ -88,7 +114,7 @@ public class TrainingConfiguration {
         health.withDetail("status", s.status()).withDetail("episodes", s.episodes())
                 .withDetail("meanReturn100", s.meanReturn100());
         if (replica != null) {
-            health.withDetail("world", replica.world());
+            health.withDetail("world", replica.world()).withDetail("restarts", replica.restarts());
             if (replica.lastFailure() != null) {
                 health.withDetail("lastFailure", replica.lastFailure());
             }

@@ -1,7 +1,7 @@
 package io.github.skrl4j.sample.training;
 
 import io.github.skrl4j.adam.Optimizer;
-import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.sample.ppo.EpisodeStats;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
@@ -71,13 +71,15 @@ public class TrainingService implements SmartLifecycle {
 
     /**
      * Trains data-parallel with the other replicas of {@code replicas} (call before {@link #start()}):
-     * each replica seeds its environment and sampling with {@code seed + rank}, starts from rank 0's
-     * networks once every replica is shown to hold the same state (a mismatch fails the run with
-     * {@code MISMATCH} before any step), averages every gradient, and after every update the replicas agree whether they have
+     * each replica seeds its environment and sampling with {@code seed + rank}, starts from one state the
+     * world chooses once every replica is shown to hold it (a mismatch fails the run with {@code MISMATCH}
+     * before any step), averages every gradient, and after every update the replicas agree whether they have
      * solved (the mean of their mean returns reaches the threshold, every one having 100 episodes) and
-     * compare parameter checksums. Only rank 0 writes checkpoints; resume every replica from the same one.
+     * compare parameter checksums. When the world breaks, every replica goes back to the last state they
+     * were shown to share and waits for the world to re-form, within its restart budget; then the world
+     * continues from the newest such state any replica holds. Only rank 0 writes checkpoints.
      */
-    public void distributeOver(Collective replicas) {
+    public void distributeOver(ReformableWorld replicas) {
         this.replicas = ReplicaCoordination.over(replicas);
     }
 
@@ -99,46 +101,69 @@ public class TrainingService implements SmartLifecycle {
             coordination.acceptCheckpoint(restored, properties.allowWorldSizeChange());
             built = RunStart.resumed(restored, seed);
         }
-        built.agent().distributeOver(coordination.collective());
         run = built;
-        Checkpointing checkpointing = new Checkpointing(checkpoints, properties.checkpointInterval(),
-                coordination.writesCheckpoints(), coordination.worldSize());
-        PpoTrainer trainer = new PpoTrainer(built.agent(), built.environment(), built.random(), built.progress(),
-                properties.maxEnvironmentSteps(), coordination.localSolvedThreshold(properties.solvedThreshold()),
-                new UpdateListener(built.agent(), coordination, checkpointing));
+        RunStart.Rebuild rebuild = new RunStart.Rebuild(settings, optimizers, restorer, learningRateAdapter,
+                properties.seed());
         startNanos = System.nanoTime();
         status = TrainingStatus.RUNNING;
-        Thread t = new Thread(() -> run(trainer, built, coordination, checkpointing), "ppo-training");
+        Thread t = new Thread(() -> run(built, rebuild, coordination), "ppo-training");
         t.setDaemon(true);
         thread = t;
         t.start();
     }
 
-    private void run(PpoTrainer trainer, RunStart built, ReplicaCoordination coordination,
-            Checkpointing checkpointing) {
+    private void run(RunStart built, RunStart.Rebuild rebuild, ReplicaCoordination coordination) {
         log.info("Training PPO on CartPole-v1: seed {}, budget {} environment steps, solved at mean return {}",
                 coordination.seedOf(properties.seed()), properties.maxEnvironmentSteps(),
                 properties.solvedThreshold());
         TrainingStatus outcome;
+        RunStart current = built;
+        Checkpointing checkpointing = checkpointing(coordination);
         try {
-            coordination.startConsistently(built.agent(), built.progress());
-            PpoTrainer.Outcome result = trainer.run(() -> stopRequested || coordination.solvedTogether());
+            PpoTrainer.Outcome result = null;
+            while (result == null) {
+                try {
+                    current = coordination.enter(current, rebuild);
+                    run = current;
+                    current.agent().distributeOver(coordination.collective());
+                    checkpointing = checkpointing(coordination);
+                    PpoTrainer trainer = new PpoTrainer(current.agent(), current.environment(), current.random(),
+                            current.progress(), properties.maxEnvironmentSteps(),
+                            coordination.localSolvedThreshold(properties.solvedThreshold()),
+                            new UpdateListener(current.agent(), coordination, checkpointing));
+                    result = trainer.run(() -> stopRequested || coordination.solvedTogether());
+                } catch (RuntimeException e) {
+                    if (stopRequested || !coordination.breaksTheWorld(e)) {
+                        throw e;
+                    }
+                    // nothing of the broken update is kept: back to the last state every replica held
+                    current = coordination.recover(e, current, rebuild);
+                    run = current;
+                }
+            }
             outcome = switch (result) {
                 case SOLVED -> TrainingStatus.SOLVED;
                 case BUDGET_EXHAUSTED -> TrainingStatus.BUDGET_EXHAUSTED;
                 case STOPPED -> coordination.solvedTogether() ? TrainingStatus.SOLVED : TrainingStatus.STOPPED;
             };
             coordination.ended();
-        } catch (RuntimeException | Error e) {
-            log.error("Training failed", e);
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            coordination.failed(e);
-            outcome = TrainingStatus.FAILED;
+        } catch (RuntimeException e) {
+            if (stopRequested && (e instanceof CollectiveException || coordination.waitsForTheWorld())) {
+                // stopped while the world formed or re-formed (the wait was interrupted, or the world closed)
+                Thread.interrupted();
+                log.info("Training stopped while the replicas' world formed: {}", e.getMessage());
+                coordination.ended();
+                outcome = TrainingStatus.STOPPED;
+            } else {
+                outcome = failed(e, coordination);
+            }
+        } catch (Error e) {
+            outcome = failed(e, coordination);
         }
         endNanos = System.nanoTime();
-        TrainingProgress progress = built.progress();
+        TrainingProgress progress = current.progress();
         if (outcome != TrainingStatus.FAILED) {
-            checkpointing.atEnd(built.agent(), progress);
+            checkpointing.atEnd(current.agent(), progress);
         }
         status = outcome;
         log.info("Training {} after {} episodes, {} environment steps, {} updates, {} s: mean return over the last"
@@ -159,11 +184,28 @@ public class TrainingService implements SmartLifecycle {
         }
     }
 
-    /** Asks the run to stop and waits for it (up to 30 s). */
+    private TrainingStatus failed(Throwable e, ReplicaCoordination coordination) {
+        log.error("Training failed", e);
+        error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        coordination.failed(e);
+        return TrainingStatus.FAILED;
+    }
+
+    /** Checkpoints every {@code checkpoint-interval} updates, written by this replica if it is rank 0 now. */
+    private Checkpointing checkpointing(ReplicaCoordination coordination) {
+        return new Checkpointing(checkpoints, properties.checkpointInterval(), coordination.writesCheckpoints(),
+                coordination.worldSize());
+    }
+
+    /** Asks the run to stop (ending a wait for the replicas' world) and waits for it (up to 30 s). */
     @Override
     public void stop() {
         stopRequested = true;
         Thread t = thread;
+        if (t != null && replicas.waitsForTheWorld()) {
+            // waiting for other replicas, possibly for minutes: end the wait now
+            t.interrupt();
+        }
         if (t != null && t != Thread.currentThread()) {
             try {
                 t.join(30_000);

@@ -47,12 +47,13 @@ public record TrainingSnapshot(
      * @param worldSize         replicas training together
      * @param parameterChecksum CRC-32C of both networks' parameters after the last update (null before)
      * @param consistent        whether every replica had the same checksum then (null before)
-     * @param world             where the world is: forming, training, done or broken
-     * @param lastFailure       what broke the world (the exception's class and message), null while it works
-     * @param lastFailureAt     when (ISO-8601 instant), null while it works
+     * @param world             where the world is: forming, training, re-forming, broken or done
+     * @param restarts          how often the world re-formed so far (the first formation is none)
+     * @param lastFailure       what broke the world last (the exception's class and message), null if it never broke
+     * @param lastFailureAt     when (ISO-8601 instant), null if it never broke
      */
     public record Replica(int rank, int worldSize, @Nullable String parameterChecksum, @Nullable Boolean consistent,
-            WorldState world, @Nullable String lastFailure, @Nullable String lastFailureAt) {
+            WorldState world, int restarts, @Nullable String lastFailure, @Nullable String lastFailureAt) {
     }
 
     /** The step kernel of this JVM (shown as {@code kernel}): its name and whether it is the vector one. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
 import io.github.skrl4j.sample.SampleApplication;
+import io.github.skrl4j.sample.faults.CollectiveFailureFault;
 import io.github.skrl4j.sample.ppo.PpoAgent;
 import io.github.skrl4j.testsupport.HazelcastCluster;
 import io.github.skrl4j.testsupport.LoopbackCluster;
@@ -65,6 +66,43 @@ class DistributedTrainingTest {
             Thread.sleep(100);
         }
         return service.snapshot();
+    }
+
+    @Test
+    void aFailedSendBreaksTheWorldOfTwoReplicasWhichReformsOnTheClusterAndTrainsOn() throws Exception {
+        String clusterName = "sample-test-" + UUID.randomUUID();
+        int[] ports = LoopbackCluster.freePorts(2);
+        CompletableFuture<ConfigurableApplicationContext> firstStart = CompletableFuture.supplyAsync(
+                () -> startReplica(clusterName, ports, 0, 4096, "--skrl.optim.adam.distributed.rank=0",
+                        "--sample.faults.enabled=true"), TestThreads.PER_TASK);
+        awaitMember(clusterName + "-0");
+        try (ConfigurableApplicationContext other = startReplica(clusterName, ports, 1, 4096,
+                "--skrl.optim.adam.distributed.rank=1", "--sample.faults.enabled=true");
+                ConfigurableApplicationContext first = firstStart.get(120, TimeUnit.SECONDS)) {
+            TrainingService rank1 = other.getBean(TrainingService.class);
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (rank1.snapshot().updates() < 1) {
+                assertThat(System.nanoTime()).as("a first update in time").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            other.getBean(CollectiveFailureFault.class).failNextOperation();
+
+            TrainingSnapshot a = awaitEnd(first);
+            TrainingSnapshot b = awaitEnd(other);
+            for (TrainingSnapshot s : List.of(a, b)) {
+                assertThat(s.status()).as(s.error()).isEqualTo(TrainingStatus.BUDGET_EXHAUSTED);
+                assertThat(s.updates()).isEqualTo(4);
+                assertThat(s.replica().world()).isEqualTo(WorldState.DONE);
+                assertThat(s.replica().restarts()).isEqualTo(1);
+                assertThat(s.replica().lastFailure()).isNotNull();
+            }
+            assertThat(a.replica().rank()).isZero();
+            assertThat(b.replica().rank()).isEqualTo(1);
+            assertThat(b.replica().lastFailure()).contains("the collective-failure fault failed this send");
+            assertThat(a.replica().parameterChecksum()).isNotNull().isEqualTo(b.replica().parameterChecksum());
+            assertThat(first.getBean(TrainingService.class).agent().policyOptimizer().count()).isEqualTo(4 * 160)
+                    .isEqualTo(rank1.agent().policyOptimizer().count());
+        }
     }
 
     @Test

@@ -10,7 +10,14 @@ import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
+import io.github.skrl4j.adam.distributed.Checksums;
 import io.github.skrl4j.adam.distributed.LocalCollectives;
+import io.github.skrl4j.adam.distributed.NewestState;
+import io.github.skrl4j.adam.distributed.RestartPolicy;
+import io.github.skrl4j.adam.distributed.WorldFormation;
+import java.time.Duration;
+import io.github.skrl4j.sample.ppo.OptimizerRestorer;
+import io.github.skrl4j.sample.ppo.OptimizerSource;
 import io.github.skrl4j.testsupport.TestThreads;
 import java.nio.file.Path;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
@@ -38,9 +45,34 @@ class ReplicaCoordinationTest {
 
     private static final PpoSettings SETTINGS = new PpoSettings(64, 1, 4, 0.99, 0.95, 0.2, 0.2, false, 0, 0.5, true);
 
+    private static final OptimizerSource OPTIMIZERS = (name, model) -> Adam.create(model, 1e-3);
+
+    /** Optimizers continued from a state with the settings of {@link #OPTIMIZERS}. */
+    private static final OptimizerRestorer RESTORER = new OptimizerRestorer() {
+        @Override
+        public Optimizer restore(String name, io.github.skrl4j.adam.Model model, Path file) {
+            throw new UnsupportedOperationException("no checkpoint files here");
+        }
+
+        @Override
+        public Optimizer restore(String name, io.github.skrl4j.adam.Model model, OptimizerState state) {
+            return Optimizer.restore(Adam.create(model, 1e-3).config(), model, state);
+        }
+    };
+
+    /** How the replicas rebuild their runs: seed 42 plus the rank. */
+    private static final RunStart.Rebuild REBUILD = new RunStart.Rebuild(SETTINGS, OPTIMIZERS, RESTORER,
+            LearningRateAdapter.constant(), 42);
+
     private static PpoAgent agent(long seed) {
-        return PpoAgent.create(SETTINGS, new SplittableRandom(seed), (name, model) -> Adam.create(model, 1e-3),
-                LearningRateAdapter.constant());
+        return PpoAgent.create(SETTINGS, new SplittableRandom(seed), OPTIMIZERS, LearningRateAdapter.constant());
+    }
+
+    /** {@code agent} and {@code progress} as a run resumed from a checkpoint of a world of two, accepted by {@code replica}. */
+    private static RunStart resumed(ReplicaCoordination replica, PpoAgent agent, TrainingProgress progress) {
+        replica.acceptCheckpoint(new CheckpointStore.Restored(agent, progress, Path.of("update-" + progress.updates()),
+                2), false);
+        return RunStart.continued(agent, progress, 42, "update-" + progress.updates());
     }
 
     /** A run whose last 100 episodes (or fewer) all returned {@code episodeReturn}. */
@@ -56,7 +88,7 @@ class ReplicaCoordinationTest {
         List<CompletableFuture<T>> results = new ArrayList<>();
         for (int rank = 0; rank < 2; rank++) {
             int r = rank;
-            ReplicaCoordination replica = ReplicaCoordination.over(ranks.get(r));
+            ReplicaCoordination replica = ReplicaCoordination.over(ReformableWorld.fixed(ranks.get(r)));
             results.add(CompletableFuture.supplyAsync(() -> body.apply(r, replica), TestThreads.PER_TASK));
         }
         List<T> out = new ArrayList<>();
@@ -90,8 +122,11 @@ class ReplicaCoordinationTest {
     void replicasStartFromRankZerosNetworksAndAgreeTheyHaveSolvedWhenTheirMeanReachesTheThreshold()
             throws Exception {
         List<TrainingSnapshot.Replica> checked = onBothRanks((rank, replica) -> {
-            PpoAgent agent = agent(rank);
-            replica.startConsistently(agent, progress(0, 0));
+            // fresh runs of seeds 42 and 43: no replica holds a state, the networks are rank 0's
+            RunStart run = replica.enter(RunStart.fresh(SETTINGS, replica.seedOf(42), OPTIMIZERS,
+                    LearningRateAdapter.constant()), REBUILD);
+            assertThat(replica.consistentVersion()).isZero();
+            PpoAgent agent = run.agent();
             // rank 0 alone at 480, rank 1 at 470: their mean, 475, reaches the threshold
             replica.afterUpdate(agent, progress(150, rank == 0 ? 480 : 470), 475);
             assertThat(replica.solvedTogether()).isTrue();
@@ -147,16 +182,17 @@ class ReplicaCoordinationTest {
     }
 
     /**
-     * Both ranks start from {@code startOf(rank)}; the MISMATCH each one refuses the start with, checked to
-     * leave the optimizers unstepped.
+     * Both ranks resume {@code startOf(rank)} at {@code progressOf(rank)}; the MISMATCH each one refuses the start
+     * with, checked to leave the optimizers unstepped.
      */
     private static List<String> refusedStarts(BiFunction<Integer, PpoAgent, PpoAgent> startOf,
             BiFunction<Integer, PpoAgent, TrainingProgress> progressOf) throws Exception {
         return onBothRanks((rank, replica) -> {
             PpoAgent agent = startOf.apply(rank, agent(11));
             long policyCount = agent.policyOptimizer().count();
+            RunStart run = resumed(replica, agent, progressOf.apply(rank, agent));
             CollectiveException refused = catchThrowableOfType(CollectiveException.class,
-                    () -> replica.startConsistently(agent, progressOf.apply(rank, agent)));
+                    () -> replica.enter(run, REBUILD));
             assertThat(refused).as("rank %d refuses to start", rank).isNotNull();
             assertThat(refused.reason()).isEqualTo(CollectiveException.Reason.MISMATCH);
             assertThat(replica.snapshot().consistent()).isFalse();
@@ -169,43 +205,101 @@ class ReplicaCoordinationTest {
     }
 
     @Test
-    void replicasWithTheSameParametersButOtherOptimizerMomentsAreRefusedBeforeTheirFirstStep() throws Exception {
-        // same networks, same count, but one first-moment value differs: two different checkpoints
+    void replicasResumedAtOneUpdateFromStatesThatDifferAreRefusedBeforeTheirFirstStep() throws Exception {
+        // same networks, same count, same update, but one first-moment value differs: two different checkpoints
+        // of one update, so each replica keeps its own and the start-state check tells them apart
         List<String> refusals = refusedStarts(
                 (rank, agent) -> withPolicyState(agent, s -> withMu(s, 160, rank == 0 ? 1e-3f : 2e-3f)),
                 (rank, agent) -> TrainingProgress.restore(20, 1024, 1, new float[0]));
         assertThat(refusals).allSatisfy(m -> assertThat(m).startsWith("MISMATCH: the replicas do not hold the same"
                 + " state before their first step").contains("ranks differing from rank 0: [1]")
                 .contains("Resume every replica from the same checkpoint"));
+        assertThat(refusals.get(0)).contains("this rank 0 holds").contains("optimizer counts policy 160 value 0")
+                .contains("1 updates, 1024 environment steps");
     }
 
     @Test
-    void aReplicaResumedAtAnotherUpdateIsRefusedBeforeItsFirstStep() throws Exception {
-        // rank 1 resumed a checkpoint (two updates: 320 optimizer steps) while rank 0 starts afresh
-        List<String> refusals = refusedStarts((rank, agent) -> rank == 0 ? agent
-                : withPolicyState(agent, s -> withMu(s, 320, 1e-3f)), (rank, agent) -> rank == 0
-                        ? TrainingProgress.restore(0, 0, 0, new float[0])
-                        : TrainingProgress.restore(30, 2048, 2, new float[0]));
-        assertThat(refusals.get(0)).contains("this rank 0 holds").contains("optimizer counts policy 0 value 0")
-                .contains("0 updates");
-        assertThat(refusals.get(1)).contains("this rank 1 holds").contains("optimizer counts policy 320 value 0")
-                .contains("2 updates, 2048 environment steps");
+    void aReplicaThatHoldsNoStateContinuesFromTheNewestOneAnotherHolds() throws Exception {
+        // rank 1 resumed a checkpoint (two updates: 320 optimizer steps) while rank 0 starts afresh, as a
+        // replacement replica with no checkpoint directory would: the world continues rank 1's state
+        float[] returns = {20, 30, 40};
+        List<String> started = onBothRanks((rank, replica) -> {
+            RunStart run = rank == 0
+                    ? RunStart.fresh(SETTINGS, replica.seedOf(42), OPTIMIZERS, LearningRateAdapter.constant())
+                    : resumed(replica, withPolicyState(agent(12), s -> withMu(s, 320, 1e-3f)),
+                            TrainingProgress.restore(30, 2048, 2, returns));
+            assertThat(replica.consistentVersion()).isEqualTo(rank == 0 ? NewestState.NONE : 2);
+            RunStart start = replica.enter(run, REBUILD);
+            PpoAgent agent = start.agent();
+            assertThat(replica.snapshot().world()).isEqualTo(WorldState.TRAINING);
+            assertThat(replica.consistentVersion()).isEqualTo(2);
+            assertThat(agent.policyOptimizer().count()).isEqualTo(320);
+            assertThat(agent.policyOptimizer().state().mu().get(0).data()[0]).isEqualTo(1e-3f);
+            assertThat(start.progress().recentReturns()).containsExactly(returns);
+            return start.progress().episodes() + " " + start.progress().environmentSteps() + " "
+                    + start.progress().updates() + " " + Checksums.hex(Checksums.crc32c(agent.policy().parameters()));
+        });
+        assertThat(started.get(0)).startsWith("30 2048 2 ").isEqualTo(started.get(1));
     }
 
     @Test
     void replicasResumedFromOneStateStartTogether() throws Exception {
         List<Boolean> started = onBothRanks((rank, replica) -> {
-            // the same resumed state on both, but rank 1's networks drawn from its own seed: the broadcast evens them
-            PpoAgent agent = withPolicyState(agent(rank == 0 ? 11 : 12), s -> withMu(s, 320, 1e-3f));
+            PpoAgent agent = withPolicyState(agent(11), s -> withMu(s, 320, 1e-3f));
             assertThat(replica.snapshot().world()).isEqualTo(WorldState.FORMING);
-            replica.startConsistently(agent, TrainingProgress.restore(30, 2048, 2, new float[0]));
+            replica.enter(resumed(replica, agent, TrainingProgress.restore(30, 2048, 2, new float[0])), REBUILD);
             assertThat(replica.snapshot().world()).isEqualTo(WorldState.TRAINING);
             assertThat(replica.snapshot().lastFailure()).isNull();
+            assertThat(replica.snapshot().restarts()).isZero();
             replica.ended();
             assertThat(replica.snapshot().world()).isEqualTo(WorldState.DONE);
             return replica.snapshot().consistent();
         });
         assertThat(started).containsExactly(true, true);
+    }
+
+    @Test
+    void aDivergenceBreaksTheWorldAndBothReplicasGoBackToTheStateTheyLastShared() throws Exception {
+        List<WorldFormation> formations = LocalCollectives.formations(2, 4096, Duration.ofSeconds(10));
+        List<LocalReplicaWorld> worlds = List.of(
+                new LocalReplicaWorld(formations.get(0), new RestartPolicy(1, Duration.ofMinutes(1),
+                        Duration.ofSeconds(10)), Duration.ofSeconds(10)),
+                new LocalReplicaWorld(formations.get(1), new RestartPolicy(1, Duration.ofMinutes(1),
+                        Duration.ofSeconds(10)), Duration.ofSeconds(10)));
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        for (int rank = 0; rank < 2; rank++) {
+            ReplicaCoordination replica = ReplicaCoordination.over(worlds.get(rank));
+            int r = rank;
+            results.add(CompletableFuture.supplyAsync(() -> {
+                RunStart run = replica.enter(RunStart.fresh(SETTINGS, replica.seedOf(42), OPTIMIZERS,
+                        LearningRateAdapter.constant()), REBUILD);
+                String shared = Checksums.hex(Checksums.crc32c(run.agent().policy().parameters()));
+                if (r == 1) {
+                    run.agent().policy().parameters().get(0).data()[0] += 1f; // rank 1 steps somewhere else
+                }
+                ReplicasDivergedException diverged = catchThrowableOfType(ReplicasDivergedException.class,
+                        () -> replica.afterUpdate(run.agent(), run.progress(), 475));
+                assertThat(diverged).isNotNull();
+                assertThat(replica.breaksTheWorld(diverged)).isTrue();
+                assertThat(replica.breaksTheWorld(new CollectiveException(CollectiveException.Reason.MISMATCH,
+                        "different states"))).as("a mismatch does not re-form").isFalse();
+
+                RunStart back = replica.recover(diverged, run, REBUILD);
+                assertThat(replica.snapshot().restarts()).isEqualTo(1);
+                assertThat(replica.snapshot().lastFailure()).startsWith("ReplicasDivergedException: replicas diverged");
+                RunStart again = replica.enter(back, REBUILD);
+                assertThat(replica.snapshot().world()).isEqualTo(WorldState.TRAINING);
+                assertThat(replica.snapshot().consistent()).isTrue();
+                return shared + " " + Checksums.hex(Checksums.crc32c(again.agent().policy().parameters()));
+            }, TestThreads.PER_TASK));
+        }
+        try {
+            String rank0 = results.get(0).get(30, TimeUnit.SECONDS);
+            assertThat(rank0.split(" ")[1]).as("back at the shared state").isEqualTo(rank0.split(" ")[0]);
+            assertThat(results.get(1).get(30, TimeUnit.SECONDS)).isEqualTo(rank0);
+        } finally {
+            worlds.forEach(LocalReplicaWorld::close);
+        }
     }
 
     @Test

@@ -1,0 +1,127 @@
+package io.github.skrl4j.sample.training;
+
+import io.github.skrl4j.adam.OptimizerState;
+import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.DivergenceCheck;
+import io.github.skrl4j.adam.distributed.ReformingWorld;
+import io.github.skrl4j.adam.distributed.RestartPolicy;
+import io.github.skrl4j.adam.distributed.WorldFormation;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A replica's {@link ReformableWorld} in a test: a {@link ReformingWorld} over one of
+ * {@code LocalCollectives.formations}, as the starter's bean is one over the Hazelcast cluster's formations.
+ * {@link #lose()} takes the replica out as a killed process would be: its world closes (the other replicas'
+ * operations fail), and it never forms another; a replacement is a new instance over the same formation.
+ */
+final class LocalReplicaWorld implements ReformableWorld {
+
+    /** What a lost replica's training thread meets from then on: a failure of its own, not the world's. */
+    static final class ReplicaLostException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReplicaLostException() {
+            super("this replica was lost (the test took it out)");
+        }
+    }
+
+    private final ReformingWorld reforming;
+    private volatile boolean lost;
+
+    LocalReplicaWorld(WorldFormation formation, RestartPolicy policy, Duration joinTimeout) {
+        this.reforming = new ReformingWorld(formation, policy, joinTimeout);
+    }
+
+    /** This replica is lost: its current world closes, and it forms no other. */
+    void lose() {
+        lost = true;
+        reforming.awaitWorld().close();
+    }
+
+    private Collective world() {
+        if (lost) {
+            throw new ReplicaLostException();
+        }
+        return reforming.awaitWorld();
+    }
+
+    @Override
+    public void reform(Throwable cause) {
+        if (lost) {
+            throw new ReplicaLostException();
+        }
+        reforming.reform(cause);
+    }
+
+    @Override
+    public ReformingWorld.Status status() {
+        return reforming.status();
+    }
+
+    @Override
+    public int restarts() {
+        return reforming.restarts();
+    }
+
+    @Override
+    public @Nullable String lastFailure() {
+        return reforming.lastFailure();
+    }
+
+    @Override
+    public int configuredRank() {
+        return reforming.configuredRank();
+    }
+
+    @Override
+    public int rank() {
+        return world().rank();
+    }
+
+    @Override
+    public int worldSize() {
+        return reforming.worldSize();
+    }
+
+    @Override
+    public void broadcast(Tensors tensors, int root) {
+        world().broadcast(tensors, root);
+    }
+
+    @Override
+    public OptimizerState broadcast(OptimizerState state, int root) {
+        return world().broadcast(state, root);
+    }
+
+    @Override
+    public long[] broadcast(long[] values, int root) {
+        return world().broadcast(values, root);
+    }
+
+    @Override
+    public long[] allGather(long value) {
+        return world().allGather(value);
+    }
+
+    @Override
+    public void allReduceSum(Tensors gradients) {
+        world().allReduceSum(gradients);
+    }
+
+    @Override
+    public void allReduceMean(Tensors gradients) {
+        world().allReduceMean(gradients);
+    }
+
+    @Override
+    public DivergenceCheck checkDivergence(Tensors parameters) {
+        return world().checkDivergence(parameters);
+    }
+
+    @Override
+    public void close() {
+        reforming.close();
+    }
+}
