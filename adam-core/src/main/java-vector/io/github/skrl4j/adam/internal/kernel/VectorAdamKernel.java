@@ -48,7 +48,7 @@ final class VectorAdamKernel implements AdamKernel {
         // no floor check: this kernel's flush costs next to nothing
         scratch.gradientsAboveFloor = false;
         if (to - from < NormTree.SMALLEST_TREE_RANGE) {
-            return NormTree.squaresInDouble(g, from, to);
+            return NormTree.squaresInDoubleNotingZero(g, from, to, scratch);
         }
         // NormTree.sumOfSquaresCheckingFloor without the floor, each full block's tree in registers, without the copy
         // the portable code needs (a 16 KiB copy per block that pushes the update's arrays out of L1)
@@ -114,10 +114,12 @@ final class VectorAdamKernel implements AdamKernel {
         // NormTree.finishSquares, with the all-zero check (a frozen layer, a masked head) in lanes: an OR
         // of the bits instead of the portable code's copied tree of magnitudes
         double sum = NormTree.laneSum(scratch);
+        scratch.gradientsZero = false;
         if (NormTree.lanesHold(sum)) {
             return sum;
         }
         if (sum == 0 && allZero(g, from, to)) {
+            scratch.gradientsZero = true;
             return 0;
         }
         return NormTree.squaresInDouble(g, from, to);
