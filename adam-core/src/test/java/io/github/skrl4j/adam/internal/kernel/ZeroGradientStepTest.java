@@ -89,7 +89,9 @@ class ZeroGradientStepTest {
         Random r = new Random(parallelism);
         State passesState = new State(r);
         State reference = new State(passesState);
-        StepPasses passes = new StepPasses(new Object(), "zero", SIZES, parallelism, 10_000, kernel);
+        // the owner stays reachable to the end: its collection would stop the worker threads
+        Object owner = new Object();
+        StepPasses passes = new StepPasses(owner, "zero", SIZES, parallelism, 10_000, kernel);
         StepCoefficients c = new StepCoefficients();
         boolean zeroPathOpen = false;
         try {
@@ -110,6 +112,7 @@ class ZeroGradientStepTest {
         } finally {
             passes.close();
         }
+        assertThat(owner).isNotNull();
         // the frozen tensors' first moments reached zero while their second moments still decayed
         assertThat(zeroPathOpen).isTrue();
         assertThat(allZero(passesState.v[0])).isTrue();
