@@ -125,7 +125,12 @@ final class VectorAdamKernel implements AdamKernel {
         return NormTree.squaresInDouble(g, from, to);
     }
 
-    /** True when every gradient of {@code [from, to)} is +0.0 or -0.0 (no magnitude bit set; a NaN has some). */
+    @Override
+    public boolean allZero(float[] a, int from, int to, NormScratch scratch) {
+        return allZero(a, from, to);
+    }
+
+    /** True when every value of {@code [from, to)} is +0.0 or -0.0 (no magnitude bit set; a NaN has some). */
     private static boolean allZero(float[] g, int from, int to) {
         IntVector bits = IntVector.zero(I);
         int i = from;
@@ -230,21 +235,52 @@ final class VectorAdamKernel implements AdamKernel {
     }
 
     /**
-     * {@link ScalarAdamKernel#amsgradMomentsFlushingNu}, {@link ScalarAdamKernel#amsgradParametersFlushingMaximum}
-     * and the first moment's flush in one loop: each array read and written once. (Two loops, moments
-     * then parameters, cost 1.4x the plain step: the second read mu, the gradient and the maximum
-     * again. A first fused version ran out of C2's inlining budget on JDK 17 and boxed its last
-     * vectors; this one has fewer lane operations: the flush of values that are never -0.0 needs no
-     * sign mask.)
+     * {@link ScalarAdamKernel#amsgradMomentsFlushingNu} and {@link ScalarAdamKernel#amsgradParametersFlushingMaximum}, as two
+     * loops as there: in one loop C2 (JDK 17) ran out of inlining budget for this many vector
+     * operations and boxed the vectors of the last ones. (A fused loop with fewer lane operations,
+     * the flush of nu and the maximum without the sign mask, compiled without boxing and ran
+     * faster than the two loops in a standalone loop, but no faster in the step after the kernel's
+     * warm-up; see docs/benchmarks.md, issue 24.)
      */
     private static void updateAmsgrad(float[] param, float[] grad, float[] mu, float[] nu, float[] nuMax,
                                       int from, int to, StepCoefficients c) {
+        amsgradMoments(grad, mu, nu, nuMax, from, to, c);
+        amsgradParameters(param, grad, mu, nuMax, from, to, c);
+    }
+
+    /** Moments: mu and the running maximum as computed (the parameters read them), nu flushed. */
+    private static void amsgradMoments(float[] grad, float[] mu, float[] nu, float[] nuMax, int from, int to,
+                                       StepCoefficients c) {
         FloatVector clip = FloatVector.broadcast(F, c.clip);
         FloatVector b1 = FloatVector.broadcast(F, c.b1);
         FloatVector oneMinusB1 = FloatVector.broadcast(F, c.oneMinusB1);
         FloatVector b2 = FloatVector.broadcast(F, c.b2);
         FloatVector oneMinusB2 = FloatVector.broadcast(F, c.oneMinusB2);
         FloatVector nuScale = FloatVector.broadcast(F, c.nuScale);
+        IntVector magnitude = IntVector.broadcast(I, StepCoefficients.MAGNITUDE_BITS);
+        IntVector largestSubnormal = IntVector.broadcast(I, LARGEST_SUBNORMAL_BITS);
+        int i = from;
+        for (int bound = to - LANES; i <= bound; i += LANES) {
+            FloatVector g = FloatVector.fromArray(F, grad, i).mul(clip);
+            oneMinusB1.mul(g).add(b1.mul(FloatVector.fromArray(F, mu, i))).intoArray(mu, i);
+            FloatVector v = oneMinusB2.mul(g).mul(g).add(b2.mul(FloatVector.fromArray(F, nu, i)));
+            IntVector vb = v.reinterpretAsInts();
+            vb.and(largestSubnormal.sub(vb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(nu, i);
+            // both operands are +0.0 or more (or a restored -0.0) and never NaN, whose bits order as
+            // ints do, so the integer lane max is Math.max
+            FloatVector.fromArray(F, nuMax, i).reinterpretAsInts().max(nuScale.mul(v).reinterpretAsInts())
+                    .reinterpretAsFloats().intoArray(nuMax, i);
+        }
+        if (i < to) {
+            ScalarAdamKernel.amsgradMomentsFlushingNu(grad, mu, nu, nuMax, i, to, c);
+        }
+    }
+
+    /** Parameters from the new moments; mu and the running maximum flushed. */
+    private static void amsgradParameters(float[] param, float[] grad, float[] mu, float[] nuMax, int from, int to,
+                                          StepCoefficients c) {
+        FloatVector clip = FloatVector.broadcast(F, c.clip);
         FloatVector muScale = FloatVector.broadcast(F, c.muScale);
         FloatVector gradScale = FloatVector.broadcast(F, c.gradScale);
         FloatVector epsRoot = FloatVector.broadcast(F, c.epsRoot);
@@ -255,27 +291,20 @@ final class VectorAdamKernel implements AdamKernel {
         IntVector largestSubnormal = IntVector.broadcast(I, LARGEST_SUBNORMAL_BITS);
         int i = from;
         for (int bound = to - LANES; i <= bound; i += LANES) {
-            FloatVector g = FloatVector.fromArray(F, grad, i).mul(clip);
-            FloatVector m = oneMinusB1.mul(g).add(b1.mul(FloatVector.fromArray(F, mu, i)));
-            FloatVector v = oneMinusB2.mul(g).mul(g).add(b2.mul(FloatVector.fromArray(F, nu, i)));
+            FloatVector m = FloatVector.fromArray(F, mu, i);
+            FloatVector vhat = FloatVector.fromArray(F, nuMax, i);
+            FloatVector mhat = muScale.mul(m).add(gradScale.mul(FloatVector.fromArray(F, grad, i).mul(clip)));
+            FloatVector u = mhat.div(vhat.add(epsRoot).sqrt().add(eps));
+            FloatVector p = FloatVector.fromArray(F, param, i);
+            p.sub(lr.mul(u.add(wd.mul(p)))).intoArray(param, i);
             IntVector mb = m.reinterpretAsInts();
             mb.and(largestSubnormal.sub(mb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
                     .reinterpretAsFloats().intoArray(mu, i);
-            // v and the running maximum are never -0.0 (v is a sum with a +0.0 or positive term; the
-            // maximum is at least v): their bits are their magnitudes, the flush needs no mask. Both
-            // operands of the maximum are +0.0 or more (or a restored -0.0) and never NaN, whose bits
-            // order as ints do, so the integer lane max is Math.max
-            IntVector vb = v.reinterpretAsInts();
-            vb.and(largestSubnormal.sub(vb).lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats().intoArray(nu, i);
-            IntVector hb = FloatVector.fromArray(F, nuMax, i).reinterpretAsInts().max(nuScale.mul(v).reinterpretAsInts());
-            hb.and(largestSubnormal.sub(hb).lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats().intoArray(nuMax, i);
-            FloatVector mhat = muScale.mul(m).add(gradScale.mul(g));
-            FloatVector u = mhat.div(hb.reinterpretAsFloats().add(epsRoot).sqrt().add(eps));
-            FloatVector p = FloatVector.fromArray(F, param, i);
-            p.sub(lr.mul(u.add(wd.mul(p)))).intoArray(param, i);
+            IntVector hb = vhat.reinterpretAsInts();
+            hb.and(largestSubnormal.sub(hb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(nuMax, i);
         }
         if (i < to) {
-            ScalarAdamKernel.amsgradMomentsFlushingNu(grad, mu, nu, nuMax, i, to, c);
             ScalarAdamKernel.amsgradParametersFlushingMaximum(param, grad, mu, nuMax, i, to, c);
             ScalarAdamKernel.flush(mu, i, to);
         }

@@ -251,7 +251,7 @@ public final class StepPasses {
      */
     private void updateRange(int i, int from, int to, float @Nullable [] maxMoment, StepCoefficients c,
                              boolean aboveFloor, boolean zeroGradients, NormScratch scratch) {
-        if (zeroGradients && NormTree.allZero(mu[i], from, to, scratch)) {
+        if (zeroGradients && kernel.allZero(mu[i], from, to, scratch)) {
             ScalarAdamKernel.decaySecondMoments(grads[i], nu[i], from, to, c);
             return;
         }

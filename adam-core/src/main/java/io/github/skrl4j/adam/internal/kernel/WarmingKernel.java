@@ -202,6 +202,11 @@ final class WarmingKernel implements AdamKernel {
     }
 
     @Override
+    public boolean allZero(float[] a, int from, int to, NormScratch scratch) {
+        return current().allZero(a, from, to, scratch);
+    }
+
+    @Override
     public String name() {
         return vector.name();
     }
