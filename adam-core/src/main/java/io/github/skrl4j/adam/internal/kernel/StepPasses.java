@@ -191,6 +191,13 @@ public final class StepPasses {
             for (int k = from; k < to; k++) {
                 int start = k * CHUNK;
                 int end = Math.min(n, start + CHUNK);
+                if (chunkZero[first + k] && kernel.allZero(g, start, end, scratch)) {
+                    // zero in the last step and still zero (a frozen part of a model): the sum the
+                    // kernel would give, +0.0, without its floor check and squares
+                    chunkSums[first + k] = 0;
+                    chunkAboveFloor[first + k] = false;
+                    continue;
+                }
                 // as in the update pass: a full chunk's vector loads run line-aligned after a short head
                 int head = end - start == CHUNK ? lineStart(start) : start;
                 double headSum = kernel.sumOfSquares(g, start, head, scratch);
