@@ -62,6 +62,21 @@ class SteadyStateAllocationTest {
         }
     }
 
+    @ParameterizedTest(name = "size {0}, frozen, parallelism {1}")
+    @CsvSource({"4610, 1", "200000, 2"})
+    void frozenTensorStepsAllocateNothingInSteadyState(int size, int parallelism) throws InterruptedException {
+        // a frozen tensor (all-zero gradient: the passes' zero checks and second-moment decay) beside a learning one
+        Tensors model = Tensors.of(Tensor.of("w", new float[size], size), Tensor.of("b", new float[64], 64));
+        float[] gb = new float[64];
+        Arrays.fill(gb, 0.01f);
+        Tensors grad = Tensors.of(Tensor.of("w", new float[size], size), Tensor.of("b", gb, 64));
+        String name = "alloc-frozen-" + size + "-" + parallelism;
+        try (Optimizer opt = Adam.builder().name(name).gradNormClip(0.5).parallelism(parallelism)
+                .parallelThreshold(65_536).build().init(model)) {
+            assertAllocatesNothing(opt, model, grad, name, parallelism);
+        }
+    }
+
     private static void assertAllocatesNothing(Optimizer opt, Tensors model, Tensors grad, String name,
                                                int parallelism) throws InterruptedException {
         // the vector kernel takes over from the portable one once warm; that switch is not steady state

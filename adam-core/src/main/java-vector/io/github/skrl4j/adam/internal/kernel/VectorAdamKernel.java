@@ -48,7 +48,7 @@ final class VectorAdamKernel implements AdamKernel {
         // no floor check: this kernel's flush costs next to nothing
         scratch.gradientsAboveFloor = false;
         if (to - from < NormTree.SMALLEST_TREE_RANGE) {
-            return NormTree.squaresInDouble(g, from, to);
+            return NormTree.squaresInDoubleNotingZero(g, from, to, scratch);
         }
         // NormTree.sumOfSquaresCheckingFloor without the floor, each full block's tree in registers, without the copy
         // the portable code needs (a 16 KiB copy per block that pushes the update's arrays out of L1)
@@ -114,16 +114,23 @@ final class VectorAdamKernel implements AdamKernel {
         // NormTree.finishSquares, with the all-zero check (a frozen layer, a masked head) in lanes: an OR
         // of the bits instead of the portable code's copied tree of magnitudes
         double sum = NormTree.laneSum(scratch);
+        scratch.gradientsZero = false;
         if (NormTree.lanesHold(sum)) {
             return sum;
         }
         if (sum == 0 && allZero(g, from, to)) {
+            scratch.gradientsZero = true;
             return 0;
         }
         return NormTree.squaresInDouble(g, from, to);
     }
 
-    /** True when every gradient of {@code [from, to)} is +0.0 or -0.0 (no magnitude bit set; a NaN has some). */
+    @Override
+    public boolean allZero(float[] a, int from, int to, NormScratch scratch) {
+        return allZero(a, from, to);
+    }
+
+    /** True when every value of {@code [from, to)} is +0.0 or -0.0 (no magnitude bit set; a NaN has some). */
     private static boolean allZero(float[] g, int from, int to) {
         IntVector bits = IntVector.zero(I);
         int i = from;
@@ -230,7 +237,10 @@ final class VectorAdamKernel implements AdamKernel {
     /**
      * {@link ScalarAdamKernel#amsgradMomentsFlushingNu} and {@link ScalarAdamKernel#amsgradParametersFlushingMaximum}, as two
      * loops as there: in one loop C2 (JDK 17) ran out of inlining budget for this many vector
-     * operations and boxed the vectors of the last ones.
+     * operations and boxed the vectors of the last ones. (A fused loop with fewer lane operations,
+     * the flush of nu and the maximum without the sign mask, compiled without boxing and ran
+     * faster than the two loops in a standalone loop, but no faster in the step after the kernel's
+     * warm-up; see docs/benchmarks.md, issue 24.)
      */
     private static void updateAmsgrad(float[] param, float[] grad, float[] mu, float[] nu, float[] nuMax,
                                       int from, int to, StepCoefficients c) {

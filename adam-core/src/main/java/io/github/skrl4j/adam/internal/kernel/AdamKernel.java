@@ -34,6 +34,14 @@ interface AdamKernel {
     void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
                 int from, int to, StepCoefficients c, boolean gradientsAboveFloor);
 
+    /**
+     * True when every value of {@code [from, to)} is +0.0 or -0.0 ({@link NormTree#allZero}, which may
+     * overwrite the scratch); the update pass asks it of a frozen tensor's first moments.
+     */
+    default boolean allZero(float[] a, int from, int to, NormScratch scratch) {
+        return NormTree.allZero(a, from, to, scratch);
+    }
+
     /** A short name for logs and benchmark reports. */
     String name();
 }

@@ -20,6 +20,12 @@ final class NormScratch {
      * when that is not known.
      */
     boolean gradientsAboveFloor;
+    /**
+     * Set by both kernels' {@code sumOfSquares}: true when every gradient of the range is +0.0 or
+     * -0.0 (a frozen or unused part of a model), which lets the step leave the parameters alone where
+     * the first moments are zero too (see {@link StepPasses}); false when that is not known.
+     */
+    boolean gradientsZero;
 
     void startCall() {
         Arrays.fill(sums, 0.0);

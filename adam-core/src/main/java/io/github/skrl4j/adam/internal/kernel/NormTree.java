@@ -56,13 +56,14 @@ final class NormTree {
     static double sumOfSquaresCheckingFloor(float[] g, int from, int to, NormScratch scratch) {
         if (from == to) {
             scratch.gradientsAboveFloor = true;
+            scratch.gradientsZero = true;
             return 0;
         }
         if (to - from < SMALLEST_TREE_RANGE) {
             // short ranges too: a chunk of a large tensor starts with one (up to its first cache line)
             scratch.gradientsAboveFloor = to - from < SMALLEST_FLOOR_CHECK
                     ? fewAboveFloor(g, from, to) : allAboveFloor(g, from, to, scratch);
-            return squaresInDouble(g, from, to);
+            return squaresInDoubleNotingZero(g, from, to, scratch);
         }
         scratch.startCall();
         boolean aboveFloor = true;
@@ -283,15 +284,30 @@ final class NormTree {
         }
     }
 
-    /** The call's sum from the eight double sums, or the exact double sum where the float lanes do not hold it. */
+    /**
+     * {@link #squaresInDouble}, noting in {@link NormScratch#gradientsZero} whether the range is all
+     * zero: a nonzero float's square is nonzero in double, so the exact sum is zero exactly then.
+     */
+    static double squaresInDoubleNotingZero(float[] g, int from, int to, NormScratch scratch) {
+        double sum = squaresInDouble(g, from, to);
+        scratch.gradientsZero = sum == 0;
+        return sum;
+    }
+
+    /**
+     * The call's sum from the eight double sums, or the exact double sum where the float lanes do not
+     * hold it; notes whether the range is all zero ({@link NormScratch#gradientsZero}).
+     */
     static double finishSquares(NormScratch scratch, float[] g, int from, int to) {
         double sum = laneSum(scratch);
+        scratch.gradientsZero = false;
         if (lanesHold(sum)) {
             return sum;
         }
         if (sum == 0 && allZero(g, from, to, scratch)) {
             // a gradient that is all zero (a frozen or unused part of a model): exactly zero, found
             // by a vectorized pass instead of the double loop
+            scratch.gradientsZero = true;
             return 0;
         }
         // overflowed, underflowed, or not a number: the exact sum decides
@@ -313,39 +329,80 @@ final class NormTree {
         return sum >= SMALLEST_FLOAT_SUM && sum <= Double.MAX_VALUE;
     }
 
-    /** True when every gradient of {@code [from, to)} is +0.0 or -0.0: the sum of their magnitudes is zero. */
-    static boolean allZero(float[] g, int from, int to, NormScratch scratch) {
-        float[] b = scratch.block;
-        float[] f = scratch.floor;
+    /**
+     * True when every value of {@code [from, to)} is +0.0 or -0.0: the sum of their magnitudes is zero
+     * (magnitudes never cancel; a huge value makes it infinite, a NaN makes it NaN). Used on a
+     * gradient whose float squares summed to zero, and on first moments (see {@link StepPasses}).
+     * Overwrites the scratch's block and floor.
+     */
+    static boolean allZero(float[] a, int from, int to, NormScratch scratch) {
         for (int start = from; start < to; start += NORM_BLOCK) {
             int n = Math.min(NORM_BLOCK, to - start);
-            System.arraycopy(g, start, b, 0, n);
-            for (int j = 0; j < n; j++) {
-                f[j] = Math.abs(b[j]);
-            }
-            Arrays.fill(f, n, NORM_BLOCK, 0f);
-            // magnitudes never cancel: the sum is zero exactly when all are (infinite or NaN when huge or NaN)
-            for (int j = 0; j < 2048; j++) {
-                f[j] += f[j + 2048];
-            }
-            for (int j = 0; j < 1024; j++) {
-                f[j] += f[j + 1024];
-            }
-            for (int j = 0; j < 512; j++) {
-                f[j] += f[j + 512];
-            }
-            for (int j = 0; j < 256; j++) {
-                f[j] += f[j + 256];
-            }
-            float sum = 0f;
-            for (int j = 0; j < NORM_LANES; j++) {
-                sum += f[j];
-            }
-            if (sum != 0f) {
-                return false;
+            if (start == 0) {
+                // the array's start is indexed like the scratch: read in place
+                if (!blockMagnitudesZero(a, n, scratch.floor)) {
+                    return false;
+                }
+            } else {
+                System.arraycopy(a, start, scratch.block, 0, n);
+                if (!blockMagnitudesZero(scratch.block, n, scratch.floor)) {
+                    return false;
+                }
             }
         }
         return true;
+    }
+
+    /**
+     * True when the {@code n} values at the start of {@code b} are all zero: their magnitudes in
+     * {@code f}, padded with zeros to a power of two, added at constant distances down to 16 lanes.
+     */
+    private static boolean blockMagnitudesZero(float[] b, int n, float[] f) {
+        for (int j = 0; j < n; j++) {
+            f[j] = Math.abs(b[j]);
+        }
+        int size = Math.max(FOLDED_LANES, Integer.highestOneBit(Math.max(1, 2 * n - 1)));
+        Arrays.fill(f, n, size, 0f);
+        switch (size) {
+            case 4096:
+                for (int j = 0; j < 2048; j++) {
+                    f[j] += f[j + 2048];
+                }
+            case 2048:
+                for (int j = 0; j < 1024; j++) {
+                    f[j] += f[j + 1024];
+                }
+            case 1024:
+                for (int j = 0; j < 512; j++) {
+                    f[j] += f[j + 512];
+                }
+            case 512:
+                for (int j = 0; j < 256; j++) {
+                    f[j] += f[j + 256];
+                }
+            case 256:
+                for (int j = 0; j < 128; j++) {
+                    f[j] += f[j + 128];
+                }
+            case 128:
+                for (int j = 0; j < 64; j++) {
+                    f[j] += f[j + 64];
+                }
+            case 64:
+                for (int j = 0; j < 32; j++) {
+                    f[j] += f[j + 32];
+                }
+            case 32:
+                for (int j = 0; j < 16; j++) {
+                    f[j] += f[j + 16];
+                }
+            default:
+                float sum = 0f;
+                for (int j = 0; j < FOLDED_LANES; j++) {
+                    sum += f[j];
+                }
+                return sum == 0f;
+        }
     }
 
     /**
@@ -353,6 +410,69 @@ final class NormTree {
      * the chains added in a fixed tree: short ranges, and where floats do not hold the sum.
      */
     static double squaresInDouble(float[] g, int from, int to) {
+        return FUSED_MULTIPLY_ADD ? squaresInDoubleFused(g, from, to) : squaresInDoubleSeparate(g, from, to);
+    }
+
+    /**
+     * True where {@link Math#fma} is a processor instruction (HotSpot's {@code UseFMA}: x86 since about
+     * 2013, every aarch64); elsewhere it is computed in software, hundreds of times slower.
+     */
+    static final boolean FUSED_MULTIPLY_ADD = fusedMultiplyAddIsIntrinsic();
+
+    private static boolean fusedMultiplyAddIsIntrinsic() {
+        try {
+            return Boolean.parseBoolean(java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("UseFMA").getValue());
+        } catch (LinkageError | RuntimeException e) {
+            // not HotSpot, or a runtime image without the management modules: the separate operations
+            return false;
+        }
+    }
+
+    /**
+     * {@link #squaresInDoubleSeparate} with each square added by {@link Math#fma}: a float's square is
+     * exact in double (24 + 24 bits), so {@code fma(a, a, s)} rounds {@code s + a * a} once, as the
+     * separate addition does, and gives the same bits in half the operations (the eight chains run at
+     * the adder's latency instead of the processor's width).
+     */
+    static double squaresInDoubleFused(float[] g, int from, int to) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            double a = g[i];
+            double b = g[i + 1];
+            double c = g[i + 2];
+            double d = g[i + 3];
+            double e = g[i + 4];
+            double f = g[i + 5];
+            double h = g[i + 6];
+            double k = g[i + 7];
+            s0 = Math.fma(a, a, s0);
+            s1 = Math.fma(b, b, s1);
+            s2 = Math.fma(c, c, s2);
+            s3 = Math.fma(d, d, s3);
+            s4 = Math.fma(e, e, s4);
+            s5 = Math.fma(f, f, s5);
+            s6 = Math.fma(h, h, s6);
+            s7 = Math.fma(k, k, s7);
+        }
+        for (; i < to; i++) {
+            double a = g[i];
+            s0 = Math.fma(a, a, s0);
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** {@link #squaresInDouble} with a multiplication and an addition per square. */
+    static double squaresInDoubleSeparate(float[] g, int from, int to) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;

@@ -143,6 +143,22 @@ final class ScalarAdamKernel implements AdamKernel {
         }
     }
 
+    /**
+     * The plain loop's second moments alone, flushed, for a range whose gradients and first moments
+     * are zero (where the parameters and first moments stay as they are, see {@link StepPasses}): a
+     * frozen part of a model, whose second moments decay for thousands of steps after the first
+     * moments reached zero. The same expression as {@link #updatePlain}'s, so the same bits.
+     */
+    static void decaySecondMoments(float[] grad, float[] nu, int from, int to, StepCoefficients c) {
+        final float clip = c.clip;
+        final float b2 = c.b2;
+        final float oneMinusB2 = c.oneMinusB2;
+        for (int i = from; i < to; i++) {
+            float g = grad[i] * clip;
+            nu[i] = flushedNonNegative(oneMinusB2 * g * g + b2 * nu[i]);
+        }
+    }
+
     /** The moments of the general settings, stored as computed (the parameters read them next). */
     static void generalMoments(float[] grad, float[] mu, float[] nu, int from, int to, StepCoefficients c) {
         final float clip = c.clip;

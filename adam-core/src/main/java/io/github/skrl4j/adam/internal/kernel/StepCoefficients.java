@@ -68,6 +68,14 @@ public final class StepCoefficients {
     boolean gradientFloorSuffices;
     /** True for the settings the fast loop covers: no AMSGrad, no Nesterov, epsRoot 0, weightDecay 0. */
     boolean plain;
+    /**
+     * True when, in the plain loop, a zero gradient on a zero first moment leaves the parameter as it
+     * is: {@code g = ±0 * clip} is a zero and {@code mu = (1 - b1) g + b1 * (+0)} is +0.0 for a
+     * finite clip factor, {@code step * (+0)} is +0.0 for a finite step, and dividing it by
+     * {@code sqrt(nu) * rbc2 + eps}, which is at least eps &gt; 0 (or infinite) for a finite rbc2,
+     * gives +0.0, which subtracted from a parameter gives the parameter. See {@link StepPasses}.
+     */
+    boolean zeroFirstMomentKeepsParameters;
 
     private final BiasCorrection firstCorrection = new BiasCorrection();
     private final BiasCorrection secondCorrection = new BiasCorrection();
@@ -119,6 +127,7 @@ public final class StepCoefficients {
         rbc2 = 1f;
         plain = plainSettings;
         gradientFloorSuffices = true;
+        zeroFirstMomentKeepsParameters = zeroFirstMomentKeepsParameters();
     }
 
     /** Fills the scalars for the step that takes the count to {@code newCount}. */
@@ -149,5 +158,11 @@ public final class StepCoefficients {
         rbc2 = (float) (1 / Math.sqrt(bc2));
         gradientFloorSuffices = clip >= 0x1p-7f && oneMinusB1 >= 0x1p-30f && oneMinusB2 >= 0x1p-30f;
         plain = !config.amsgrad() && !config.nesterov() && config.epsRoot() == 0 && config.weightDecay() == 0;
+        zeroFirstMomentKeepsParameters = zeroFirstMomentKeepsParameters();
+    }
+
+    private boolean zeroFirstMomentKeepsParameters() {
+        return plain && Float.isFinite(clip) && clip >= 0 && Float.isFinite(step) && step >= 0
+                && eps > 0 && Float.isFinite(rbc2);
     }
 }

@@ -40,6 +40,13 @@ public final class StepPasses {
     private final double[] chunkSums;
     /** Per chunk: the norm pass found every gradient above the floor ({@link NormScratch#gradientsAboveFloor}). */
     private final boolean[] chunkAboveFloor;
+    /** Per chunk: the norm pass found every gradient zero ({@link NormScratch#gradientsZero}). */
+    private final boolean[] chunkZero;
+    /**
+     * True after a first update pass: every first moment was then written by a step, which never
+     * writes -0.0 (only a restored state can hold it), so a first moment whose magnitude is zero is +0.0.
+     */
+    private boolean firstMomentsStepped;
     /** Per part: the norm's scratch block and lanes. */
     private final NormScratch[] normScratch;
     private final boolean[] large;
@@ -80,6 +87,7 @@ public final class StepPasses {
         }
         this.chunkSums = new double[chunkOffset[sizes.length]];
         this.chunkAboveFloor = new boolean[chunkOffset[sizes.length]];
+        this.chunkZero = new boolean[chunkOffset[sizes.length]];
         this.normScratch = new NormScratch[anyLargeTensor ? parallelism : 1];
         for (int p = 0; p < normScratch.length; p++) {
             normScratch[p] = new NormScratch();
@@ -138,6 +146,7 @@ public final class StepPasses {
         coefficients = c;
         try {
             run(updateJob);
+            firstMomentsStepped = true;
         } finally {
             params = EMPTY;
             grads = EMPTY;
@@ -182,12 +191,21 @@ public final class StepPasses {
             for (int k = from; k < to; k++) {
                 int start = k * CHUNK;
                 int end = Math.min(n, start + CHUNK);
+                if (chunkZero[first + k] && kernel.allZero(g, start, end, scratch)) {
+                    // zero in the last step and still zero (a frozen part of a model): the sum the
+                    // kernel would give, +0.0, without its floor check and squares
+                    chunkSums[first + k] = 0;
+                    chunkAboveFloor[first + k] = false;
+                    continue;
+                }
                 // as in the update pass: a full chunk's vector loads run line-aligned after a short head
                 int head = end - start == CHUNK ? lineStart(start) : start;
                 double headSum = kernel.sumOfSquares(g, start, head, scratch);
                 boolean headAboveFloor = scratch.gradientsAboveFloor;
+                boolean headZero = scratch.gradientsZero;
                 chunkSums[first + k] = headSum + kernel.sumOfSquares(g, head, end, scratch);
                 chunkAboveFloor[first + k] = headAboveFloor && scratch.gradientsAboveFloor;
+                chunkZero[first + k] = headZero && scratch.gradientsZero;
             }
         }
     }
@@ -213,20 +231,48 @@ public final class StepPasses {
             // over millions of elements would run on-stack-replaced code, where the vector API boxes)
             float[] maxMoment = maxMoments == null ? null : maxMoments[i];
             boolean aboveFloor = aboveFloor(i);
+            boolean zeroGradients = firstMomentsStepped && c.zeroFirstMomentKeepsParameters && gradientsZero(i);
+            NormScratch scratch = normScratch[part];
             // in a large range, the first call ends where the arrays' cache lines start, so that every
             // later call's vectors are line-aligned (line-split loads and stores cost about a third of
             // the step at memory speed); small arrays have no known alignment and stay in cache anyway
             int start = from;
             int head = to - from >= CHUNK ? lineStart(from) : from;
             if (head > from) {
-                kernel.update(params[i], grads[i], mu[i], nu[i], maxMoment, from, head, c, aboveFloor);
+                updateRange(i, from, head, maxMoment, c, aboveFloor, zeroGradients, scratch);
                 start = head;
             }
             for (; start < to; start += CHUNK) {
-                kernel.update(params[i], grads[i], mu[i], nu[i], maxMoment, start, Math.min(to, start + CHUNK), c,
-                        aboveFloor);
+                updateRange(i, start, Math.min(to, start + CHUNK), maxMoment, c, aboveFloor, zeroGradients, scratch);
             }
         }
+    }
+
+    /**
+     * One kernel call of the update pass; where the gradients and the first moments of the range are
+     * all zero (a frozen or unused part of a model, some hundred steps after it stopped learning) and
+     * the step's coefficients allow it ({@link StepCoefficients#zeroFirstMomentKeepsParameters}), the
+     * plain loop would leave the parameters and the first moments as they are: then only the second
+     * moments decay, in a loop without the division and the first moment's flush. Exact, so the same
+     * for every kernel.
+     */
+    private void updateRange(int i, int from, int to, float @Nullable [] maxMoment, StepCoefficients c,
+                             boolean aboveFloor, boolean zeroGradients, NormScratch scratch) {
+        if (zeroGradients && kernel.allZero(mu[i], from, to, scratch)) {
+            ScalarAdamKernel.decaySecondMoments(grads[i], nu[i], from, to, c);
+            return;
+        }
+        kernel.update(params[i], grads[i], mu[i], nu[i], maxMoment, from, to, c, aboveFloor);
+    }
+
+    /** True when the last norm pass found every gradient of tensor {@code i} zero. */
+    boolean gradientsZero(int i) {
+        for (int k = chunkOffset[i]; k < chunkOffset[i + 1]; k++) {
+            if (!chunkZero[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when the last norm pass found every gradient of tensor {@code i} above the floor. */

@@ -134,8 +134,8 @@ final class WarmingKernel implements AdamKernel {
     }
 
     /**
-     * Arrays and coefficients that take every loop of a kernel (plain, general, AMSGrad, both norms)
-     * in every shape a step's calls give them: ranges shorter than a vector (a step's line-aligning
+     * Arrays and coefficients that take every loop of a kernel (plain, general, AMSGrad, both norms,
+     * the all-zero check of first moments) in every shape a step's calls give them: ranges shorter than a vector (a step's line-aligning
      * head), whole vectors without a tail (a step's chunks), vectors and a tail, empty ranges; norms
      * below the tree, of whole blocks, of blocks and a tail, of zeros. C2 compiles only the paths its
      * profile has seen and leaves a trap on the others: a shape the warm-up never gave would, on the
@@ -181,6 +181,9 @@ final class WarmingKernel implements AdamKernel {
                 sink += kernel.sumOfSquares(zeros, 0, WARM_UP_ELEMENTS, scratch);
                 boolean aboveFloor = (k & 1) == 0;
                 for (int[] r : UPDATE_RANGES) {
+                    // the update pass's check of a frozen tensor's first moments, zero or not
+                    sink += kernel.allZero(zeros, r[0], r[1], scratch) ? 1 : 0;
+                    sink += kernel.allZero(grad, r[0], r[1], scratch) ? 1 : 0;
                     kernel.update(param, grad, mu, nu, null, r[0], r[1], plain, aboveFloor);
                     kernel.update(param, grad, mu, nu, null, r[0], r[1], general, aboveFloor);
                     kernel.update(param, grad, mu, nu, nuMax, r[0], r[1], general, aboveFloor);
@@ -199,6 +202,11 @@ final class WarmingKernel implements AdamKernel {
     public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
                        int from, int to, StepCoefficients c, boolean gradientsAboveFloor) {
         current().update(param, grad, mu, nu, nuMax, from, to, c, gradientsAboveFloor);
+    }
+
+    @Override
+    public boolean allZero(float[] a, int from, int to, NormScratch scratch) {
+        return current().allZero(a, from, to, scratch);
     }
 
     @Override

@@ -1,0 +1,51 @@
+package io.github.skrl4j.adam.internal.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The norm's short-range double sum: its two forms give the same bits. */
+class NormTreeTest {
+
+    /** Floats of every magnitude a gradient can have, and the special values. */
+    private static float[] anyFloats(Random r, int n) {
+        float[] g = new float[n];
+        for (int i = 0; i < n; i++) {
+            switch (r.nextInt(8)) {
+                case 0 -> g[i] = Float.intBitsToFloat(r.nextInt()); // any bit pattern: NaN, infinite, subnormal
+                case 1 -> g[i] = (r.nextBoolean() ? 1 : -1) * Float.MAX_VALUE * r.nextFloat();
+                case 2 -> g[i] = (r.nextBoolean() ? 1 : -1) * Float.MIN_VALUE * (1 + r.nextInt(1 << 23));
+                case 3 -> g[i] = r.nextBoolean() ? 0f : -0f;
+                default -> g[i] = (float) Math.scalb(r.nextGaussian(), r.nextInt(256) - 128);
+            }
+        }
+        return g;
+    }
+
+    @Test
+    void fusedDoubleSumGivesTheBitsOfTheSeparateOne() {
+        Random r = new Random(24);
+        for (int round = 0; round < 20_000; round++) {
+            int n = r.nextInt(70);
+            float[] g = anyFloats(r, n + 5);
+            // finite values only in most rounds, so that the sums are numbers and their bits tell
+            if (round % 4 != 0) {
+                for (int i = 0; i < g.length; i++) {
+                    if (!Float.isFinite(g[i])) {
+                        g[i] = 1e30f;
+                    }
+                }
+            }
+            int from = r.nextInt(5);
+            double fused = NormTree.squaresInDoubleFused(g, from, from + n);
+            double separate = NormTree.squaresInDoubleSeparate(g, from, from + n);
+            if (Double.isNaN(separate)) {
+                assertThat(fused).isNaN();
+            } else {
+                assertThat(Double.doubleToRawLongBits(fused)).as("n %d from %d: %s vs %s", n, from, fused, separate)
+                        .isEqualTo(Double.doubleToRawLongBits(separate));
+            }
+        }
+    }
+}
