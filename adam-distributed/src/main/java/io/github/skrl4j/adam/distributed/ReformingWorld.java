@@ -1,5 +1,7 @@
 package io.github.skrl4j.adam.distributed;
 
+import io.github.skrl4j.adam.OptimizerState;
+import io.github.skrl4j.adam.Tensors;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -52,6 +54,7 @@ public final class ReformingWorld implements AutoCloseable {
     private final Duration joinTimeout;
     private final InstantSource clock;
     private final Deque<Instant> restartTimes = new ArrayDeque<>();
+    private final ReformableCollective view = new View();
 
     private @Nullable Collective current;
     private volatile Status status = Status.FORMING;
@@ -206,6 +209,15 @@ public final class ReformingWorld implements AutoCloseable {
         return formation.configuredRank();
     }
 
+    /**
+     * This reforming world as one {@link Collective} (for a training loop that keeps one reference): its
+     * operations run on {@link #awaitWorld()}, {@link ReformableCollective#reform} is {@link #reform}, its
+     * {@code close()} is {@link #close()}.
+     */
+    public ReformableCollective collective() {
+        return view;
+    }
+
     /** Leaves the current world (if any) and releases the formation; no world forms after this. */
     @Override
     public void close() {
@@ -223,5 +235,90 @@ public final class ReformingWorld implements AutoCloseable {
     @Override
     public String toString() {
         return "ReformingWorld[" + status + ", restarts " + restarts + ", " + formation + "]";
+    }
+
+    /** {@link #collective()}. */
+    private final class View implements ReformableCollective {
+
+        @Override
+        public void reform(Throwable cause) {
+            ReformingWorld.this.reform(cause);
+        }
+
+        @Override
+        public Status status() {
+            return ReformingWorld.this.status();
+        }
+
+        @Override
+        public int restarts() {
+            return ReformingWorld.this.restarts();
+        }
+
+        @Override
+        public @Nullable String lastFailure() {
+            return ReformingWorld.this.lastFailure();
+        }
+
+        @Override
+        public int configuredRank() {
+            return ReformingWorld.this.configuredRank();
+        }
+
+        @Override
+        public int rank() {
+            int configured = configuredRank();
+            return configured != WorldFormation.UNASSIGNED ? configured : awaitWorld().rank();
+        }
+
+        @Override
+        public int worldSize() {
+            return ReformingWorld.this.worldSize();
+        }
+
+        @Override
+        public void broadcast(Tensors tensors, int root) {
+            awaitWorld().broadcast(tensors, root);
+        }
+
+        @Override
+        public OptimizerState broadcast(OptimizerState state, int root) {
+            return awaitWorld().broadcast(state, root);
+        }
+
+        @Override
+        public long[] broadcast(long[] values, int root) {
+            return awaitWorld().broadcast(values, root);
+        }
+
+        @Override
+        public long[] allGather(long value) {
+            return awaitWorld().allGather(value);
+        }
+
+        @Override
+        public void allReduceSum(Tensors gradients) {
+            awaitWorld().allReduceSum(gradients);
+        }
+
+        @Override
+        public void allReduceMean(Tensors gradients) {
+            awaitWorld().allReduceMean(gradients);
+        }
+
+        @Override
+        public DivergenceCheck checkDivergence(Tensors parameters) {
+            return awaitWorld().checkDivergence(parameters);
+        }
+
+        @Override
+        public void close() {
+            ReformingWorld.this.close();
+        }
+
+        @Override
+        public String toString() {
+            return "collective of " + ReformingWorld.this;
+        }
     }
 }

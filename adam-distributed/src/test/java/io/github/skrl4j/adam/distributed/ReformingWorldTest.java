@@ -96,4 +96,38 @@ class ReformingWorldTest {
                 assertThrows(CollectiveException.class, () -> alone.reform(new RuntimeException("x"))).reason());
         assertEquals(0, alone.restarts());
     }
+
+    @Test
+    void theCollectiveViewRunsOnTheCurrentWorldAcrossAReformation() {
+        List<ReformingWorld> replicas = replicas(2, new RestartPolicy(3, Duration.ofMinutes(10), TIMEOUT),
+                InstantSource.system());
+        List<Object> results = Ranks.run(2, r -> {
+            ReformableCollective collective = replicas.get(r).collective();
+            assertEquals(r, collective.rank()); // configured: known before any world forms
+            long[] first = collective.allGather(r);
+            if (r == 1) {
+                replicas.get(1).awaitWorld().close();
+            }
+            CollectiveException e = assertThrows(CollectiveException.class, () -> collective.allGather(0));
+            collective.reform(e);
+            assertEquals(ReformingWorld.Status.FORMED, collective.status());
+            assertEquals(1, collective.restarts());
+            return first[1 - r] + collective.allGather(100 + r)[1 - r];
+        });
+        assertEquals(1L + 101, results.get(0));
+        assertEquals(0L + 100, results.get(1));
+    }
+
+    @Test
+    void aFixedCollectiveDoesNotReformAndSaysSo() {
+        ReformableCollective fixed = ReformableCollective.fixed(LocalCollectives.create(1).get(0));
+        assertEquals(ReformingWorld.Status.FORMED, fixed.status());
+        assertArrayEquals(new long[] {7}, fixed.allGather(7));
+        CollectiveException e = assertThrows(CollectiveException.class,
+                () -> fixed.reform(new IllegalStateException("lost")));
+        assertEquals(CollectiveException.Reason.BROKEN, e.reason());
+        assertEquals(ReformingWorld.Status.BROKEN, fixed.status());
+        assertEquals("lost", fixed.lastFailure());
+        assertEquals(0, fixed.restarts());
+    }
 }

@@ -1,5 +1,6 @@
 package io.github.skrl4j.sample.training;
 
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.DivergenceCheck;
@@ -12,12 +13,12 @@ import org.jspecify.annotations.Nullable;
  * A world whose collective operations first pass {@code beforeOperation} their name, which may fail them before
  * they start (the sample's collective-failure fault); everything else is the world's.
  */
-final class InterceptedWorld implements ReformableWorld {
+final class InterceptedWorld implements ReformableCollective {
 
-    private final ReformableWorld world;
+    private final ReformableCollective world;
     private final Consumer<String> beforeOperation;
 
-    InterceptedWorld(ReformableWorld world, Consumer<String> beforeOperation) {
+    InterceptedWorld(ReformableCollective world, Consumer<String> beforeOperation) {
         this.world = Objects.requireNonNull(world, "world");
         this.beforeOperation = Objects.requireNonNull(beforeOperation, "beforeOperation");
     }

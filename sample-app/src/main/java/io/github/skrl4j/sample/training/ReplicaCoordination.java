@@ -1,5 +1,6 @@
 package io.github.skrl4j.sample.training;
 
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Checksums;
@@ -30,7 +31,7 @@ final class ReplicaCoordination {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaCoordination.class);
 
-    private final @Nullable ReformableWorld replicas;
+    private final @Nullable ReformableCollective replicas;
     private final ConsistentState lastConsistent = new ConsistentState();
     private volatile int rank;
     private volatile boolean solvedTogether;
@@ -40,7 +41,7 @@ final class ReplicaCoordination {
     private volatile @Nullable String lastFailure;
     private volatile @Nullable Instant lastFailureAt;
 
-    private ReplicaCoordination(@Nullable ReformableWorld replicas) {
+    private ReplicaCoordination(@Nullable ReformableCollective replicas) {
         this.replicas = replicas;
         int configured = replicas == null ? 0 : replicas.configuredRank();
         this.rank = configured == WorldFormation.UNASSIGNED ? 0 : configured;
@@ -52,7 +53,7 @@ final class ReplicaCoordination {
     }
 
     /** A replica of the world of {@code replicas}. */
-    static ReplicaCoordination over(ReformableWorld replicas) {
+    static ReplicaCoordination over(ReformableCollective replicas) {
         return new ReplicaCoordination(replicas);
     }
 
@@ -79,7 +80,7 @@ final class ReplicaCoordination {
 
     /** The replicas training together: 1 alone. */
     int worldSize() {
-        ReformableWorld c = replicas;
+        ReformableCollective c = replicas;
         return c == null ? 1 : c.worldSize();
     }
 
@@ -125,7 +126,7 @@ final class ReplicaCoordination {
      *                             from different checkpoints of one update); the failure of an operation
      */
     RunStart enter(RunStart run, RunStart.Rebuild rebuild) {
-        ReformableWorld c = replicas;
+        ReformableCollective c = replicas;
         if (c == null) {
             return run;
         }
@@ -151,7 +152,7 @@ final class ReplicaCoordination {
      * @throws CollectiveException {@code MISMATCH} on every replica when their states differ
      */
     void startConsistently(PpoAgent agent, TrainingProgress progress) {
-        ReformableWorld c = replicas;
+        ReformableCollective c = replicas;
         if (c == null) {
             return;
         }
@@ -189,7 +190,7 @@ final class ReplicaCoordination {
      * @throws ReplicasDivergedException when their parameters differ
      */
     void afterUpdate(PpoAgent agent, TrainingProgress progress, double solvedThreshold) {
-        ReformableWorld c = replicas;
+        ReformableCollective c = replicas;
         if (c != null) {
             checkReplicas(c, agent);
             lastConsistent.take(agent, progress);
@@ -224,7 +225,7 @@ final class ReplicaCoordination {
      *                             replicas did not come back in time)
      */
     RunStart recover(RuntimeException failure, RunStart run, RunStart.Rebuild rebuild) {
-        ReformableWorld c = replicas;
+        ReformableCollective c = replicas;
         if (c == null) {
             throw failure;
         }
@@ -282,7 +283,7 @@ final class ReplicaCoordination {
 
     /** This replica's place and last check for the snapshot; null alone. */
     TrainingSnapshot.@Nullable Replica snapshot() {
-        ReformableWorld c = replicas;
+        ReformableCollective c = replicas;
         Instant at = lastFailureAt;
         return c == null ? null : new TrainingSnapshot.Replica(rank, c.worldSize(), parameterChecksum, consistent,
                 world, c.restarts(), lastFailure, at == null ? null : at.toString());

@@ -1,5 +1,6 @@
 package io.github.skrl4j.sample.training;
 
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.Model;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.OptimizerState;
@@ -7,7 +8,6 @@ import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
-import io.github.skrl4j.adam.spring.distributed.DistributedTraining;
 import io.github.skrl4j.sample.faults.CollectiveFailureFault;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
@@ -83,8 +83,8 @@ public class TrainingConfiguration {
         // the distributed profile: the starter's collective on the replicas' Hazelcast cluster
         replicas.ifAvailable(collective -> {
             // the starter's bean re-forms the world; a collective of the application's own breaks for good
-            ReformableWorld world = collective instanceof DistributedTraining training ? new StarterWorld(training)
-                    : ReformableWorld.fixed(collective);
+            ReformableCollective world = collective instanceof ReformableCollective reformable ? reformable
+                    : ReformableCollective.fixed(collective);
             CollectiveFailureFault fault = collectiveFailure.getIfAvailable();
             service.distributeOver(fault == null ? world : new InterceptedWorld(world, fault::beforeOperation));
         });

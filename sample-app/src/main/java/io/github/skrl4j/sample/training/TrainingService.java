@@ -1,5 +1,6 @@
 package io.github.skrl4j.sample.training;
 
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.sample.ppo.EpisodeStats;
@@ -79,7 +80,7 @@ public class TrainingService implements SmartLifecycle {
      * were shown to share and waits for the world to re-form, within its restart budget; then the world
      * continues from the newest such state any replica holds. Only rank 0 writes checkpoints.
      */
-    public void distributeOver(ReformableWorld replicas) {
+    public void distributeOver(ReformableCollective replicas) {
         this.replicas = ReplicaCoordination.over(replicas);
     }
 

@@ -1,5 +1,6 @@
 package io.github.skrl4j.sample.training;
 
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Collective;
@@ -11,12 +12,12 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A replica's {@link ReformableWorld} in a test: a {@link ReformingWorld} over one of
+ * A replica's {@link ReformableCollective} in a test: a {@link ReformingWorld} over one of
  * {@code LocalCollectives.formations}, as the starter's bean is one over the Hazelcast cluster's formations.
  * {@link #lose()} takes the replica out as a killed process would be: its world closes (the other replicas'
  * operations fail), and it never forms another; a replacement is a new instance over the same formation.
  */
-final class LocalReplicaWorld implements ReformableWorld {
+final class LocalReplicaWorld implements ReformableCollective {
 
     /** What a lost replica's training thread meets from then on: a failure of its own, not the world's. */
     static final class ReplicaLostException extends RuntimeException {

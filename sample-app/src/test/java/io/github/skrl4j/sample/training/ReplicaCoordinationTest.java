@@ -1,5 +1,6 @@
 package io.github.skrl4j.sample.training;
 
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -88,7 +89,7 @@ class ReplicaCoordinationTest {
         List<CompletableFuture<T>> results = new ArrayList<>();
         for (int rank = 0; rank < 2; rank++) {
             int r = rank;
-            ReplicaCoordination replica = ReplicaCoordination.over(ReformableWorld.fixed(ranks.get(r)));
+            ReplicaCoordination replica = ReplicaCoordination.over(ReformableCollective.fixed(ranks.get(r)));
             results.add(CompletableFuture.supplyAsync(() -> body.apply(r, replica), TestThreads.PER_TASK));
         }
         List<T> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.github.skrl4j.sample.training;
 
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.skrl4j.adam.Adam;
@@ -89,7 +90,7 @@ class ReplicaRecoveryTest {
     }
 
     /** A replica of rank {@code rank} over {@code world}, started: it forms its world on its training thread. */
-    private TrainingService replica(int rank, ReformableWorld world) {
+    private TrainingService replica(int rank, ReformableCollective world) {
         TrainingService service = new TrainingService(properties(rank), OPTIMIZERS, RESTORER,
                 KLAdaptiveLR.defaults()::next, new TrainingRecorder(), new DirectoryCheckpointStore(
                         dir.resolve("rank-" + rank)), code -> {

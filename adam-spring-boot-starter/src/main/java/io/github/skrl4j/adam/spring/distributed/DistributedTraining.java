@@ -6,6 +6,7 @@ import io.github.skrl4j.adam.distributed.Checksums;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.DivergenceCheck;
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.distributed.ReformingWorld;
 import io.github.skrl4j.adam.distributed.WorldFormation;
 import io.github.skrl4j.adam.spring.actuate.ReplicaWorld;
@@ -22,7 +23,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The application's {@link Collective}: the current world of a {@link ReformingWorld}, observed. Every
+ * The application's {@link ReformableCollective}: the current world of a {@link ReformingWorld}, observed. Every
  * operation runs on the current world, forming the first one if it is not yet (waiting up to the join
  * timeout); when an operation fails, the application restores its last consistent state and calls
  * {@link #reform}, which waits for every replica to be back and makes the new world current.
@@ -43,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #close} are for the training thread; the views ({@link #status()}, {@link #describe()},
  * {@link #healthy()}, ...) for any thread, and they never wait for a formation.
  */
-public final class DistributedTraining implements Collective, ReplicaWorld {
+public final class DistributedTraining implements ReformableCollective, ReplicaWorld {
 
     private final ReformingWorld world;
     private final Clock clock;
@@ -90,6 +91,7 @@ public final class DistributedTraining implements Collective, ReplicaWorld {
     }
 
     /** This replica's rank from configuration, or {@link WorldFormation#UNASSIGNED} when ranks follow join order. */
+    @Override
     public int configuredRank() {
         return world.configuredRank();
     }
@@ -154,6 +156,7 @@ public final class DistributedTraining implements Collective, ReplicaWorld {
      *                             replicas did not all come back within the restart timeout. The world is
      *                             then broken for good.
      */
+    @Override
     public void reform(Throwable cause) {
         Objects.requireNonNull(cause, "cause");
         generation++;
@@ -162,11 +165,13 @@ public final class DistributedTraining implements Collective, ReplicaWorld {
     }
 
     /** Where the world stands: forming, formed, re-forming, broken or closed. */
+    @Override
     public ReformingWorld.Status status() {
         return world.status();
     }
 
     /** How many times the world re-formed so far (the first formation is none). */
+    @Override
     public int restarts() {
         return world.restarts();
     }
@@ -176,6 +181,7 @@ public final class DistributedTraining implements Collective, ReplicaWorld {
      * reforming world noted (a formation that failed, the cause of the last re-formation); {@code null} if
      * nothing ever failed.
      */
+    @Override
     public @Nullable String lastFailure() {
         Observed<String> f = currentFailure();
         return f != null ? f.value() : world.lastFailure();

@@ -1,21 +1,17 @@
-package io.github.skrl4j.sample.training;
+package io.github.skrl4j.adam.distributed;
 
 import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensors;
-import io.github.skrl4j.adam.distributed.Collective;
-import io.github.skrl4j.adam.distributed.CollectiveException;
-import io.github.skrl4j.adam.distributed.DivergenceCheck;
-import io.github.skrl4j.adam.distributed.ReformingWorld;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** {@link ReformableWorld#fixed}: one formed world, whose first failure breaks it for good. */
-final class FixedWorld implements ReformableWorld {
+/** {@link ReformableCollective#fixed}: one formed world, whose first failure is final. */
+final class FixedCollective implements ReformableCollective {
 
     private final Collective world;
     private volatile @Nullable String lastFailure;
 
-    FixedWorld(Collective world) {
+    FixedCollective(Collective world) {
         this.world = Objects.requireNonNull(world, "world");
     }
 
@@ -94,5 +90,10 @@ final class FixedWorld implements ReformableWorld {
     @Override
     public void close() {
         world.close();
+    }
+
+    @Override
+    public String toString() {
+        return "FixedCollective[" + world + "]";
     }
 }
