@@ -5,7 +5,7 @@ import io.github.skrl4j.adam.AdamSettings;
 /**
  * Runs a kernel's loops on small arrays until C2 has compiled them: the vector kernel's warm-up
  * thread ({@link WarmingKernel}), and an optimizer's start for the portable kernel, once per JVM
- * and update loop ({@link #warmPortableOnce(AdamSettings)}).
+ * and update loop ({@link #beforeFirstStep(AdamSettings)}).
  *
  * <p>Compiled code runs at a steady speed and (the Vector API intrinsified) allocates nothing;
  * interpreted and C1 code is far slower and boxes every vector. After enough calls for C2
@@ -51,18 +51,28 @@ public final class KernelWarmUp {
     }
 
     /**
-     * Warms the portable kernel's norm and the update loop these settings run, on the calling thread,
+     * An optimizer's start, before its first step: warms the portable kernel's loops for these
+     * settings ({@link #warmPortableOnce(int)}) and announces their update loop to this JVM's vector
+     * kernel, if it has one, whose warm-up (in the background, from the first step on) then compiles
+     * that loop and no other.
+     */
+    public static void beforeFirstStep(AdamSettings settings) {
+        int loop = loopsOf(settings);
+        warmPortableOnce(loop);
+        AdamKernel kernel = AdamKernels.defaultKernel();
+        if (kernel instanceof WarmingKernel) {
+            ((WarmingKernel) kernel).announce(loop);
+        }
+    }
+
+    /**
+     * Warms the portable kernel's norm and the given update loops, on the calling thread,
      * once per JVM and loop (later calls return at once): an optimizer's start calls it, so that its
      * first steps run compiled loops instead of interpreting, and then compiling on stack, loops over
      * millions of elements (a fresh JVM's first 16M-parameter step took 30 times a later one, and
      * compiled most loops twice, on stack and normally). The vector kernel's steps also run on the
      * portable kernel until its own warm-up hands over. Allocates only its small arrays, once.
      */
-    public static void warmPortableOnce(AdamSettings settings) {
-        warmPortableOnce(loopsOf(settings));
-    }
-
-    /** {@link #warmPortableOnce(AdamSettings)} for the given update loops. */
     static void warmPortableOnce(int loops) {
         if ((portableWarmLoops & loops) == loops) {
             return;

@@ -1,5 +1,6 @@
 package io.github.skrl4j.adam.internal.kernel;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,11 +11,15 @@ import org.jspecify.annotations.Nullable;
  * takes over a large model, and no step waits for the warm-up.
  *
  * <p>The warm-up thread (a daemon, started on the first call, which it lets go first: it waits
- * {@value #START_DELAY_MILLIS} ms) steps small arrays through every loop
- * of the vector kernel, in every shape a step's calls give it (see {@link KernelWarmUp}), some 4,000
- * calls each (past C2's compile thresholds), and hands over once
- * its speed is steady and it allocates nothing (five rounds in a row within a quarter of the best
- * round, no bytes allocated where HotSpot can tell), or after {@value #MAX_WARM_UP_MILLIS} ms.
+ * {@value #START_DELAY_MILLIS} ms) steps small arrays through the vector kernel's norm and the
+ * update loops that optimizers announced at their start ({@link #announce}) or steps asked for, in
+ * every shape a step's calls give them (see {@link KernelWarmUp}), some 4,000 calls each (past C2's
+ * compile thresholds), and hands those over once its speed is steady and it allocates nothing (five
+ * rounds in a row within a quarter of the best round, no bytes allocated where HotSpot can tell), or
+ * after {@value #MAX_WARM_UP_MILLIS} ms. Only those: on a 2-core machine every update loop of the
+ * Vector API is a few hundred ms of C2 that the steps wait for. An update loop asked for later (an
+ * AMSGrad optimizer beside a plain one) runs on the portable kernel until a new warm-up hands it over
+ * too; the kernels give the same bits, so any mix of them does.
  */
 final class WarmingKernel implements AdamKernel {
 
@@ -26,45 +31,75 @@ final class WarmingKernel implements AdamKernel {
     private static final int MIN_ROUNDS = 200;
 
     private final AdamKernel vector;
-    private volatile boolean warm;
-    private volatile boolean started;
+    /** The update loops ({@link KernelWarmUp#PLAIN}, ... or'ed) that optimizers announced or steps asked for. */
+    private volatile int requestedLoops;
+    /** The update loops whose calls go to the vector kernel; written by the warm-up thread only. */
+    private volatile int warmLoops;
+    /** True once the norm's calls (and the all-zero checks) go to the vector kernel. */
+    private volatile boolean normWarm;
+    /** True while a warm-up thread runs (or is about to). */
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean delayed;
 
     WarmingKernel(AdamKernel vector) {
         this.vector = vector;
     }
 
-    /** True once the calls go to the vector kernel. */
+    /** True once the norm and every update loop asked for so far go to the vector kernel. */
     boolean warm() {
-        return warm;
+        return normWarm && (requestedLoops & ~warmLoops) == 0;
     }
 
-    /** Waits (for tests) until the calls go to the vector kernel; false if that did not happen in time. */
+    /** The update loops whose calls go to the vector kernel. */
+    int warmLoops() {
+        return warmLoops;
+    }
+
+    /**
+     * Notes that an optimizer will run these update loops, so that a warm-up (started by the first
+     * call or by {@link #awaitWarm}) compiles them with the norm; starts nothing.
+     */
+    void announce(int loops) {
+        request(loops);
+    }
+
+    /** Waits (for tests) until {@link #warm()}; false if that did not happen in time. */
     boolean awaitWarm(long millis) throws InterruptedException {
-        startWarmUp();
+        ensureWarmUp();
         long deadline = System.nanoTime() + millis * 1_000_000;
-        while (!warm && System.nanoTime() < deadline) {
+        while (!warm() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        return warm;
+        return warm();
     }
 
-    private AdamKernel current() {
-        if (warm) {
+    private AdamKernel norm() {
+        if (normWarm) {
             return vector;
         }
-        startWarmUp();
+        ensureWarmUp();
         return ScalarAdamKernel.INSTANCE;
     }
 
-    private void startWarmUp() {
-        if (started) {
-            return;
+    private AdamKernel update(float @Nullable [] nuMax, StepCoefficients c) {
+        int loop = nuMax != null ? KernelWarmUp.AMSGRAD : c.plain ? KernelWarmUp.PLAIN : KernelWarmUp.GENERAL;
+        if ((warmLoops & loop) != 0) {
+            return vector;
         }
-        synchronized (this) {
-            if (started) {
-                return;
-            }
-            started = true;
+        if ((requestedLoops & loop) == 0) {
+            request(loop);
+        }
+        ensureWarmUp();
+        return ScalarAdamKernel.INSTANCE;
+    }
+
+    private synchronized void request(int loops) {
+        requestedLoops |= loops;
+    }
+
+    private void ensureWarmUp() {
+        if (running.get() || warm() || !running.compareAndSet(false, true)) {
+            return;
         }
         Thread t = new Thread(this::warmUp, "skrl4j-adam-kernel-warm-up");
         t.setDaemon(true);
@@ -74,30 +109,46 @@ final class WarmingKernel implements AdamKernel {
 
     private void warmUp() {
         try {
-            // a fresh JVM's first step (class loading, the portable loops' own compilation) goes first
-            Thread.sleep(START_DELAY_MILLIS);
-            KernelWarmUp.untilSteady(vector, KernelWarmUp.ALL_LOOPS, MIN_ROUNDS, MAX_WARM_UP_MILLIS);
+            if (!delayed) {
+                // a fresh JVM's first step (class loading, the portable loops' own compilation) goes first
+                delayed = true;
+                Thread.sleep(START_DELAY_MILLIS);
+            }
+            while (true) {
+                int missing = requestedLoops & ~warmLoops;
+                if (normWarm && missing == 0) {
+                    running.set(false);
+                    // a loop asked for between the look and the reset found a warm-up running: look again
+                    if ((requestedLoops & ~warmLoops) == 0 || !running.compareAndSet(false, true)) {
+                        return;
+                    }
+                    continue;
+                }
+                // only the loops asked for: each update loop of the Vector API is seconds of C2 on a small machine
+                KernelWarmUp.untilSteady(vector, missing, MIN_ROUNDS, MAX_WARM_UP_MILLIS);
+                warmLoops |= missing;
+                normWarm = true;
+            }
         } catch (InterruptedException e) {
+            // stopped: the calls not handed over stay on the portable kernel (running stays set, so no new warm-up)
             Thread.currentThread().interrupt();
-        } finally {
-            warm = true;
         }
     }
 
     @Override
     public double sumOfSquares(float[] g, int from, int to, NormScratch scratch) {
-        return current().sumOfSquares(g, from, to, scratch);
+        return norm().sumOfSquares(g, from, to, scratch);
     }
 
     @Override
     public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
                        int from, int to, StepCoefficients c, boolean gradientsAboveFloor) {
-        current().update(param, grad, mu, nu, nuMax, from, to, c, gradientsAboveFloor);
+        update(nuMax, c).update(param, grad, mu, nu, nuMax, from, to, c, gradientsAboveFloor);
     }
 
     @Override
     public boolean allZero(float[] a, int from, int to, NormScratch scratch) {
-        return current().allZero(a, from, to, scratch);
+        return norm().allZero(a, from, to, scratch);
     }
 
     @Override

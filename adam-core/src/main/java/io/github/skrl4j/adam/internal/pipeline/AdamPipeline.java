@@ -38,7 +38,7 @@ public final class AdamPipeline implements AutoCloseable {
         this.settings = settings;
         this.passes = new StepPasses(owner, name, sizes, parallelism, parallelThreshold);
         // before the first step: compiled on small arrays, not interpreted over whole tensors
-        KernelWarmUp.warmPortableOnce(settings);
+        KernelWarmUp.beforeFirstStep(settings);
     }
 
     /** The global gradient norm {@code sqrt(sum g_i^2)} over every tensor; infinite or NaN for a non-finite gradient. */

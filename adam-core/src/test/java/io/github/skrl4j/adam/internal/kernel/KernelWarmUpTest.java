@@ -19,7 +19,7 @@ class KernelWarmUpTest {
     private enum Loop { PLAIN, GENERAL, AMSGRAD }
 
     /** Records which loops a warm-up called; computes nothing. */
-    private static final class RecordingKernel implements AdamKernel {
+    private static class RecordingKernel implements AdamKernel {
         final Set<Loop> updates = EnumSet.noneOf(Loop.class);
         int norms;
         int zeroChecks;
@@ -90,13 +90,75 @@ class KernelWarmUpTest {
 
     @Test
     void anOptimizersStartWarmsThePortableLoopItsSettingsRun() {
-        KernelWarmUp.warmPortableOnce(settings(0, 1e-4, false, false));
+        KernelWarmUp.beforeFirstStep(settings(0, 1e-4, false, false));
         assertThat(KernelWarmUp.portableWarmLoops() & KernelWarmUp.GENERAL).isEqualTo(KernelWarmUp.GENERAL);
-        KernelWarmUp.warmPortableOnce(settings(0, 0, true, false));
+        KernelWarmUp.beforeFirstStep(settings(0, 0, true, false));
         assertThat(KernelWarmUp.portableWarmLoops() & KernelWarmUp.AMSGRAD).isEqualTo(KernelWarmUp.AMSGRAD);
         try (var pipeline = new io.github.skrl4j.adam.internal.pipeline.AdamPipeline(
                 AdamSettings.DEFAULTS, this, "warm-up-test", new int[] {16}, 1, 65_536)) {
             assertThat(KernelWarmUp.portableWarmLoops() & KernelWarmUp.PLAIN).isEqualTo(KernelWarmUp.PLAIN);
         }
+    }
+
+    /** Records the calls it gets on the test's arrays ({@value #TEST_LENGTH} elements; the warm-up's are longer). */
+    private static final int TEST_LENGTH = 7;
+
+    private static final class HandOverRecorder extends RecordingKernel {
+        final Set<Loop> handedOver = EnumSet.noneOf(Loop.class);
+        boolean normHandedOver;
+
+        @Override
+        public double sumOfSquares(float[] g, int from, int to, NormScratch scratch) {
+            normHandedOver |= g.length == TEST_LENGTH;
+            return super.sumOfSquares(g, from, to, scratch);
+        }
+
+        @Override
+        public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
+                           int from, int to, StepCoefficients c, boolean gradientsAboveFloor) {
+            if (param.length == TEST_LENGTH) {
+                handedOver.add(nuMax != null ? Loop.AMSGRAD : c.plain ? Loop.PLAIN : Loop.GENERAL);
+            }
+            super.update(param, grad, mu, nu, nuMax, from, to, c, gradientsAboveFloor);
+        }
+    }
+
+    @Test
+    void theVectorKernelTakesOverOnlyTheLoopsItsWarmUpCompiled() throws InterruptedException {
+        HandOverRecorder vector = new HandOverRecorder();
+        WarmingKernel kernel = new WarmingKernel(vector);
+        float[] param = new float[TEST_LENGTH];
+        float[] grad = new float[TEST_LENGTH];
+        float[] mu = new float[TEST_LENGTH];
+        float[] nu = new float[TEST_LENGTH];
+        float[] nuMax = new float[TEST_LENGTH];
+        NormScratch scratch = new NormScratch();
+        StepCoefficients plain = new StepCoefficients();
+        plain.setForWarmUp(true);
+        StepCoefficients general = new StepCoefficients();
+        general.setForWarmUp(false);
+
+        kernel.announce(KernelWarmUp.PLAIN);
+        kernel.sumOfSquares(grad, 0, TEST_LENGTH, scratch);
+        kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, plain, false);
+        assertThat(vector.normHandedOver).as("a cold norm stays on the portable kernel").isFalse();
+        assertThat(vector.handedOver).as("a cold loop stays on the portable kernel").isEmpty();
+
+        assertThat(kernel.awaitWarm(60_000)).isTrue();
+        assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN);
+        assertThat(vector.updates).as("the warm-up compiled the announced loop only").containsExactly(Loop.PLAIN);
+        kernel.sumOfSquares(grad, 0, TEST_LENGTH, scratch);
+        kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, plain, false);
+        kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, general, false);
+        assertThat(vector.normHandedOver).isTrue();
+        assertThat(vector.handedOver).as("AMSGrad was not warmed yet").containsExactly(Loop.PLAIN);
+        assertThat(kernel.warm()).as("AMSGrad asked for").isFalse();
+
+        assertThat(kernel.awaitWarm(60_000)).isTrue();
+        assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN | KernelWarmUp.AMSGRAD);
+        kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, general, false);
+        kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, general, false);
+        assertThat(vector.handedOver).containsExactlyInAnyOrder(Loop.PLAIN, Loop.AMSGRAD);
+        assertThat(vector.updates).as("the general loop was never asked for").doesNotContain(Loop.GENERAL);
     }
 }
