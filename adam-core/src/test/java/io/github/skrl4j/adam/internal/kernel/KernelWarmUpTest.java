@@ -151,14 +151,16 @@ class KernelWarmUpTest {
         kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, plain, false);
         kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, general, false);
         assertThat(vector.normHandedOver).isTrue();
+        // routed when asked for, before any warm-up had compiled it (a new warm-up may have finished since)
         assertThat(vector.handedOver).as("AMSGrad was not warmed yet").containsExactly(Loop.PLAIN);
-        assertThat(kernel.warm()).as("AMSGrad asked for").isFalse();
 
         assertThat(kernel.awaitWarm(60_000)).isTrue();
         assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN | KernelWarmUp.AMSGRAD);
         kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, general, false);
-        kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, general, false);
         assertThat(vector.handedOver).containsExactlyInAnyOrder(Loop.PLAIN, Loop.AMSGRAD);
         assertThat(vector.updates).as("the general loop was never asked for").doesNotContain(Loop.GENERAL);
+        // asked for now: starts on the portable kernel (and a new warm-up, which this test does not wait for)
+        kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, general, false);
+        assertThat(vector.handedOver).doesNotContain(Loop.GENERAL);
     }
 }
