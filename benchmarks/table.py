@@ -163,11 +163,13 @@ def ramp(run_dir):
         return
     print("The first steps of a fresh JVM: 16,777,216 params, 1 tensor, clip 1.0, 2 threads; one JVM per kernel"
           " and round, each against that round's C run (its median step x the steps). Times are medians over the"
-          " rounds (range in brackets); allocation is the largest over the rounds, first step's setup included.")
+          " rounds (range in brackets); allocation is the largest over the rounds, first step's setup included;"
+          " init is the optimizer's start before the first step (the first optimizer of a JVM warms the portable"
+          " loops there), not in the steps' time.")
     print()
-    print("| JDK | run | kernel | steps | ms | vs C's steps | training thread allocated | worker allocated |"
+    print("| JDK | run | kernel | steps | ms | vs C's steps | init ms | training thread allocated | worker allocated |"
           " vector kernel from step |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for jdk, run, runs in rows:
         ms = [int(x["ns"]) / 1e6 for x in runs]
         ratios = [int(x["ns"]) / (c_ns[int(x["round"])] * int(x["steps"])) for x in runs if int(x["round"]) in c_ns]
@@ -175,8 +177,10 @@ def ramp(run_dir):
         if len(ratios) > 1:
             ratio += " (%.2f-%.2f)" % (min(ratios), max(ratios))
         warm = [int(x["warm_after_step"]) for x in runs]
-        print("| %d | %s | %s | %s | %.0f | %s | %s | %s | %s |" % (
+        init = [int(x["init_ns"]) / 1e6 for x in runs if "init_ns" in x]
+        print("| %d | %s | %s | %s | %.0f | %s | %s | %s | %s | %s |" % (
             jdk, run, runs[0]["kernel"], runs[0]["steps"], statistics.median(ms), ratio,
+            "%.0f" % statistics.median(init) if init else "-",
             human_bytes(max(int(x["allocated_bytes"]) for x in runs)),
             human_bytes(max(int(x["workers_allocated_bytes"]) for x in runs)),
             "-" if run == "portable" else ", ".join(str(w) if w else "not yet" for w in warm)))

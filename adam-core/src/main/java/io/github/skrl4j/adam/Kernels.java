@@ -25,10 +25,12 @@ public final class Kernels {
     }
 
     /**
-     * Waits until the active kernel runs at full speed. The vector kernel is compiled by a background
-     * warm-up after the first step (the steps meanwhile run on the portable kernel, with the same
-     * results); a service that wants its first timed steps at full speed, or a test that counts
-     * allocations, can wait for it. Returns at once for the portable kernel.
+     * Waits until the active kernel runs at full speed for the optimizers made so far. The vector
+     * kernel is compiled by a background warm-up from the first step on, for the norm and the update
+     * loops those optimizers' settings use (the steps meanwhile run on the portable kernel, with the
+     * same results); a service that wants its first timed steps at full speed, or a test that counts
+     * allocations, can wait for it. Returns at once for the portable kernel, whose loops an
+     * optimizer's start compiles.
      *
      * @param timeout how long to wait at most
      * @return true when the active kernel is warm

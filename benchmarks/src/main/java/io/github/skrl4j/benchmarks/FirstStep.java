@@ -17,8 +17,9 @@ import java.time.Duration;
  * kernel and each step's nanoseconds. With {@code ramp [steps]} (default {@value #RAMP_STEPS}) the
  * first steps are timed together and the bytes the training thread and the worker thread allocate
  * during them are counted (HotSpot's ThreadMXBean); prints one line: the kernel, the steps, their
- * nanoseconds, both byte counts and the step after which the vector kernel had taken over (0 when
- * it had not, or for the portable kernel, which needs no warm-up).
+ * nanoseconds, both byte counts, the step after which the vector kernel had taken over (0 when
+ * it had not, or for the portable kernel) and the nanoseconds of the optimizer's start before the
+ * first step (where the first optimizer of a JVM warms the portable loops on small arrays).
  */
 public final class FirstStep {
 
@@ -32,10 +33,12 @@ public final class FirstStep {
     public static void main(String[] args) throws InterruptedException {
         Tensors params = Workloads.equalTensors(1, Workloads.LARGE, false);
         Tensors grads = Workloads.equalTensors(1, Workloads.LARGE, true);
+        long initStart = System.nanoTime();
         try (Optimizer optimizer = Adam.builder().name(NAME).lr(1e-3).gradNormClip(1.0).parallelism(2).build()
                 .init(params)) {
+            long initNanos = System.nanoTime() - initStart;
             if (args.length > 0 && args[0].equals("ramp")) {
-                ramp(optimizer, params, grads, args.length > 1 ? Integer.parseInt(args[1]) : RAMP_STEPS);
+                ramp(optimizer, params, grads, args.length > 1 ? Integer.parseInt(args[1]) : RAMP_STEPS, initNanos);
             } else {
                 firstSteps(optimizer, params, grads);
             }
@@ -56,7 +59,7 @@ public final class FirstStep {
         System.out.println(line);
     }
 
-    private static void ramp(Optimizer optimizer, Tensors params, Tensors grads, int steps)
+    private static void ramp(Optimizer optimizer, Tensors params, Tensors grads, int steps, long initNanos)
             throws InterruptedException {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         boolean vector = Kernels.active().vectorized();
@@ -83,7 +86,7 @@ public final class FirstStep {
         long workersAllocated = sum(threads.getThreadAllocatedBytes(workers)) - workersBefore;
         System.out.println("kernel=" + Kernels.active().name() + " steps=" + steps + " ns=" + nanos
                 + " allocated_bytes=" + allocated + " workers_allocated_bytes=" + workersAllocated
-                + " warm_after_step=" + warmAfter);
+                + " warm_after_step=" + warmAfter + " init_ns=" + initNanos);
     }
 
     private static long sum(long[] values) {

@@ -1,6 +1,7 @@
 package io.github.skrl4j.adam.internal.pipeline;
 
 import io.github.skrl4j.adam.AdamSettings;
+import io.github.skrl4j.adam.internal.kernel.KernelWarmUp;
 import io.github.skrl4j.adam.internal.kernel.StepCoefficients;
 import io.github.skrl4j.adam.internal.kernel.StepPasses;
 
@@ -36,6 +37,8 @@ public final class AdamPipeline implements AutoCloseable {
                         int parallelThreshold) {
         this.settings = settings;
         this.passes = new StepPasses(owner, name, sizes, parallelism, parallelThreshold);
+        // before the first step: compiled on small arrays, not interpreted over whole tensors
+        KernelWarmUp.beforeFirstStep(settings);
     }
 
     /** The global gradient norm {@code sqrt(sum g_i^2)} over every tensor; infinite or NaN for a non-finite gradient. */

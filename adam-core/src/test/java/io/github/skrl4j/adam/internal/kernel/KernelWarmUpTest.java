@@ -1,0 +1,166 @@
+package io.github.skrl4j.adam.internal.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.skrl4j.adam.AdamSettings;
+import io.github.skrl4j.adam.NonFinitePolicy;
+import java.util.EnumSet;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The warm-up that compiles a kernel's loops on small arrays: an optimizer's start warms the portable
+ * norm and exactly the update loop its settings run (the loop {@link StepCoefficients} picks), once
+ * per JVM and loop; the vector kernel's warm-up calls every loop.
+ */
+class KernelWarmUpTest {
+
+    private enum Loop { PLAIN, GENERAL, AMSGRAD }
+
+    /** Records which loops a warm-up called; computes nothing. */
+    private static class RecordingKernel implements AdamKernel {
+        final Set<Loop> updates = EnumSet.noneOf(Loop.class);
+        int norms;
+        int zeroChecks;
+
+        @Override
+        public double sumOfSquares(float[] g, int from, int to, NormScratch scratch) {
+            norms++;
+            return 0;
+        }
+
+        @Override
+        public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
+                           int from, int to, StepCoefficients c, boolean gradientsAboveFloor) {
+            updates.add(nuMax != null ? Loop.AMSGRAD : c.plain ? Loop.PLAIN : Loop.GENERAL);
+        }
+
+        @Override
+        public boolean allZero(float[] a, int from, int to, NormScratch scratch) {
+            zeroChecks++;
+            return false;
+        }
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+    }
+
+    private static AdamSettings settings(double epsRoot, double weightDecay, boolean amsgrad, boolean nesterov) {
+        return new AdamSettings(1e-3, null, 1.0, true, 0.9, 0.999, 1e-8, epsRoot, weightDecay, amsgrad, nesterov,
+                NonFinitePolicy.ERROR);
+    }
+
+    @Test
+    void theLoopOfASettingIsTheOneItsStepsRun() {
+        AdamSettings[] all = {
+            AdamSettings.DEFAULTS, settings(0, 0, false, false), settings(1e-12, 0, false, false),
+            settings(0, 1e-4, false, false), settings(0, 0, false, true), settings(0, 0, true, false),
+            settings(1e-12, 1e-4, true, true)};
+        for (AdamSettings s : all) {
+            StepCoefficients c = new StepCoefficients();
+            c.set(s, 10, 1.0, 1e-3);
+            int expected = s.amsgrad() ? KernelWarmUp.AMSGRAD : c.plain ? KernelWarmUp.PLAIN : KernelWarmUp.GENERAL;
+            assertThat(KernelWarmUp.loopsOf(s)).as(s.toString()).isEqualTo(expected);
+        }
+        assertThat(KernelWarmUp.loopsOf(AdamSettings.DEFAULTS)).isEqualTo(KernelWarmUp.PLAIN);
+        assertThat(KernelWarmUp.loopsOf(settings(0, 0, false, true))).isEqualTo(KernelWarmUp.GENERAL);
+        assertThat(KernelWarmUp.loopsOf(settings(0, 0, true, false))).isEqualTo(KernelWarmUp.AMSGRAD);
+    }
+
+    @Test
+    void aWarmUpCallsTheNormsAndOnlyTheChosenUpdateLoops() {
+        RecordingKernel plain = new RecordingKernel();
+        int rounds = KernelWarmUp.untilSteady(plain, KernelWarmUp.PLAIN, 3, 60_000);
+        assertThat(rounds).isGreaterThanOrEqualTo(3);
+        assertThat(plain.updates).containsExactly(Loop.PLAIN);
+        assertThat(plain.norms).isPositive();
+        assertThat(plain.zeroChecks).isPositive();
+
+        RecordingKernel amsgrad = new RecordingKernel();
+        KernelWarmUp.untilSteady(amsgrad, KernelWarmUp.AMSGRAD, 3, 60_000);
+        assertThat(amsgrad.updates).containsExactly(Loop.AMSGRAD);
+
+        RecordingKernel every = new RecordingKernel();
+        KernelWarmUp.untilSteady(every, KernelWarmUp.ALL_LOOPS, 3, 60_000);
+        assertThat(every.updates).containsExactlyInAnyOrder(Loop.PLAIN, Loop.GENERAL, Loop.AMSGRAD);
+    }
+
+    @Test
+    void anOptimizersStartWarmsThePortableLoopItsSettingsRun() {
+        KernelWarmUp.beforeFirstStep(settings(0, 1e-4, false, false));
+        assertThat(KernelWarmUp.portableWarmLoops() & KernelWarmUp.GENERAL).isEqualTo(KernelWarmUp.GENERAL);
+        KernelWarmUp.beforeFirstStep(settings(0, 0, true, false));
+        assertThat(KernelWarmUp.portableWarmLoops() & KernelWarmUp.AMSGRAD).isEqualTo(KernelWarmUp.AMSGRAD);
+        try (var pipeline = new io.github.skrl4j.adam.internal.pipeline.AdamPipeline(
+                AdamSettings.DEFAULTS, this, "warm-up-test", new int[] {16}, 1, 65_536)) {
+            assertThat(KernelWarmUp.portableWarmLoops() & KernelWarmUp.PLAIN).isEqualTo(KernelWarmUp.PLAIN);
+        }
+    }
+
+    /** Records the calls it gets on the test's arrays ({@value #TEST_LENGTH} elements; the warm-up's are longer). */
+    private static final int TEST_LENGTH = 7;
+
+    private static final class HandOverRecorder extends RecordingKernel {
+        final Set<Loop> handedOver = EnumSet.noneOf(Loop.class);
+        boolean normHandedOver;
+
+        @Override
+        public double sumOfSquares(float[] g, int from, int to, NormScratch scratch) {
+            normHandedOver |= g.length == TEST_LENGTH;
+            return super.sumOfSquares(g, from, to, scratch);
+        }
+
+        @Override
+        public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
+                           int from, int to, StepCoefficients c, boolean gradientsAboveFloor) {
+            if (param.length == TEST_LENGTH) {
+                handedOver.add(nuMax != null ? Loop.AMSGRAD : c.plain ? Loop.PLAIN : Loop.GENERAL);
+            }
+            super.update(param, grad, mu, nu, nuMax, from, to, c, gradientsAboveFloor);
+        }
+    }
+
+    @Test
+    void theVectorKernelTakesOverOnlyTheLoopsItsWarmUpCompiled() throws InterruptedException {
+        HandOverRecorder vector = new HandOverRecorder();
+        WarmingKernel kernel = new WarmingKernel(vector);
+        float[] param = new float[TEST_LENGTH];
+        float[] grad = new float[TEST_LENGTH];
+        float[] mu = new float[TEST_LENGTH];
+        float[] nu = new float[TEST_LENGTH];
+        float[] nuMax = new float[TEST_LENGTH];
+        NormScratch scratch = new NormScratch();
+        StepCoefficients plain = new StepCoefficients();
+        plain.setForWarmUp(true);
+        StepCoefficients general = new StepCoefficients();
+        general.setForWarmUp(false);
+
+        kernel.announce(KernelWarmUp.PLAIN);
+        kernel.sumOfSquares(grad, 0, TEST_LENGTH, scratch);
+        kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, plain, false);
+        assertThat(vector.normHandedOver).as("a cold norm stays on the portable kernel").isFalse();
+        assertThat(vector.handedOver).as("a cold loop stays on the portable kernel").isEmpty();
+
+        assertThat(kernel.awaitWarm(60_000)).isTrue();
+        assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN);
+        assertThat(vector.updates).as("the warm-up compiled the announced loop only").containsExactly(Loop.PLAIN);
+        kernel.sumOfSquares(grad, 0, TEST_LENGTH, scratch);
+        kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, plain, false);
+        kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, general, false);
+        assertThat(vector.normHandedOver).isTrue();
+        // routed when asked for, before any warm-up had compiled it (a new warm-up may have finished since)
+        assertThat(vector.handedOver).as("AMSGrad was not warmed yet").containsExactly(Loop.PLAIN);
+
+        assertThat(kernel.awaitWarm(60_000)).isTrue();
+        assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN | KernelWarmUp.AMSGRAD);
+        kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, general, false);
+        assertThat(vector.handedOver).containsExactlyInAnyOrder(Loop.PLAIN, Loop.AMSGRAD);
+        assertThat(vector.updates).as("the general loop was never asked for").doesNotContain(Loop.GENERAL);
+        // asked for now: starts on the portable kernel (and a new warm-up, which this test does not wait for)
+        kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, general, false);
+        assertThat(vector.handedOver).doesNotContain(Loop.GENERAL);
+    }
+}
