@@ -1,12 +1,10 @@
 package io.github.skrl4j.adam.distributed;
 
-import io.github.skrl4j.adam.OptimizerState;
-import io.github.skrl4j.adam.Tensors;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** {@link ReformableCollective#fixed}: one formed world, whose first failure is final. */
-final class FixedCollective implements ReformableCollective {
+final class FixedCollective extends ForwardingCollective implements ReformableCollective {
 
     private final Collective world;
     private volatile @Nullable String lastFailure;
@@ -43,53 +41,8 @@ final class FixedCollective implements ReformableCollective {
     }
 
     @Override
-    public int rank() {
-        return world.rank();
-    }
-
-    @Override
-    public int worldSize() {
-        return world.worldSize();
-    }
-
-    @Override
-    public void broadcast(Tensors tensors, int root) {
-        world.broadcast(tensors, root);
-    }
-
-    @Override
-    public OptimizerState broadcast(OptimizerState state, int root) {
-        return world.broadcast(state, root);
-    }
-
-    @Override
-    public long[] broadcast(long[] values, int root) {
-        return world.broadcast(values, root);
-    }
-
-    @Override
-    public long[] allGather(long value) {
-        return world.allGather(value);
-    }
-
-    @Override
-    public void allReduceSum(Tensors gradients) {
-        world.allReduceSum(gradients);
-    }
-
-    @Override
-    public void allReduceMean(Tensors gradients) {
-        world.allReduceMean(gradients);
-    }
-
-    @Override
-    public DivergenceCheck checkDivergence(Tensors parameters) {
-        return world.checkDivergence(parameters);
-    }
-
-    @Override
-    public void close() {
-        world.close();
+    protected Collective delegate() {
+        return world;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.github.skrl4j.adam.distributed;
 
-import io.github.skrl4j.adam.OptimizerState;
-import io.github.skrl4j.adam.Tensors;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -238,7 +236,12 @@ public final class ReformingWorld implements AutoCloseable {
     }
 
     /** {@link #collective()}. */
-    private final class View implements ReformableCollective {
+    private final class View extends ForwardingCollective implements ReformableCollective {
+
+        @Override
+        protected Collective delegate() {
+            return awaitWorld();
+        }
 
         @Override
         public void reform(Throwable cause) {
@@ -274,41 +277,6 @@ public final class ReformingWorld implements AutoCloseable {
         @Override
         public int worldSize() {
             return ReformingWorld.this.worldSize();
-        }
-
-        @Override
-        public void broadcast(Tensors tensors, int root) {
-            awaitWorld().broadcast(tensors, root);
-        }
-
-        @Override
-        public OptimizerState broadcast(OptimizerState state, int root) {
-            return awaitWorld().broadcast(state, root);
-        }
-
-        @Override
-        public long[] broadcast(long[] values, int root) {
-            return awaitWorld().broadcast(values, root);
-        }
-
-        @Override
-        public long[] allGather(long value) {
-            return awaitWorld().allGather(value);
-        }
-
-        @Override
-        public void allReduceSum(Tensors gradients) {
-            awaitWorld().allReduceSum(gradients);
-        }
-
-        @Override
-        public void allReduceMean(Tensors gradients) {
-            awaitWorld().allReduceMean(gradients);
-        }
-
-        @Override
-        public DivergenceCheck checkDivergence(Tensors parameters) {
-            return awaitWorld().checkDivergence(parameters);
         }
 
         @Override

@@ -1,9 +1,10 @@
 package io.github.skrl4j.sample.training;
 
-import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.DivergenceCheck;
+import io.github.skrl4j.adam.distributed.ForwardingCollective;
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.distributed.ReformingWorld;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -13,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * A world whose collective operations first pass {@code beforeOperation} their name, which may fail them before
  * they start (the sample's collective-failure fault); everything else is the world's.
  */
-final class InterceptedWorld implements ReformableCollective {
+final class InterceptedWorld extends ForwardingCollective implements ReformableCollective {
 
     private final ReformableCollective world;
     private final Consumer<String> beforeOperation;
@@ -24,45 +25,50 @@ final class InterceptedWorld implements ReformableCollective {
     }
 
     @Override
+    protected ReformableCollective delegate() {
+        return world;
+    }
+
+    @Override
     public void broadcast(Tensors tensors, int root) {
         beforeOperation.accept("broadcast");
-        world.broadcast(tensors, root);
+        super.broadcast(tensors, root);
     }
 
     @Override
     public OptimizerState broadcast(OptimizerState state, int root) {
         beforeOperation.accept("broadcast-state");
-        return world.broadcast(state, root);
+        return super.broadcast(state, root);
     }
 
     @Override
     public long[] broadcast(long[] values, int root) {
         beforeOperation.accept("broadcast-longs");
-        return world.broadcast(values, root);
+        return super.broadcast(values, root);
     }
 
     @Override
     public long[] allGather(long value) {
         beforeOperation.accept("all-gather");
-        return world.allGather(value);
+        return super.allGather(value);
     }
 
     @Override
     public void allReduceSum(Tensors gradients) {
         beforeOperation.accept("all-reduce-sum");
-        world.allReduceSum(gradients);
+        super.allReduceSum(gradients);
     }
 
     @Override
     public void allReduceMean(Tensors gradients) {
         beforeOperation.accept("all-reduce-mean");
-        world.allReduceMean(gradients);
+        super.allReduceMean(gradients);
     }
 
     @Override
     public DivergenceCheck checkDivergence(Tensors parameters) {
         beforeOperation.accept("divergence-check");
-        return world.checkDivergence(parameters);
+        return super.checkDivergence(parameters);
     }
 
     @Override
@@ -88,20 +94,5 @@ final class InterceptedWorld implements ReformableCollective {
     @Override
     public int configuredRank() {
         return world.configuredRank();
-    }
-
-    @Override
-    public int rank() {
-        return world.rank();
-    }
-
-    @Override
-    public int worldSize() {
-        return world.worldSize();
-    }
-
-    @Override
-    public void close() {
-        world.close();
     }
 }

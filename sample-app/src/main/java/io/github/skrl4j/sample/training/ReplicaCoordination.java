@@ -1,12 +1,12 @@
 package io.github.skrl4j.sample.training;
 
-import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Checksums;
 import io.github.skrl4j.adam.distributed.Collective;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.DivergenceCheck;
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.distributed.WorldFormation;
 import io.github.skrl4j.sample.ppo.PpoAgent;
 import io.github.skrl4j.sample.ppo.TrainingProgress;

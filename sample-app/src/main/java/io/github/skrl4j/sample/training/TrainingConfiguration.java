@@ -1,10 +1,10 @@
 package io.github.skrl4j.sample.training;
 
-import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.Model;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.OptimizerState;
 import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;

@@ -1,8 +1,8 @@
 package io.github.skrl4j.sample.training;
 
-import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.distributed.CollectiveException;
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.sample.ppo.EpisodeStats;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;

@@ -1,10 +1,8 @@
 package io.github.skrl4j.sample.training;
 
-import io.github.skrl4j.adam.distributed.ReformableCollective;
-import io.github.skrl4j.adam.OptimizerState;
-import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Collective;
-import io.github.skrl4j.adam.distributed.DivergenceCheck;
+import io.github.skrl4j.adam.distributed.ForwardingCollective;
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.distributed.ReformingWorld;
 import io.github.skrl4j.adam.distributed.RestartPolicy;
 import io.github.skrl4j.adam.distributed.WorldFormation;
@@ -17,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #lose()} takes the replica out as a killed process would be: its world closes (the other replicas'
  * operations fail), and it never forms another; a replacement is a new instance over the same formation.
  */
-final class LocalReplicaWorld implements ReformableCollective {
+final class LocalReplicaWorld extends ForwardingCollective implements ReformableCollective {
 
     /** What a lost replica's training thread meets from then on: a failure of its own, not the world's. */
     static final class ReplicaLostException extends RuntimeException {
@@ -41,7 +39,9 @@ final class LocalReplicaWorld implements ReformableCollective {
         reforming.awaitWorld().close();
     }
 
-    private Collective world() {
+    /** The current world, formed first if needed; a lost replica meets its own failure instead. */
+    @Override
+    protected Collective delegate() {
         if (lost) {
             throw new ReplicaLostException();
         }
@@ -77,48 +77,8 @@ final class LocalReplicaWorld implements ReformableCollective {
     }
 
     @Override
-    public int rank() {
-        return world().rank();
-    }
-
-    @Override
     public int worldSize() {
         return reforming.worldSize();
-    }
-
-    @Override
-    public void broadcast(Tensors tensors, int root) {
-        world().broadcast(tensors, root);
-    }
-
-    @Override
-    public OptimizerState broadcast(OptimizerState state, int root) {
-        return world().broadcast(state, root);
-    }
-
-    @Override
-    public long[] broadcast(long[] values, int root) {
-        return world().broadcast(values, root);
-    }
-
-    @Override
-    public long[] allGather(long value) {
-        return world().allGather(value);
-    }
-
-    @Override
-    public void allReduceSum(Tensors gradients) {
-        world().allReduceSum(gradients);
-    }
-
-    @Override
-    public void allReduceMean(Tensors gradients) {
-        world().allReduceMean(gradients);
-    }
-
-    @Override
-    public DivergenceCheck checkDivergence(Tensors parameters) {
-        return world().checkDivergence(parameters);
     }
 
     @Override

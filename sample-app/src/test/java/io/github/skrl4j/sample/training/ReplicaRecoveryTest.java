@@ -1,7 +1,8 @@
 package io.github.skrl4j.sample.training;
 
-import io.github.skrl4j.adam.distributed.ReformableCollective;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.skrl4j.adam.distributed.ReformableCollective;
 
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.Model;
