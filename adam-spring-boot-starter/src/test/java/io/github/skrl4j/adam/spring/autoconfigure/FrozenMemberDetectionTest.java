@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -106,22 +108,8 @@ class FrozenMemberDetectionTest {
                 try {
                     assertThat(CompletableFuture.supplyAsync(() -> awaitStarted(child), TestThreads.PER_TASK).get(90, TimeUnit.SECONDS))
                             .isEqualTo("STARTED");
-                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                    while (member.getCluster().getMembers().size() < 2) {
-                        assertThat(System.nanoTime()).as("the child joins").isLessThan(deadline);
-                        Thread.sleep(50);
-                    }
-                    CountDownLatch removed = new CountDownLatch(1);
-                    member.getCluster().addMembershipListener(new MembershipListener() {
-                        @Override
-                        public void memberAdded(MembershipEvent event) {
-                        }
-
-                        @Override
-                        public void memberRemoved(MembershipEvent event) {
-                            removed.countDown();
-                        }
-                    });
+                    awaitMembers(member, 2, Duration.ofSeconds(60), "the child joins");
+                    CountDownLatch removed = removalOfAMember(member);
 
                     signal("STOP", child);
                     long frozenAt = System.nanoTime();
@@ -159,23 +147,12 @@ class FrozenMemberDetectionTest {
                 assertThat(member.getConfig().getProperty(HazelcastFailureDetectionDefaults.MERGE_NEXT_RUN_DELAY))
                         .isEqualTo("5");
                 // the other replica runs the starter too
-                Process child = ProbeJvm.startOnThisClassPath(FrozenMemberProcess.class, clusterName,
-                        ports[0] + "," + ports[1], "starter-defaults");
+                Process child = startChild(clusterName, ports, "starter-defaults");
                 try {
                     assertThat(CompletableFuture.supplyAsync(() -> awaitStarted(child), TestThreads.PER_TASK).get(90, TimeUnit.SECONDS))
                             .isEqualTo("STARTED");
                     awaitMembers(member, 2, Duration.ofSeconds(60), "the child joins");
-                    CountDownLatch removed = new CountDownLatch(1);
-                    member.getCluster().addMembershipListener(new MembershipListener() {
-                        @Override
-                        public void memberAdded(MembershipEvent event) {
-                        }
-
-                        @Override
-                        public void memberRemoved(MembershipEvent event) {
-                            removed.countDown();
-                        }
-                    });
+                    CountDownLatch removed = removalOfAMember(member);
                     signal("STOP", child);
                     assertThat(removed.await(BOUND.toSeconds() + 30, TimeUnit.SECONDS)).as("the frozen member is removed")
                             .isTrue();
@@ -192,6 +169,22 @@ class FrozenMemberDetectionTest {
                 member.getLifecycleService().terminate();
             }
         });
+    }
+
+    /** Counts down when a member leaves {@code member}'s cluster. */
+    private static CountDownLatch removalOfAMember(HazelcastInstance member) {
+        CountDownLatch removed = new CountDownLatch(1);
+        member.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                removed.countDown();
+            }
+        });
+        return removed;
     }
 
     private static void awaitMembers(HazelcastInstance member, int count, Duration within, String what)
@@ -236,8 +229,10 @@ class FrozenMemberDetectionTest {
         });
     }
 
-    private static Process startChild(String clusterName, int[] ports) throws Exception {
-        return ProbeJvm.startOnThisClassPath(FrozenMemberProcess.class, clusterName, ports[0] + "," + ports[1]);
+    private static Process startChild(String clusterName, int[] ports, String... more) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(clusterName, ports[0] + "," + ports[1]));
+        arguments.addAll(List.of(more));
+        return ProbeJvm.startOnThisClassPath(FrozenMemberProcess.class, arguments.toArray(String[]::new));
     }
 
     /** The child's STARTED line; its other output is kept for the failure message. */
