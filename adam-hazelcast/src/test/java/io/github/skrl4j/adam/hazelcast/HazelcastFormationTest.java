@@ -212,7 +212,7 @@ class HazelcastFormationTest {
             case 0 -> options("chunks", 3).withRank(0).withChunkSize(50);
             case 1 -> options("chunks", 3).withRank(1).withRefusals(rankOneRefusals);
             default -> options("chunks", 3).withRank(2);
-        }), Duration.ofSeconds(5));
+        }), Duration.ofSeconds(10));
         assertThat(outcomes.get(0)).isInstanceOfSatisfying(CollectiveException.class, e -> {
             assertThat(e.reason()).isEqualTo(CollectiveException.Reason.TRANSPORT);
             assertThat(e).hasMessageContaining("SETTINGS_MISMATCH");
