@@ -34,6 +34,7 @@ final class FrameReader implements Runnable {
             while (true) {
                 header.clear();
                 link.readFully(header);
+                mesh.heard(peerRank);
                 byte kind = header.get(Protocol.KIND);
                 int from = header.getInt(Protocol.FROM_RANK);
                 long world = header.getLong(Protocol.WORLD_ID);
@@ -65,9 +66,9 @@ final class FrameReader implements Runnable {
                     byte[] reason = new byte[bytes];
                     text.flip().get(reason);
                     mesh.aborted(peerRank, operation, new String(reason, StandardCharsets.UTF_8));
-                } else {
+                } else if (kind == Protocol.LEAVE) {
                     mesh.left(peerRank, operation);
-                }
+                } // a heartbeat says only that the peer is alive, which heard() recorded
             }
         } catch (IOException e) {
             mesh.ended(peerRank, e);
@@ -89,7 +90,7 @@ final class FrameReader implements Runnable {
                     : bytes > frameCapacity ? Refusal.OVERSIZE : null;
             case Protocol.ABORT -> bytes < 0 ? Refusal.BAD_FRAME : bytes > Protocol.MAX_ABORT_BYTES ? Refusal.OVERSIZE
                     : null;
-            case Protocol.LEAVE -> bytes != 0 ? Refusal.BAD_FRAME : null;
+            case Protocol.LEAVE, Protocol.HEARTBEAT -> bytes != 0 ? Refusal.BAD_FRAME : null;
             default -> Refusal.BAD_FRAME;
         };
     }

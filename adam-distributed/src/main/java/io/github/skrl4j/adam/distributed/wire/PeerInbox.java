@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One peer of a {@link PeerMesh}: its connection, whether it said goodbye, and the frames that
  * arrived from it in buffers of its own bounded pool. Every field and method is guarded by the
- * mesh's lock.
+ * mesh's lock, except the volatile liveness fields that {@link Heartbeats} reads without it.
  */
 final class PeerInbox {
 
@@ -16,6 +16,16 @@ final class PeerInbox {
     boolean reading;
     boolean left;
     long leftAfter;
+
+    /** {@link System#nanoTime()} of the last frame header read from this peer (its reader writes it). */
+    volatile long lastHeard = System.nanoTime();
+    /** {@link System#nanoTime()} of the last frame written to this peer (under the link's write lock). */
+    volatile long lastWritten = System.nanoTime();
+    /**
+     * Whether the reader waits for this rank's caller to take frames: the peer's silence is then this
+     * rank's doing (it stopped reading), not the peer's.
+     */
+    volatile boolean readerWaitsForBuffer;
 
     private final Received[] waiting;
     private int waitingCount;

@@ -52,6 +52,8 @@ public final class PeerMesh implements AutoCloseable {
     private final FloatBuffer sendFloats;
     private final LongBuffer sendLongs;
     private final Thread watchdog;
+    private final Heartbeats heartbeats;
+    private final Thread heartbeatThread;
 
     PeerMesh(WireEndpoint endpoint, int rank, int worldSize, long worldId) {
         this.endpoint = endpoint;
@@ -73,9 +75,13 @@ public final class PeerMesh implements AutoCloseable {
         ByteBuffer payload = sendFrame.slice(Protocol.HEADER_BYTES, frameCapacity).order(ByteOrder.LITTLE_ENDIAN);
         this.sendFloats = payload.asFloatBuffer();
         this.sendLongs = payload.asLongBuffer();
-        this.watchdog = new Thread(this::watchWrites, "skrl4j-wire-" + rank + "-deadlines");
+        this.heartbeats = new Heartbeats(this, peers, options.peerSilenceTimeout());
+        this.watchdog = new Thread(this::watch, "skrl4j-wire-" + rank + "-deadlines");
         this.watchdog.setDaemon(true);
         this.watchdog.start();
+        this.heartbeatThread = new Thread(heartbeats, "skrl4j-wire-" + rank + "-heartbeats");
+        this.heartbeatThread.setDaemon(true);
+        this.heartbeatThread.start();
     }
 
     /** This rank. */
@@ -189,6 +195,7 @@ public final class PeerMesh implements AutoCloseable {
             link.writing = true;
             frame.position(0);
             link.writeFully(frame);
+            peer.lastWritten = System.nanoTime();
         } catch (IOException e) {
             WireException f;
             if (link.timedOut) {
@@ -478,6 +485,7 @@ public final class PeerMesh implements AutoCloseable {
             }
         }
         LockSupport.unpark(watchdog);
+        LockSupport.unpark(heartbeatThread);
         endpoint.detach(this);
     }
 
@@ -522,6 +530,7 @@ public final class PeerMesh implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         synchronized (lock) {
+            peer.lastHeard = System.nanoTime();
             peer.reading = true;
             lock.notifyAll();
         }
@@ -558,6 +567,29 @@ public final class PeerMesh implements AutoCloseable {
     }
 
     // ---- what the readers ({@link FrameReader}) report
+
+    /** A frame header arrived from {@code peerRank}: it is alive. */
+    void heard(int peerRank) {
+        peers[peerRank].lastHeard = System.nanoTime();
+    }
+
+    /**
+     * Nothing arrived from {@code peerRank} for the silence bound, or it took nothing: the mesh fails with
+     * {@code PEER_LOST} naming it, and its connection is closed (a write blocked on it ends too).
+     */
+    void silenced(int peerRank, String why) {
+        PeerInbox peer = peers[peerRank];
+        fail(new WireException(WireException.Reason.PEER_LOST, peerRank, "rank " + rank + " lost rank " + peerRank
+                + ": " + why + " (frozen, paused or unreachable)"));
+        Link link = peer.link;
+        if (link != null) {
+            link.close();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
 
     /** Rank {@code peerRank} aborted {@code operation}: the mesh fails with its reason. */
     void aborted(int peerRank, long operation, String reason) {
@@ -605,19 +637,27 @@ public final class PeerMesh implements AutoCloseable {
     @Nullable Received acquire(int peerRank, Link link) throws IOException {
         PeerInbox peer = peers[peerRank];
         synchronized (lock) {
-            while (true) {
-                Received free = peer.freeBuffer(link);
-                if (free != null) {
-                    return free;
+            try {
+                while (true) {
+                    Received free = peer.freeBuffer(link);
+                    if (free != null) {
+                        return free;
+                    }
+                    if (closed || failure != null) {
+                        return null;
+                    }
+                    peer.readerWaitsForBuffer = true; // this rank stopped reading: the peer is not silent
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while waiting for a free buffer", e);
+                    }
                 }
-                if (closed || failure != null) {
-                    return null;
-                }
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for a free buffer", e);
+            } finally {
+                if (peer.readerWaitsForBuffer) {
+                    peer.lastHeard = System.nanoTime();
+                    peer.readerWaitsForBuffer = false;
                 }
             }
         }
@@ -639,11 +679,18 @@ public final class PeerMesh implements AutoCloseable {
         }
     }
 
-    /** Closes connections whose current write passed its deadline, so that the blocked writer fails. */
-    private void watchWrites() {
+    /**
+     * Closes connections whose current write passed its deadline, so that the blocked writer fails, and
+     * fails the mesh when a peer fell silent ({@link Heartbeats}).
+     */
+    private void watch() {
         while (!closed) {
             LockSupport.parkNanos(this, WATCHDOG_PERIOD_NANOS);
             long now = System.nanoTime();
+            int silent = heartbeats.silentPeer(now);
+            if (silent >= 0 && failure == null) {
+                silenced(silent, "nothing arrived from it for " + Heartbeats.describe(heartbeats.silenceNanos()));
+            }
             for (PeerInbox peer : peers) {
                 Link link = peer == null ? null : peer.link;
                 if (link != null && link.writing && now - link.writeDeadline > 0) {

@@ -14,12 +14,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Then frames, each a 32-byte header
  * {@code kind:byte pad:3 fromRank:int worldId:long operation:long chunk:int payloadBytes:int} and the
- * payload: raw floats or longs, a UTF-8 reason for an abort, nothing for a goodbye.
+ * payload: raw floats or longs, a UTF-8 reason for an abort, nothing for a goodbye or a heartbeat (sent on
+ * a connection nothing else was written to for a while, so that a peer's silence means it is frozen or gone).
  */
 final class Protocol {
 
     static final int MAGIC = 0x5752_4b53; // "SKRW" read as little-endian bytes
-    static final int VERSION = 1;
+    static final int VERSION = 2; // 2: heartbeats
 
     static final int HELLO_BYTES = 32;
     static final int REPLY_BYTES = 16;
@@ -30,6 +31,7 @@ final class Protocol {
     static final byte LONGS = 2;
     static final byte ABORT = 3;
     static final byte LEAVE = 4;
+    static final byte HEARTBEAT = 5;
 
     /** The longest abort reason on the wire (longer ones are cut). */
     static final int MAX_ABORT_BYTES = 1024;
@@ -87,6 +89,7 @@ final class Protocol {
             case LONGS -> "longs";
             case ABORT -> "abort";
             case LEAVE -> "goodbye";
+            case HEARTBEAT -> "heartbeat";
             default -> "kind " + kind;
         };
     }

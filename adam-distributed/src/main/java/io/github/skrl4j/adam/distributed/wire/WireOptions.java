@@ -23,6 +23,10 @@ import org.jspecify.annotations.Nullable;
  *                                memory per peer is bounded by this times {@code 4 maxChunkFloats}
  * @param handshakeTimeout        how long an accepted connection may take for TLS and hello
  * @param maxPendingHandshakes    connections in their handshake at once; more are closed at once
+ * @param peerSilenceTimeout      how long a peer of a formed world may send nothing at all (heartbeats
+ *                                included, which every rank sends on a quiet connection) before it is
+ *                                declared lost: a frozen process (SIGSTOP, a long GC pause) keeps its
+ *                                connections open and is seen only this way
  */
 public record WireOptions(
         InetSocketAddress bindAddress,
@@ -31,7 +35,8 @@ public record WireOptions(
         int maxChunkFloats,
         int maxBufferedFramesPerPeer,
         Duration handshakeTimeout,
-        int maxPendingHandshakes) {
+        int maxPendingHandshakes,
+        Duration peerSilenceTimeout) {
 
     /** 262,144 floats, 1 MiB on the wire: the collective's default chunk. */
     public static final int DEFAULT_MAX_CHUNK_FLOATS = 1 << 18;
@@ -39,6 +44,11 @@ public record WireOptions(
     public static final String SSL_BUNDLE_PROPERTY = "skrl.optim.adam.distributed.ssl.bundle";
     /** The property that permits plaintext off loopback in the starter (named in the insecure-bind refusal). */
     public static final String ALLOW_INSECURE_PROPERTY = "skrl.optim.adam.distributed.allow-insecure";
+
+    /** The default silence bound: a frozen peer is lost after 10 s. */
+    public static final Duration DEFAULT_PEER_SILENCE = Duration.ofSeconds(10);
+    /** The shortest silence bound: heartbeats go out four times per bound, and a scheduler hiccup is not a freeze. */
+    public static final Duration MIN_PEER_SILENCE = Duration.ofMillis(400);
 
     /** Largest chunk accepted: 64 MiB of floats per frame. */
     static final int MAX_CHUNK_FLOATS_LIMIT = 1 << 24;
@@ -60,6 +70,11 @@ public record WireOptions(
         if (maxPendingHandshakes < 1) {
             throw new IllegalArgumentException("maxPendingHandshakes must be >= 1, was " + maxPendingHandshakes);
         }
+        Objects.requireNonNull(peerSilenceTimeout, "peerSilenceTimeout");
+        if (peerSilenceTimeout.compareTo(MIN_PEER_SILENCE) < 0) {
+            throw new IllegalArgumentException("peerSilenceTimeout must be at least " + MIN_PEER_SILENCE.toMillis()
+                    + " ms, was " + peerSilenceTimeout);
+        }
     }
 
     /** Whether connections use mutual TLS. */
@@ -67,7 +82,10 @@ public record WireOptions(
         return sslContext != null;
     }
 
-    /** A builder with the defaults: loopback, any port, plaintext, 1 MiB chunks, 64 buffered frames, 10 s handshake. */
+    /**
+     * A builder with the defaults: loopback, any port, plaintext, 1 MiB chunks, 64 buffered frames, 10 s
+     * handshake, a peer silent for 10 s lost.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -81,6 +99,7 @@ public record WireOptions(
         private int maxBufferedFramesPerPeer = 64;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private int maxPendingHandshakes = 16;
+        private Duration peerSilenceTimeout = DEFAULT_PEER_SILENCE;
 
         private Builder() {
         }
@@ -123,9 +142,15 @@ public record WireOptions(
             return this;
         }
 
+        /** How long a peer may send nothing, heartbeats included, before it is lost (at least 400 ms). */
+        public Builder peerSilenceTimeout(Duration peerSilenceTimeout) {
+            this.peerSilenceTimeout = Objects.requireNonNull(peerSilenceTimeout, "peerSilenceTimeout");
+            return this;
+        }
+
         public WireOptions build() {
             return new WireOptions(bindAddress, sslContext, allowInsecure, maxChunkFloats, maxBufferedFramesPerPeer,
-                    handshakeTimeout, maxPendingHandshakes);
+                    handshakeTimeout, maxPendingHandshakes, peerSilenceTimeout);
         }
     }
 }
