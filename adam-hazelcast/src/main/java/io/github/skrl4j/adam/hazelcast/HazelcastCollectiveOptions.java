@@ -36,10 +36,15 @@ import org.jspecify.annotations.Nullable;
  *                      restarts of the replica; {@link WorldFormation#UNASSIGNED} (the default): ranks follow
  *                      Hazelcast's member-list order (rank 0 the oldest member). Either every member of a
  *                      world configures its rank or none does.
+ * @param failureDetection how long a rank of a formed world may send nothing on the data plane (every rank
+ *                      sends heartbeats on a quiet connection) before the others declare it lost and the
+ *                      world breaks: how a frozen member (SIGSTOP, a long GC pause) is seen while
+ *                      Hazelcast still counts it as a member, so that it rejoins its world at once when it
+ *                      continues (default 10 s, at least 400 ms)
  */
 public record HazelcastCollectiveOptions(String run, int worldSize, Duration joinTimeout, Duration timeout,
         int chunkSize, InetSocketAddress dataPlaneBind, @Nullable SSLContext sslContext, boolean allowInsecure,
-        @Nullable WireCounters refusals, int rank) {
+        @Nullable WireCounters refusals, int rank, Duration failureDetection) {
 
     /** Checks every value. */
     public HazelcastCollectiveOptions {
@@ -47,6 +52,7 @@ public record HazelcastCollectiveOptions(String run, int worldSize, Duration joi
         Objects.requireNonNull(joinTimeout, "joinTimeout");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(dataPlaneBind, "dataPlaneBind");
+        Objects.requireNonNull(failureDetection, "failureDetection");
         if (run.isBlank()) {
             throw new IllegalArgumentException("run must not be blank");
         }
@@ -63,6 +69,10 @@ public record HazelcastCollectiveOptions(String run, int worldSize, Duration joi
             throw new IllegalArgumentException("rank must be in [0, " + worldSize + ") or " + WorldFormation.UNASSIGNED
                     + " (ranks in member-list order), was " + rank);
         }
+        if (failureDetection.compareTo(WireOptions.MIN_PEER_SILENCE) < 0) {
+            throw new IllegalArgumentException("failureDetection must be at least "
+                    + WireOptions.MIN_PEER_SILENCE.toMillis() + " ms, was " + failureDetection);
+        }
     }
 
     /** The largest chunk the data plane carries in one frame: 16,777,216 floats (64 MiB). */
@@ -75,49 +85,49 @@ public record HazelcastCollectiveOptions(String run, int worldSize, Duration joi
     public static HazelcastCollectiveOptions of(String run, int worldSize) {
         return new HazelcastCollectiveOptions(run, worldSize, Duration.ofSeconds(60), TransportCollectives.DEFAULT_TIMEOUT,
                 TransportCollectives.DEFAULT_CHUNK_SIZE, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                null, false, null, WorldFormation.UNASSIGNED);
+                null, false, null, WorldFormation.UNASSIGNED, WireOptions.DEFAULT_PEER_SILENCE);
     }
 
     /** These options with another operation timeout. */
     public HazelcastCollectiveOptions withTimeout(Duration newTimeout) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, newTimeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals, rank);
+                sslContext, allowInsecure, refusals, rank, failureDetection);
     }
 
     /** These options with another join timeout. */
     public HazelcastCollectiveOptions withJoinTimeout(Duration newJoinTimeout) {
         return new HazelcastCollectiveOptions(run, worldSize, newJoinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals, rank);
+                sslContext, allowInsecure, refusals, rank, failureDetection);
     }
 
     /** These options with another chunk size. */
     public HazelcastCollectiveOptions withChunkSize(int newChunkSize) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, newChunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals, rank);
+                sslContext, allowInsecure, refusals, rank, failureDetection);
     }
 
     /** These options with the data plane listening at {@code bind} (port 0: a free port). */
     public HazelcastCollectiveOptions withDataPlaneBind(InetSocketAddress bind) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, bind, sslContext,
-                allowInsecure, refusals, rank);
+                allowInsecure, refusals, rank, failureDetection);
     }
 
     /** These options with mutual TLS on the data plane ({@code null}: plaintext). */
     public HazelcastCollectiveOptions withSslContext(@Nullable SSLContext context) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind, context,
-                allowInsecure, refusals, rank);
+                allowInsecure, refusals, rank, failureDetection);
     }
 
     /** These options permitting (or not) plaintext on a non-loopback data-plane address. */
     public HazelcastCollectiveOptions withAllowInsecure(boolean allow) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allow, refusals, rank);
+                sslContext, allow, refusals, rank, failureDetection);
     }
 
     /** These options counting the data plane's refusals into {@code counters}. */
     public HazelcastCollectiveOptions withRefusals(@Nullable WireCounters counters) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, counters, rank);
+                sslContext, allowInsecure, counters, rank, failureDetection);
     }
 
     /**
@@ -126,12 +136,18 @@ public record HazelcastCollectiveOptions(String run, int worldSize, Duration joi
      */
     public HazelcastCollectiveOptions withRank(int newRank) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals, newRank);
+                sslContext, allowInsecure, refusals, newRank, failureDetection);
     }
 
-    /** The data plane's options: these addresses and TLS settings, frames of at most one chunk. */
+    /** These options declaring a rank lost after {@code silence} without a byte on the data plane. */
+    public HazelcastCollectiveOptions withFailureDetection(Duration silence) {
+        return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
+                sslContext, allowInsecure, refusals, rank, silence);
+    }
+
+    /** The data plane's options: these addresses and TLS settings, frames of at most one chunk, the silence bound. */
     WireOptions wireOptions() {
         return WireOptions.builder().bindAddress(dataPlaneBind).sslContext(sslContext).allowInsecure(allowInsecure)
-                .maxChunkFloats(chunkSize).build();
+                .maxChunkFloats(chunkSize).peerSilenceTimeout(failureDetection).build();
     }
 }

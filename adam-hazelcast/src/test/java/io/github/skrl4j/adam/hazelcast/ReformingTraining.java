@@ -27,22 +27,32 @@ final class ReformingTraining {
     private ReformingTraining() {
     }
 
-    /** A cluster member on loopback that notices a frozen member within 4 s and merges a split within seconds. */
-    static Config config(String clusterName, int[] ports, int index) {
+    /**
+     * A cluster member on loopback that merges a split within seconds and removes a frozen member after 4 s
+     * ({@code removesFrozenMembers}: before the data plane's 10 s see it) or after 60 s (Hazelcast's default: the
+     * data plane sees it first, and a member that continues by then is still one).
+     */
+    static Config config(String clusterName, int[] ports, int index, boolean removesFrozenMembers) {
         Config config = LoopbackCluster.config(clusterName, ports, index);
-        config.setProperty("hazelcast.max.no.heartbeat.seconds", "4");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", removesFrozenMembers ? "4" : "60");
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "2");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "2");
         return config;
     }
 
+    /** As {@link #config(String, int[], int, boolean)}, removing a frozen member after 4 s. */
+    static Config config(String clusterName, int[] ports, int index) {
+        return config(clusterName, ports, index, true);
+    }
+
+    /** Rank {@code rank} of a world of 2, the data plane's default failure detection (10 s). */
     static HazelcastCollectiveOptions options(int rank) {
         return HazelcastCollectiveOptions.of("frozen", 2).withRank(rank).withTimeout(Duration.ofSeconds(30))
                 .withChunkSize(300);
     }
 
     /**
-     * Runs {@code rounds} rounds, reporting "ROUND r rank=k mean=checksum" after each and "BROKEN reason"
+     * Runs {@code rounds} rounds, reporting "ROUND r rank=k mean=checksum" after each and "BROKEN reason: message"
      * for each failure; {@code beforeRound} runs before each attempt at a round.
      */
     static void run(ReformingWorld replicas, int rounds, Consumer<String> report, IntConsumer beforeRound) {
@@ -59,7 +69,7 @@ final class ReformingTraining {
                         + Long.toHexString(Checksums.crc32c(grad)));
                 next = round + 1;
             } catch (CollectiveException e) {
-                report.accept("BROKEN " + e.reason());
+                report.accept("BROKEN " + e.reason() + ": " + e.getMessage());
                 world = replicas.reform(e);
             }
         }
