@@ -4,6 +4,7 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import jakarta.validation.ValidatorFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,6 +76,7 @@ final class AdamPropertiesValidator implements BeanPostProcessor, EnvironmentAwa
         }
         validateSchedule(properties.getSchedule(), properties.getScale(), "", errors, environment);
         validateRank(properties.getDistributed(), errors, environment);
+        validateMemberRemoval(properties.getDistributed(), errors, environment);
         properties.getInstances().forEach((name, instance) -> {
             String prefix = "instances." + mapKey(name) + ".";
             for (ConstraintViolation<AdamInstanceProperties> v : validator.validate(instance)) {
@@ -127,6 +129,23 @@ final class AdamPropertiesValidator implements BeanPostProcessor, EnvironmentAwa
             errors.add(error("distributed.rank", rank, "RankInWorld", "must be less than world-size (" + worldSize
                     + "): ranks are 0 to world-size - 1", environment));
         }
+    }
+
+    /** Hazelcast must keep a frozen member longer than the data plane waits for it (their lower bounds are constraints). */
+    private static void validateMemberRemoval(DistributedProperties distributed, List<FieldError> errors,
+            @Nullable Environment environment) {
+        Duration removal = distributed.getMemberRemoval();
+        Duration detection = distributed.getFailureDetection();
+        if (removal != null && detection != null && removal.compareTo(detection) <= 0) {
+            errors.add(error("distributed.member-removal", removal, "RemovalAfterDetection", "must be longer than"
+                    + " failure-detection (" + asProperty(detection) + "): a frozen replica is first declared lost by its world,"
+                    + " and rejoins it at once if it continues before Hazelcast removes it", environment));
+        }
+    }
+
+    /** A duration as a property value: {@code 10s}, {@code 1500ms}. */
+    private static String asProperty(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     private static @Nullable Object value(ScheduleProperties schedule, String key) {

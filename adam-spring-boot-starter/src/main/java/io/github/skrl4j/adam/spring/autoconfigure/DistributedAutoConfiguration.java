@@ -59,17 +59,25 @@ public final class DistributedAutoConfiguration {
     DistributedTraining distributedTraining(HazelcastInstance hazelcastInstance, AdamProperties properties,
             WireCounters dataPlaneRefusals, ObjectProvider<SslBundles> sslBundles) {
         DistributedProperties d = properties.getDistributed();
-        InetSocketAddress bind = new InetSocketAddress(d.getDataPlane().getAddress(), d.getDataPlane().getPort());
-        HazelcastCollectiveOptions options = HazelcastCollectiveOptions.of(d.getRun(), d.getWorldSize())
-                .withJoinTimeout(d.getJoinTimeout()).withTimeout(d.getTimeout()).withChunkSize(d.getChunkSize())
-                .withDataPlaneBind(bind).withSslContext(sslContext(d.getSsl().getBundle(), sslBundles))
-                .withAllowInsecure(d.isAllowInsecure()).withRefusals(dataPlaneRefusals)
-                .withRank(d.getRank() == null ? WorldFormation.UNASSIGNED : d.getRank());
+        HazelcastCollectiveOptions options = collectiveOptions(d, sslContext(d.getSsl().getBundle(), sslBundles),
+                dataPlaneRefusals);
         DistributedProperties.Restart restart = d.getRestart();
         RestartPolicy policy = new RestartPolicy(restart.getMaxRestarts(), restart.getWindow(), restart.getTimeout());
         // binds the data plane now, so an insecure bind stops the start; the worlds form later
         WorldFormation formation = HazelcastCollectives.formation(hazelcastInstance, options);
         return new DistributedTraining(new ReformingWorld(formation, policy, d.getJoinTimeout()));
+    }
+
+    /** The collective's options from the properties: one place maps each property to its option. */
+    static HazelcastCollectiveOptions collectiveOptions(DistributedProperties d, @Nullable SSLContext sslContext,
+            WireCounters refusals) {
+        InetSocketAddress bind = new InetSocketAddress(d.getDataPlane().getAddress(), d.getDataPlane().getPort());
+        return HazelcastCollectiveOptions.of(d.getRun(), d.getWorldSize())
+                .withJoinTimeout(d.getJoinTimeout()).withTimeout(d.getTimeout()).withChunkSize(d.getChunkSize())
+                .withDataPlaneBind(bind).withSslContext(sslContext)
+                .withAllowInsecure(d.isAllowInsecure()).withRefusals(refusals)
+                .withRank(d.getRank() == null ? WorldFormation.UNASSIGNED : d.getRank())
+                .withFailureDetection(d.getFailureDetection());
     }
 
     /** Forms the first world on a thread of its own once the context starts. */

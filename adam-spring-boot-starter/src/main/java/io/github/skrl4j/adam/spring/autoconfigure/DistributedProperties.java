@@ -52,13 +52,25 @@ public class DistributedProperties {
     private Duration joinTimeout = Duration.ofSeconds(60);
 
     /**
-     * How long a replica may stay silent (no cluster heartbeat: lost, frozen, paused) before it is
-     * declared lost and the world re-forms without waiting for it to answer. Rounded up to whole seconds;
-     * at least 2 s (heartbeats are sent every second). Applied as Hazelcast's
-     * hazelcast.max.no.heartbeat.seconds unless the Hazelcast configuration or a system property sets that.
+     * How long a replica of a formed world may send nothing on the data plane (every replica sends
+     * heartbeats on a quiet connection) before the others declare it lost and the world re-forms: how a
+     * frozen replica (SIGSTOP, a long GC pause, a stuck host) is seen. At least 2 s.
      */
     @DurationMin(seconds = 2)
     private Duration failureDetection = Duration.ofSeconds(10);
+
+    /**
+     * How long Hazelcast keeps a silent member before it removes it from the cluster
+     * (hazelcast.max.no.heartbeat.seconds, rounded up to whole seconds, unless the Hazelcast configuration
+     * or a system property sets that). Longer than failure-detection: a frozen replica that continues within
+     * this is still a member and rejoins its world at once; one frozen longer is removed and comes back
+     * through Hazelcast's split-brain merge, seconds later; a replacement for a host that vanished without
+     * closing its connections waits this long for the old member to go. Under Hazelcast's 60 s operation
+     * timeout, so that the others' cluster operations waiting for a frozen member are moved to the
+     * survivors when it is removed rather than failing.
+     */
+    @DurationMin(seconds = 2)
+    private Duration memberRemoval = Duration.ofSeconds(45);
 
     /**
      * How long one collective operation waits for the other replicas before failing; a replica that
@@ -232,6 +244,14 @@ public class DistributedProperties {
 
     public void setFailureDetection(Duration failureDetection) {
         this.failureDetection = failureDetection;
+    }
+
+    public Duration getMemberRemoval() {
+        return memberRemoval;
+    }
+
+    public void setMemberRemoval(Duration memberRemoval) {
+        this.memberRemoval = memberRemoval;
     }
 
     public Restart getRestart() {

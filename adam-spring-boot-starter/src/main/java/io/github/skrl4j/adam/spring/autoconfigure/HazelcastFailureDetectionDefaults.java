@@ -6,18 +6,21 @@ import java.util.Objects;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
 
 /**
- * Sees a frozen replica within seconds, and takes it back within seconds once it continues. Hazelcast's own
- * defaults remove a member only after 60 s without a heartbeat (heartbeats every 5 s), later than a collective
- * operation's default 30 s timeout, so a replica stopped by SIGSTOP, a long GC pause or a stuck process would
- * surface as a TIMEOUT naming one rank instead of the member leaving; and a removed member that continues finds
- * itself a cluster of its own, merged back only by Hazelcast's split-brain merge, which first runs after 300 s and
- * then every 120 s, so the world could not re-form for minutes.
+ * Keeps a frozen replica a member long enough to take it straight back, and takes back within seconds one
+ * frozen longer. The data plane declares a silent replica lost ({@code skrl.optim.adam.distributed.failure-detection},
+ * 10 s) and the world re-forms; the Hazelcast member, though, is removed only after
+ * {@value #MAX_NO_HEARTBEAT} ({@code skrl.optim.adam.distributed.member-removal}, {@link #MAX_NO_HEARTBEAT_DEFAULT}
+ * by default). A replica that continues before that is still a member: it finds its world broken and re-forms it
+ * with the others at once. One removed meanwhile finds itself a cluster of its own, merged back only by Hazelcast's
+ * split-brain merge, which by Hazelcast's defaults first runs after 300 s and then every 120 s, so the world could
+ * not re-form for minutes; this sets both delays to {@link #MERGE_DELAY_DEFAULT}. The bound stays under Hazelcast's
+ * 60 s operation call timeout, so that the survivors' cluster operations waiting on a frozen member are moved to
+ * them when it is removed instead of failing.
  *
- * <p>This sets {@value #MAX_NO_HEARTBEAT} to the failure-detection bound ({@code
- * skrl.optim.adam.distributed.failure-detection}, {@link #MAX_NO_HEARTBEAT_DEFAULT} by default),
- * {@value #HEARTBEAT_INTERVAL} to {@link #HEARTBEAT_INTERVAL_DEFAULT}, and {@value #MERGE_FIRST_RUN_DELAY} and
- * {@value #MERGE_NEXT_RUN_DELAY} to {@link #MERGE_DELAY_DEFAULT}, each only when neither the Hazelcast
- * configuration nor a system property sets it: the application's own value always wins.
+ * <p>This sets {@value #MAX_NO_HEARTBEAT} to the member-removal bound, {@value #HEARTBEAT_INTERVAL} to
+ * {@link #HEARTBEAT_INTERVAL_DEFAULT}, and {@value #MERGE_FIRST_RUN_DELAY} and {@value #MERGE_NEXT_RUN_DELAY} to
+ * {@link #MERGE_DELAY_DEFAULT}, each only when neither the Hazelcast configuration nor a system property sets it: the
+ * application's own value always wins.
  */
 public final class HazelcastFailureDetectionDefaults implements HazelcastConfigCustomizer {
 
@@ -30,7 +33,7 @@ public final class HazelcastFailureDetectionDefaults implements HazelcastConfigC
     /** Hazelcast's property: seconds between two later looks for clusters to merge with. */
     public static final String MERGE_NEXT_RUN_DELAY = "hazelcast.merge.next.run.delay.seconds";
     /** A member silent this long is removed (Hazelcast's default: 60 s). */
-    public static final Duration MAX_NO_HEARTBEAT_DEFAULT = Duration.ofSeconds(10);
+    public static final Duration MAX_NO_HEARTBEAT_DEFAULT = Duration.ofSeconds(45);
     /** Heartbeats this often, so the silence is measured to about a second (Hazelcast's default: 5 s). */
     public static final Duration HEARTBEAT_INTERVAL_DEFAULT = Duration.ofSeconds(1);
     /** A removed member that continues merges back this soon (Hazelcast's defaults: 300 s first, then 120 s). */

@@ -30,6 +30,8 @@ class DistributedPropertiesValidationTest {
             skrl.optim.adam.distributed.restart.window  | 0s    | must be longer than or equal to 1 milli
             skrl.optim.adam.distributed.restart.timeout | -1s   | must be longer than or equal to 1 milli
             skrl.optim.adam.distributed.failure-detection | 1s  | must be longer than or equal to 2 seconds
+            skrl.optim.adam.distributed.member-removal | 1s     | must be longer than or equal to 2 seconds
+            skrl.optim.adam.distributed.member-removal | 10s    | must be longer than failure-detection (10s)
             """)
     void aBadValueStopsTheStartNamingThePropertyAndTheRule(String property, String value, String rule) {
         runner.withPropertyValues(property + "=" + value).run(context -> {

@@ -3,13 +3,15 @@ package io.github.skrl4j.adam.spring.autoconfigure;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import io.github.skrl4j.testsupport.LoopbackCluster;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
  * The member that {@link FrozenMemberDetectionTest} freezes: a plain Hazelcast member in a JVM of its own, on
  * {@code ports[1]} of the test's loopback cluster. It prints {@code STARTED} once it is up and then only waits.
- * Arguments: cluster name, the two ports comma-separated, and optionally {@code starter-defaults} to configure it as
- * a replica with the starter would be ({@link HazelcastFailureDetectionDefaults}: heartbeat bound and merge delays).
+ * Arguments: cluster name, the two ports comma-separated, and optionally {@code starter-defaults} and the
+ * member-removal seconds to configure it as a replica with the starter would be
+ * ({@link HazelcastFailureDetectionDefaults}: heartbeat bound and merge delays).
  */
 public final class FrozenMemberProcess {
 
@@ -23,7 +25,7 @@ public final class FrozenMemberProcess {
         config.getProperties().remove(HazelcastFailureDetectionDefaults.MAX_NO_HEARTBEAT);
         config.getProperties().remove(HazelcastFailureDetectionDefaults.HEARTBEAT_INTERVAL);
         if (args.length > 2 && args[2].equals("starter-defaults")) {
-            new HazelcastFailureDetectionDefaults().customize(config);
+            new HazelcastFailureDetectionDefaults(Duration.ofSeconds(Long.parseLong(args[3]))).customize(config);
         }
         Hazelcast.newHazelcastInstance(config);
         System.out.println("STARTED");

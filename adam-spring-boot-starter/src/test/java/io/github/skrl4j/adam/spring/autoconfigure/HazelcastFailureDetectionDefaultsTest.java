@@ -20,7 +20,7 @@ class HazelcastFailureDetectionDefaultsTest {
     void anEmptyConfigurationGetsTheBoundHeartbeatsAndMergesWithinSeconds() {
         Config config = new Config();
         new HazelcastFailureDetectionDefaults().customize(config);
-        assertThat(config.getProperty(HazelcastFailureDetectionDefaults.MAX_NO_HEARTBEAT)).isEqualTo("10");
+        assertThat(config.getProperty(HazelcastFailureDetectionDefaults.MAX_NO_HEARTBEAT)).isEqualTo("45");
         assertThat(config.getProperty(HazelcastFailureDetectionDefaults.HEARTBEAT_INTERVAL)).isEqualTo("1");
         assertThat(config.getProperty(HazelcastFailureDetectionDefaults.MERGE_FIRST_RUN_DELAY)).isEqualTo("5");
         assertThat(config.getProperty(HazelcastFailureDetectionDefaults.MERGE_NEXT_RUN_DELAY)).isEqualTo("5");
@@ -62,8 +62,9 @@ class HazelcastFailureDetectionDefaultsTest {
     }
 
     @Test
-    void theFailureDetectionPropertySetsTheBound() {
-        runner.withPropertyValues("skrl.optim.adam.distributed.failure-detection=7s").run(context -> {
+    void theMemberRemovalPropertySetsTheBoundAndFailureDetectionDoesNot() {
+        runner.withPropertyValues("skrl.optim.adam.distributed.member-removal=7s",
+                "skrl.optim.adam.distributed.failure-detection=3s").run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(HazelcastFailureDetectionDefaults.class).maxNoHeartbeat())
                     .isEqualTo(Duration.ofSeconds(7));
@@ -73,11 +74,11 @@ class HazelcastFailureDetectionDefaultsTest {
     }
 
     @Test
-    void aFailureDetectionBoundTooShortStopsTheStartNamingTheProperty() {
-        runner.withPropertyValues("skrl.optim.adam.distributed.failure-detection=1s").run(context -> {
+    void aMemberRemovalBoundTooShortStopsTheStartNamingTheProperty() {
+        runner.withPropertyValues("skrl.optim.adam.distributed.member-removal=1s").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
-                    .hasMessageContaining("skrl.optim.adam.distributed.failure-detection");
+                    .hasMessageContaining("skrl.optim.adam.distributed.member-removal");
         });
     }
 }
