@@ -119,7 +119,8 @@ class ReplicaRecoveryIT {
         startTrainingTogether();
         rank1.signal("STOP");
         awaitsTheOther(rank0);
-        // the sample's Hazelcast removes a member silent for 10 s; frozen 15 s, rank 1 is out of the cluster
+        // rank 0's data plane declares rank 1 lost after 10 s of silence; frozen some 15 s, rank 1 is still a cluster
+        // member (removed only after 45 s) and finds its world broken when it continues
         Thread.sleep(13_000);
         rank1.signal("CONT");
         bothSolveWithEqualParameters();
