@@ -52,7 +52,8 @@ class FrozenReplicaTest {
                 .isLessThan(DETECTION_BOUND).isGreaterThanOrEqualTo(Duration.ofSeconds(9));
         assertThat(frozen.mine).as("lost by its silence, not by a timeout or a removal")
                 .anyMatch(l -> l.startsWith("BROKEN MEMBER_LEFT") && l.contains("lost rank 1: nothing arrived from it for 10 s"));
-        assertThat(frozen.removals).as("Hazelcast never removed the frozen member").isZero();
+        assertThat(frozen.removals).as("Hazelcast never removed the frozen member; the child's output: %s",
+                frozen.child).isZero();
     }
 
     @Test
@@ -63,8 +64,11 @@ class FrozenReplicaTest {
                 .isLessThan(Duration.ofSeconds(10));
     }
 
-    /** What this replica saw: its reports, when its world first broke after the freeze, and members removed. */
-    private record Frozen(List<String> mine, Duration brokenAfter, int removals) {
+    /**
+     * What this replica saw: its reports, the child's, when its world first broke after the freeze, and the members
+     * removed until the re-formed world's first round.
+     */
+    private record Frozen(List<String> mine, List<String> child, Duration brokenAfter, int removals) {
     }
 
     private static Frozen freezeAndContinue(Duration frozenFor, boolean removesFrozenMembers) throws Exception {
@@ -93,11 +97,16 @@ class FrozenReplicaTest {
         CompletableFuture<Void> thawed = new CompletableFuture<>();
         AtomicLong frozenAt = new AtomicLong();
         AtomicLong brokenAt = new AtomicLong();
+        // members removed until the first round of the re-formed world (the child's own exit at the end removes it too)
+        AtomicInteger removalsUntilReformed = new AtomicInteger(-1);
         try (ReformingWorld replicas = new ReformingWorld(HazelcastCollectives.formation(member,
                 ReformingTraining.options(0)), ReformingTraining.POLICY, Duration.ofSeconds(60))) {
             ReformingTraining.run(replicas, ROUNDS, line -> {
                 if (line.startsWith("BROKEN") && frozenAt.get() != 0) {
                     brokenAt.compareAndSet(0, System.nanoTime());
+                }
+                if (line.startsWith("ROUND") && brokenAt.get() != 0) {
+                    removalsUntilReformed.compareAndSet(-1, removals.get());
                 }
                 mine.add(line);
             }, round -> {
@@ -136,7 +145,9 @@ class FrozenReplicaTest {
             assertThat(theirs.substring(theirs.indexOf(" mean="))).isEqualTo(ours.substring(ours.indexOf(" mean=")));
         }
         assertThat(brokenAt.get()).as("this replica's world broke after the freeze: %s", mine).isNotZero();
-        return new Frozen(mine, Duration.ofNanos(brokenAt.get() - frozenAt.get()), removals.get());
+        assertThat(removalsUntilReformed.get()).as("a round after the break: %s", mine).isNotNegative();
+        return new Frozen(mine, childLines, Duration.ofNanos(brokenAt.get() - frozenAt.get()),
+                removalsUntilReformed.get());
     }
 
     private static void signal(String signal, Process child) {
