@@ -63,6 +63,10 @@ public final class ChunkedCollective implements Collective {
     private final double[] accumulator;
     /** One rank's part of a chunk this rank reduces, received here and summed from here. */
     private final float[] part;
+    /** The second rank's part, when neither of the first two is this rank's (both are summed in one pass). */
+    private final float[] secondPart;
+    /** Where the array {@link #operand} returned starts the chunk. */
+    private int operandOffset;
     /** A chunk of this rank's values that spans two tensors, gathered for sending or summing. */
     private final float[] staging;
     /** Where this rank's values of a chunk are in the caller's tensors. */
@@ -86,6 +90,7 @@ public final class ChunkedCollective implements Collective {
         this.timeoutNanos = timeout.toNanos();
         this.accumulator = new double[chunkSize];
         this.part = new float[chunkSize];
+        this.secondPart = rank >= 2 ? new float[chunkSize] : part; // ranks 0 and 1 hold one of the first two
         this.staging = new float[chunkSize];
     }
 
@@ -351,24 +356,89 @@ public final class ChunkedCollective implements Collective {
         }
     }
 
+    /**
+     * Sums chunk {@code c} over the ranks in rank order, in double, rounded once to float into
+     * {@code results}, and sends the result to every other rank. The first two parts are added in one
+     * pass and the last is added in the pass that rounds, so a world of two reads each part once and
+     * writes the result once; the operations, and so the bits, are those of adding one part at a time.
+     */
     private void reduceOwnedChunk(int c, int total, float[] results, long seq, long deadline, boolean mean) {
         int start = chunkStart(c);
         int length = chunkLength(c, total);
-        double[] acc = accumulator;
-        for (int r = 0; r < worldSize; r++) {
-            if (r == rank) {
-                float[] source = sources.chunk(start, length, staging);
-                accumulate(acc, source, sources.offset(), length, r == 0);
-            } else {
-                // into this collective's array, then summed: C2 vectorizes the sum over an array, not over the
-                // transport's direct buffer (measured in docs/distributed.md)
-                transport.receiveFloats(r, MessageKind.REDUCE_PART, seq, c, part, 0, length, deadline);
-                accumulate(acc, part, 0, length, r == 0);
+        float[] first = operand(0, c, start, length, part, seq, deadline);
+        int firstAt = operandOffset;
+        if (worldSize == 1) {
+            double[] acc = accumulator;
+            for (int i = 0; i < length; i++) {
+                acc[i] = first[firstAt + i];
+            }
+            finish(acc, results, start, length, mean);
+            return;
+        }
+        float[] second = operand(1, c, start, length, secondPart, seq, deadline);
+        int secondAt = operandOffset;
+        if (worldSize == 2) {
+            addTwoAndRound(first, firstAt, second, secondAt, results, start, length, mean);
+        } else {
+            double[] acc = accumulator;
+            for (int i = 0; i < length; i++) {
+                acc[i] = (double) first[firstAt + i] + second[secondAt + i];
+            }
+            for (int r = 2; r < worldSize - 1; r++) {
+                float[] next = operand(r, c, start, length, part, seq, deadline);
+                int at = operandOffset;
+                for (int i = 0; i < length; i++) {
+                    acc[i] += next[at + i];
+                }
+            }
+            float[] last = operand(worldSize - 1, c, start, length, part, seq, deadline);
+            addLastAndRound(acc, last, operandOffset, results, start, length, mean);
+        }
+        transport.sendFloatsToOthers(MessageKind.REDUCED_CHUNK, seq, c, results, start, length);
+    }
+
+    /**
+     * Rank {@code r}'s part of chunk {@code c}: this rank's where it is in the caller's tensors, another
+     * rank's received into {@code buffer} (into this collective's array: C2 vectorizes the sum over an array,
+     * not over the transport's direct buffer, measured in docs/distributed.md). Its offset is left in
+     * {@link #operandOffset}.
+     */
+    private float[] operand(int r, int c, int start, int length, float[] buffer, long seq, long deadline) {
+        if (r == rank) {
+            float[] source = sources.chunk(start, length, staging);
+            operandOffset = sources.offset();
+            return source;
+        }
+        transport.receiveFloats(r, MessageKind.REDUCE_PART, seq, c, buffer, 0, length, deadline);
+        operandOffset = 0;
+        return buffer;
+    }
+
+    private void addTwoAndRound(float[] a, int aAt, float[] b, int bAt, float[] out, int start, int length,
+            boolean mean) {
+        if (mean) {
+            double n = worldSize;
+            for (int i = 0; i < length; i++) {
+                out[start + i] = (float) (((double) a[aAt + i] + b[bAt + i]) / n);
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                out[start + i] = (float) ((double) a[aAt + i] + b[bAt + i]);
             }
         }
-        finish(acc, results, start, length, mean);
-        if (worldSize > 1) {
-            transport.sendFloatsToOthers(MessageKind.REDUCED_CHUNK, seq, c, results, start, length);
+    }
+
+    private void addLastAndRound(double[] acc, float[] last, int lastAt, float[] out, int start, int length,
+            boolean mean) {
+        if (mean) {
+            double n = worldSize;
+            for (int i = 0; i < length; i++) {
+                out[start + i] = (float) ((acc[i] + last[lastAt + i]) / n);
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                out[start + i] = (float) (acc[i] + last[lastAt + i]);
+            }
         }
     }
 

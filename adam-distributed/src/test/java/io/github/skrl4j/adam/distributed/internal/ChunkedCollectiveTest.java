@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The engine on its own, over transports whose network is scripted ({@link ScriptedWorld}). */
 class ChunkedCollectiveTest {
@@ -105,6 +107,58 @@ class ChunkedCollectiveTest {
             assertThat(s.sequence()).isEqualTo(1);
         });
         assertThat(world.sent).hasSize(12);
+    }
+
+    /**
+     * Values whose sums round (Gaussians of mixed magnitudes, a NaN-free spread): every world size, mean and
+     * sum, gives on every rank the documented reduction bit for bit: in double, rank 0's value, then rank 1's
+     * added, and so on, rounded once to float (the mean divided by N before rounding). Chunks of 7 over 40
+     * values put each rank's parts in several chunks, one of them spanning both tensors.
+     */
+    @ParameterizedTest(name = "{0} ranks, mean {1}")
+    @CsvSource({"1, true", "2, true", "2, false", "3, true", "3, false", "4, true", "5, false"})
+    void everyWorldSizeGivesTheDocumentedReductionBitForBit(int worldSize, boolean mean) throws Exception {
+        ScriptedWorld world = new ScriptedWorld(worldSize);
+        List<ChunkedCollective> ranks = collectives(world, 7, TIMEOUT);
+        float[][] values = new float[worldSize][];
+        for (int r = 0; r < worldSize; r++) {
+            java.util.Random random = new java.util.Random(31L * r + worldSize);
+            values[r] = new float[40];
+            for (int i = 0; i < 40; i++) {
+                values[r][i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(7) - 3));
+            }
+        }
+        float[] expected = new float[40];
+        for (int i = 0; i < 40; i++) {
+            double acc = values[0][i];
+            for (int r = 1; r < worldSize; r++) {
+                acc += values[r][i];
+            }
+            expected[i] = mean ? (float) (acc / worldSize) : (float) acc;
+        }
+
+        List<Object> results = onEveryRank(worldSize, r -> {
+            Tensors grad = Tensors.of(Tensor.of("a", java.util.Arrays.copyOfRange(values[r], 0, 25), 5, 5),
+                    Tensor.of("b", java.util.Arrays.copyOfRange(values[r], 25, 40), 15));
+            if (mean) {
+                ranks.get(r).allReduceMean(grad);
+            } else {
+                ranks.get(r).allReduceSum(grad);
+            }
+            return flat(grad);
+        });
+
+        for (Object result : results) {
+            assertThat(floatBits((float[]) result)).containsExactly(floatBits(expected));
+        }
+    }
+
+    private static int[] floatBits(float[] v) {
+        int[] bits = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            bits[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return bits;
     }
 
     @Test
