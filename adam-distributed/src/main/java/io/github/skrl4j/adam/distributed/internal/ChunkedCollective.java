@@ -311,9 +311,9 @@ public final class ChunkedCollective implements Collective {
                 source = part;
                 transport.receiveFloats(r, MessageKind.REDUCE_WHOLE, seq, 0, source, 0, total, deadline);
             }
-            accumulate(acc, source, 0, total, r == 0);
+            RankOrderSum.accumulate(acc, source, 0, total, r == 0);
         }
-        finish(acc, buffer, 0, total, mean);
+        RankOrderSum.round(acc, buffer, 0, total, mean ? worldSize : 0);
     }
 
     /**
@@ -365,34 +365,27 @@ public final class ChunkedCollective implements Collective {
     private void reduceOwnedChunk(int c, int total, float[] results, long seq, long deadline, boolean mean) {
         int start = chunkStart(c);
         int length = chunkLength(c, total);
+        int meanOver = mean ? worldSize : 0;
         float[] first = operand(0, c, start, length, part, seq, deadline);
         int firstAt = operandOffset;
         if (worldSize == 1) {
-            double[] acc = accumulator;
-            for (int i = 0; i < length; i++) {
-                acc[i] = first[firstAt + i];
-            }
-            finish(acc, results, start, length, mean);
+            RankOrderSum.accumulate(accumulator, first, firstAt, length, true);
+            RankOrderSum.round(accumulator, results, start, length, meanOver);
             return;
         }
         float[] second = operand(1, c, start, length, secondPart, seq, deadline);
         int secondAt = operandOffset;
         if (worldSize == 2) {
-            addTwoAndRound(first, firstAt, second, secondAt, results, start, length, mean);
+            RankOrderSum.addTwoAndRound(first, firstAt, second, secondAt, results, start, length, meanOver);
         } else {
             double[] acc = accumulator;
-            for (int i = 0; i < length; i++) {
-                acc[i] = (double) first[firstAt + i] + second[secondAt + i];
-            }
+            RankOrderSum.startWithTwo(acc, first, firstAt, second, secondAt, length);
             for (int r = 2; r < worldSize - 1; r++) {
                 float[] next = operand(r, c, start, length, part, seq, deadline);
-                int at = operandOffset;
-                for (int i = 0; i < length; i++) {
-                    acc[i] += next[at + i];
-                }
+                RankOrderSum.accumulate(acc, next, operandOffset, length, false);
             }
             float[] last = operand(worldSize - 1, c, start, length, part, seq, deadline);
-            addLastAndRound(acc, last, operandOffset, results, start, length, mean);
+            RankOrderSum.addLastAndRound(acc, last, operandOffset, results, start, length, meanOver);
         }
         transport.sendFloatsToOthers(MessageKind.REDUCED_CHUNK, seq, c, results, start, length);
     }
@@ -412,61 +405,6 @@ public final class ChunkedCollective implements Collective {
         transport.receiveFloats(r, MessageKind.REDUCE_PART, seq, c, buffer, 0, length, deadline);
         operandOffset = 0;
         return buffer;
-    }
-
-    private void addTwoAndRound(float[] a, int aAt, float[] b, int bAt, float[] out, int start, int length,
-            boolean mean) {
-        if (mean) {
-            double n = worldSize;
-            for (int i = 0; i < length; i++) {
-                out[start + i] = (float) (((double) a[aAt + i] + b[bAt + i]) / n);
-            }
-        } else {
-            for (int i = 0; i < length; i++) {
-                out[start + i] = (float) ((double) a[aAt + i] + b[bAt + i]);
-            }
-        }
-    }
-
-    private void addLastAndRound(double[] acc, float[] last, int lastAt, float[] out, int start, int length,
-            boolean mean) {
-        if (mean) {
-            double n = worldSize;
-            for (int i = 0; i < length; i++) {
-                out[start + i] = (float) ((acc[i] + last[lastAt + i]) / n);
-            }
-        } else {
-            for (int i = 0; i < length; i++) {
-                out[start + i] = (float) (acc[i] + last[lastAt + i]);
-            }
-        }
-    }
-
-    /** Rank 0's values start the sum, every later rank's are added: the one reduction order. */
-    private static void accumulate(double[] acc, float[] source, int offset, int length, boolean first) {
-        if (first) {
-            for (int i = 0; i < length; i++) {
-                acc[i] = source[offset + i];
-            }
-        } else {
-            for (int i = 0; i < length; i++) {
-                acc[i] += source[offset + i];
-            }
-        }
-    }
-
-    /** The sum (or mean), rounded once to float, into {@code buffer[start, start + length)}. */
-    private void finish(double[] acc, float[] buffer, int start, int length, boolean mean) {
-        if (mean) {
-            double n = worldSize;
-            for (int i = 0; i < length; i++) {
-                buffer[start + i] = (float) (acc[i] / n);
-            }
-        } else {
-            for (int i = 0; i < length; i++) {
-                buffer[start + i] = (float) acc[i];
-            }
-        }
     }
 
     /** The root's values into every rank's scratch, then into the tensors. */

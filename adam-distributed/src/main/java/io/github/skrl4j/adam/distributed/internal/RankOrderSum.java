@@ -1,0 +1,80 @@
+package io.github.skrl4j.adam.distributed.internal;
+
+/**
+ * The one reduction order every rank uses, so that every rank's result has the same bits: in double,
+ * rank 0's value, then rank 1's added, and so on, rounded once to float; a mean is divided by the
+ * number of ranks before the rounding. The passes may be fused (two parts started in one pass, the last
+ * added in the pass that rounds); the operations and their order are the same.
+ */
+final class RankOrderSum {
+
+    private RankOrderSum() {
+    }
+
+    /** Rank 0's values start the sum ({@code first}), every later rank's are added. */
+    static void accumulate(double[] acc, float[] source, int offset, int length, boolean first) {
+        if (first) {
+            for (int i = 0; i < length; i++) {
+                acc[i] = source[offset + i];
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                acc[i] += source[offset + i];
+            }
+        }
+    }
+
+    /** Ranks 0 and 1 start the sum in one pass. */
+    static void startWithTwo(double[] acc, float[] first, int firstAt, float[] second, int secondAt, int length) {
+        for (int i = 0; i < length; i++) {
+            acc[i] = (double) first[firstAt + i] + second[secondAt + i];
+        }
+    }
+
+    /**
+     * The sum, rounded once to float, into {@code out[start, start + length)}; divided by {@code meanOver}
+     * first unless it is 0 (a sum).
+     */
+    static void round(double[] acc, float[] out, int start, int length, int meanOver) {
+        if (meanOver != 0) {
+            double n = meanOver;
+            for (int i = 0; i < length; i++) {
+                out[start + i] = (float) (acc[i] / n);
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                out[start + i] = (float) acc[i];
+            }
+        }
+    }
+
+    /** A world of two: both parts added and rounded in one pass; as {@link #round} for {@code meanOver}. */
+    static void addTwoAndRound(float[] a, int aAt, float[] b, int bAt, float[] out, int start, int length,
+            int meanOver) {
+        if (meanOver != 0) {
+            double n = meanOver;
+            for (int i = 0; i < length; i++) {
+                out[start + i] = (float) (((double) a[aAt + i] + b[bAt + i]) / n);
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                out[start + i] = (float) ((double) a[aAt + i] + b[bAt + i]);
+            }
+        }
+    }
+
+    /** The last rank's part added in the pass that rounds; as {@link #round} for {@code meanOver}. */
+    static void addLastAndRound(double[] acc, float[] last, int lastAt, float[] out, int start, int length,
+            int meanOver) {
+        if (meanOver != 0) {
+            double n = meanOver;
+            for (int i = 0; i < length; i++) {
+                out[start + i] = (float) ((acc[i] + last[lastAt + i]) / n);
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                out[start + i] = (float) (acc[i] + last[lastAt + i]);
+            }
+        }
+    }
+}
