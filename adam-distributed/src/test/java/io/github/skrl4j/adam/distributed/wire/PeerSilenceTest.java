@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
+import io.github.skrl4j.testsupport.TestThreads;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -26,74 +28,59 @@ class PeerSilenceTest {
 
     private static final Duration SILENCE = Duration.ofMillis(800);
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final WireOptions OPTIONS = WireOptions.builder().maxChunkFloats(1000).peerSilenceTimeout(SILENCE)
+            .build();
 
     @Test
     void aPeerThatSendsNothingIsLostWithinTheSilenceBoundNamedAndItsConnectionClosed() throws Exception {
-        WireOptions options = WireOptions.builder().maxChunkFloats(1000).peerSilenceTimeout(SILENCE).build();
-        long worldId = ThreadLocalRandom.current().nextLong();
-        try (WireEndpoint rankOne = WireEndpoint.open(options)) {
-            InetSocketAddress address = rankOne.localAddress();
-            PeerMesh[] mesh = new PeerMesh[1];
-            Thread forming = new Thread(() -> mesh[0] = rankOne.formWorld(1, 2, worldId, List.of(address, address),
-                    Duration.ofSeconds(10)));
-            forming.start();
-            try (Rogue frozen = Rogue.plain(address)) {
-                assertThat(frozen.hello(worldId, 0, 1, 2, 1000)).as("accepted as rank 0").isZero();
-                forming.join(10_000);
-                assertThat(mesh[0]).as("the world formed").isNotNull();
-                long start = System.nanoTime();
-                assertThatThrownBy(() -> mesh[0].take(0, 1, 0, deadline(WAIT)))
-                        .isInstanceOfSatisfying(WireException.class, e -> {
-                            assertThat(e.reason()).isEqualTo(WireException.Reason.PEER_LOST);
-                            assertThat(e.ranks()).containsExactly(0);
-                            assertThat(e.getMessage()).contains("rank 1 lost rank 0: nothing arrived from it for 800 ms");
-                        });
-                long waited = System.nanoTime() - start;
-                assertThat(waited).as("lost after the bound, not before")
-                        .isGreaterThanOrEqualTo(SILENCE.toNanos() - TimeUnit.MILLISECONDS.toNanos(100));
-                assertThat(waited).as("and well before the caller's own deadline").isLessThan(TimeUnit.SECONDS.toNanos(5));
-                assertThat(frozen.closedByPeer()).as("the frozen peer's connection is closed").isTrue();
-            } finally {
-                if (mesh[0] != null) {
-                    mesh[0].close();
-                }
-            }
+        try (WireEndpoint rankOne = WireEndpoint.open(OPTIONS); Socket socket = connectedTo(rankOne);
+                Rogue frozen = new Rogue(socket); PeerMesh mesh = formOppositeAHandWrittenRankZero(rankOne, frozen)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> mesh.take(0, 1, 0, deadline(WAIT)))
+                    .isInstanceOfSatisfying(WireException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(WireException.Reason.PEER_LOST);
+                        assertThat(e.ranks()).containsExactly(0);
+                        assertThat(e.getMessage()).contains("rank 1 lost rank 0: nothing arrived from it for 800 ms");
+                    });
+            long waited = System.nanoTime() - start;
+            assertThat(waited).as("lost after the bound, not before")
+                    .isGreaterThanOrEqualTo(SILENCE.toNanos() - TimeUnit.MILLISECONDS.toNanos(100));
+            assertThat(waited).as("and well before the caller's own deadline").isLessThan(TimeUnit.SECONDS.toNanos(5));
+            assertThat(frozen.closedByPeer()).as("the frozen peer's connection is closed").isTrue();
         }
     }
 
     @Test
     void aRankSendsHeartbeatsOnAQuietConnection() throws Exception {
-        WireOptions options = WireOptions.builder().maxChunkFloats(1000).peerSilenceTimeout(SILENCE).build();
-        long worldId = ThreadLocalRandom.current().nextLong();
-        try (WireEndpoint rankOne = WireEndpoint.open(options)) {
-            InetSocketAddress address = rankOne.localAddress();
-            PeerMesh[] mesh = new PeerMesh[1];
-            Thread forming = new Thread(() -> mesh[0] = rankOne.formWorld(1, 2, worldId, List.of(address, address),
-                    Duration.ofSeconds(10)));
-            forming.start();
-            try (Socket socket = new Socket()) {
-                socket.connect(address, 5_000);
-                socket.setSoTimeout(5_000);
-                try (Rogue peer = new Rogue(socket)) {
-                    assertThat(peer.hello(worldId, 0, 1, 2, 1000)).isZero();
-                    forming.join(10_000);
-                    InputStream in = socket.getInputStream();
-                    for (int i = 0; i < 2; i++) {
-                        byte[] header = in.readNBytes(Protocol.HEADER_BYTES);
-                        assertThat(header).hasSize(Protocol.HEADER_BYTES);
-                        ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-                        assertThat(b.get(Protocol.KIND)).as("a heartbeat").isEqualTo(Protocol.HEARTBEAT);
-                        assertThat(b.getInt(Protocol.FROM_RANK)).isEqualTo(1);
-                        assertThat(b.getLong(Protocol.WORLD_ID)).isEqualTo(worldId);
-                        assertThat(b.getInt(Protocol.PAYLOAD_BYTES)).isZero();
-                    }
-                } finally {
-                    if (mesh[0] != null) {
-                        mesh[0].close();
-                    }
-                }
+        try (WireEndpoint rankOne = WireEndpoint.open(OPTIONS); Socket socket = connectedTo(rankOne);
+                Rogue peer = new Rogue(socket); PeerMesh mesh = formOppositeAHandWrittenRankZero(rankOne, peer)) {
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < 2; i++) {
+                byte[] header = in.readNBytes(Protocol.HEADER_BYTES);
+                assertThat(header).hasSize(Protocol.HEADER_BYTES);
+                ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+                assertThat(b.get(Protocol.KIND)).as("a heartbeat").isEqualTo(Protocol.HEARTBEAT);
+                assertThat(b.getInt(Protocol.FROM_RANK)).isEqualTo(1);
+                assertThat(b.getLong(Protocol.WORLD_ID)).isEqualTo(mesh.worldId());
+                assertThat(b.getInt(Protocol.PAYLOAD_BYTES)).isZero();
             }
         }
+    }
+
+    private static Socket connectedTo(WireEndpoint endpoint) throws Exception {
+        Socket socket = new Socket();
+        socket.connect(endpoint.localAddress(), 5_000);
+        return socket;
+    }
+
+    /** Rank 1 of a world of two on a real endpoint; rank 0 is {@code handWritten}, which says hello and then nothing. */
+    private static PeerMesh formOppositeAHandWrittenRankZero(WireEndpoint rankOne, Rogue handWritten) throws Exception {
+        long worldId = ThreadLocalRandom.current().nextLong();
+        InetSocketAddress address = rankOne.localAddress();
+        CompletableFuture<PeerMesh> forming = CompletableFuture.supplyAsync(() -> rankOne.formWorld(1, 2, worldId,
+                List.of(address, address), Duration.ofSeconds(10)), TestThreads.PER_TASK);
+        assertThat(handWritten.hello(worldId, 0, 1, 2, 1000)).as("accepted as rank 0").isZero();
+        return forming.get(10, TimeUnit.SECONDS);
     }
 
     @Test
