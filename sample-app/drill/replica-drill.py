@@ -3,7 +3,8 @@
 
 Runs each scenario on loopback with a cluster name and ports of its own and prints, per scenario, the wall time
 from the first replica's start until both report SOLVED, its ratio to the uninterrupted run measured in the same
-invocation, both replicas' parameter checksums and restarts. Scenarios:
+invocation, how long after the failure (the SIGCONT, the restart command, the failed operation) both replicas
+were training again in a re-formed world, both replicas' parameter checksums and restarts. Scenarios:
 
   uninterrupted  both replicas train to SOLVED
   kill-1         rank 1 is killed (SIGKILL) mid-training and started again with the same command
@@ -96,6 +97,10 @@ def final(t):
     return t["status"] not in ("RUNNING", "IDLE")
 
 
+def training(t):
+    return t.get("replica", {}).get("world") == "TRAINING"
+
+
 def run(scenario, half_updates):
     workdir = tempfile.mkdtemp(prefix="replica-drill-")
     cluster, hz_port = "skrl4j-drill-" + uuid.uuid4().hex, free_port()
@@ -117,9 +122,17 @@ def run(scenario, half_updates):
                 victim.signal(signal.SIGCONT)
             elif scenario == "fault":
                 victim.post("/api/faults/collective-failure")
+            failed_at = time.monotonic()
+            survivor = replicas[1] if victim is replicas[0] else replicas[0]
+            wait_for(survivor, lambda t: final(t) or (t["replica"].get("restarts", 0) >= 1 and training(t)), 600,
+                     "training in a re-formed world")
+            wait_for(victim, lambda t: final(t) or training(t), 600, "training again")
+            back = time.monotonic() - failed_at
+        else:
+            back = None
         ends = [wait_for(r, final, 600, "end") for r in replicas]
         wall = time.monotonic() - began
-        return {"scenario": scenario, "wall": wall, "status": [e["status"] for e in ends],
+        return {"scenario": scenario, "wall": wall, "back": back, "status": [e["status"] for e in ends],
                 "updates": [e["updates"] for e in ends],
                 "checksums": [e["replica"]["parameterChecksum"] for e in ends],
                 "restarts": [e["replica"].get("restarts") for e in ends], "logs": workdir}
@@ -140,11 +153,13 @@ def main():
             rows.append(run(scenario, half))
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print("\n%s, %d cores, %s" % (cpu, os.cpu_count(), time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
-    print("| scenario | wall (s) | x uninterrupted | status | updates | checksums equal | restarts (rank 0, 1) |")
-    print("|---|---:|---:|---|---|---|---|")
+    print("| scenario | wall (s) | x uninterrupted | training again after (s) | status | updates | checksums equal"
+          " | restarts (rank 0, 1) |")
+    print("|---|---:|---:|---:|---|---|---|---|")
     for row in rows:
-        print("| %s | %.1f | %.2f | %s | %s | %s | %s |" % (
-            row["scenario"], row["wall"], row["wall"] / base["wall"], "/".join(row["status"]),
+        print("| %s | %.1f | %.2f | %s | %s | %s | %s | %s |" % (
+            row["scenario"], row["wall"], row["wall"] / base["wall"],
+            "-" if row["back"] is None else "%.1f" % row["back"], "/".join(row["status"]),
             "/".join(map(str, row["updates"])), "yes" if row["checksums"][0] == row["checksums"][1] else "NO",
             ", ".join(map(str, row["restarts"]))))
 
