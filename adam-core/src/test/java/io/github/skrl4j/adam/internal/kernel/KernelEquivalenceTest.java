@@ -139,7 +139,7 @@ class KernelEquivalenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 7, 8, 9, 31, 33, 255, 256, 4_095, 4_096, 4_097, 4_610, 9_999, StepPasses.CHUNK})
+    @ValueSource(ints = {0, 1, 7, 8, 9, 15, 16, 23, 24, 31, 33, 255, 256, 4_095, 4_096, 4_097, 4_610, 9_999, StepPasses.CHUNK})
     void vectorNormEqualsScalarNormBitForBitAndTheExactSumWithinFloatLaneRounding(int n) {
         Random r = new Random(n);
         float[] g = values(r, n + 3, 1e3);
