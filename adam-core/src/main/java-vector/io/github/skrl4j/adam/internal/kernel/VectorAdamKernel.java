@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The kernel on {@code jdk.incubator.vector}, chosen by {@link AdamKernels} when the module is in the
  * boot layer ({@code --add-modules jdk.incubator.vector}). Every update loop (plain, general, AMSGrad)
- * is one vector loop that flushes the subnormal moments with a few integer lane operations, which
- * C2 cannot vectorize in plain Java (the portable kernel needs float arithmetic, and leaves the
- * flush out only where its norm pass proved it unnecessary). The norm is the portable kernel's tree,
- * each full block added in registers straight from the gradient.
+ * is one vector loop (AMSGrad with Nesterov or epsRoot: two) that flushes the subnormal moments with
+ * a few integer lane operations, which C2 cannot vectorize in plain Java (the portable kernel needs
+ * float arithmetic, and leaves the flush out only where its norm pass proved it unnecessary). The
+ * norm is the portable kernel's tree, each full block added in registers straight from the gradient,
+ * and a short range's exact double sum in double lanes.
  *
  * <p>The update is operation for operation the one of {@link ScalarAdamKernel} (no fused
  * multiply-add, the same flush rule), and the norm adds the same pairs in the same order, so both
