@@ -67,6 +67,24 @@ class SteadyStateAllocationTest {
         }
     }
 
+    @ParameterizedTest(name = "size {0}, AMSGrad, Nesterov {1}, parallelism {2}")
+    @CsvSource({"4610, false, 1", "4610, true, 1", "200000, false, 2"})
+    void amsgradStepsAllocateNothingInSteadyState(int size, boolean nesterov, int parallelism)
+            throws InterruptedException {
+        // AMSGrad in one loop (no Nesterov, epsRoot 0) and in its two loops (Nesterov), weight decay in both
+        Tensors model = Tensors.of(Tensor.of("w", new float[size], size), Tensor.of("b", new float[66], 66));
+        float[] gw = new float[size];
+        Arrays.fill(gw, 0.01f);
+        float[] gb = new float[66];
+        Arrays.fill(gb, -0.02f);
+        Tensors grad = Tensors.of(Tensor.of("w", gw, size), Tensor.of("b", gb, 66));
+        String name = "alloc-amsgrad-" + size + "-" + nesterov + "-" + parallelism;
+        try (Optimizer opt = Adam.builder().name(name).gradNormClip(0.5).amsgrad(true).nesterov(nesterov)
+                .weightDecay(1e-4).parallelism(parallelism).parallelThreshold(65_536).build().init(model)) {
+            assertAllocatesNothing(opt, model, grad, name, parallelism);
+        }
+    }
+
     @ParameterizedTest(name = "size {0}, frozen, parallelism {1}")
     @CsvSource({"4610, 1", "200000, 2"})
     void frozenTensorStepsAllocateNothingInSteadyState(int size, int parallelism) throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.github.skrl4j.adam.internal.kernel;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -10,10 +11,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The kernel on {@code jdk.incubator.vector}, chosen by {@link AdamKernels} when the module is in the
  * boot layer ({@code --add-modules jdk.incubator.vector}). Every update loop (plain, general, AMSGrad)
- * is one vector loop that flushes the subnormal moments with a few integer lane operations, which
- * C2 cannot vectorize in plain Java (the portable kernel needs float arithmetic, and leaves the
- * flush out only where its norm pass proved it unnecessary). The norm is the portable kernel's tree,
- * each full block added in registers straight from the gradient.
+ * is one vector loop (AMSGrad with Nesterov or epsRoot: two) that flushes the subnormal moments with
+ * a few integer lane operations, which C2 cannot vectorize in plain Java (the portable kernel needs
+ * float arithmetic, and leaves the flush out only where its norm pass proved it unnecessary). The
+ * norm is the portable kernel's tree, each full block added in registers straight from the gradient,
+ * and a short range's exact double sum in double lanes.
  *
  * <p>The update is operation for operation the one of {@link ScalarAdamKernel} (no fused
  * multiply-add, the same flush rule), and the norm adds the same pairs in the same order, so both
@@ -48,7 +50,9 @@ final class VectorAdamKernel implements AdamKernel {
         // no floor check: this kernel's flush costs next to nothing
         scratch.gradientsAboveFloor = false;
         if (to - from < NormTree.SMALLEST_TREE_RANGE) {
-            return NormTree.squaresInDoubleNotingZero(g, from, to, scratch);
+            double sum = squaresInDoubleLanes(g, from, to);
+            scratch.gradientsZero = sum == 0; // as NormTree.squaresInDoubleNotingZero
+            return sum;
         }
         // NormTree.sumOfSquaresCheckingFloor without the floor, each full block's tree in registers, without the copy
         // the portable code needs (a 16 KiB copy per block that pushes the update's arrays out of L1)
@@ -123,6 +127,99 @@ final class VectorAdamKernel implements AdamKernel {
             return 0;
         }
         return NormTree.squaresInDouble(g, from, to);
+    }
+
+    /** Doubles in vectors of the floats' size: a float vector converts into two of them (parts 0 and 1). */
+    private static final VectorSpecies<Double> D =
+            VectorSpecies.of(double.class, VectorShape.forBitSize(F.vectorBitSize()));
+
+    /**
+     * {@link NormTree#squaresInDouble} in double lanes, the same bits: element {@code from + k} in chain
+     * {@code k % 8} (a float's square is exact in double, so each lane adds the same values in the same
+     * order as its chain), a last group of eight in the eight chains, the tail in chain 0, the chains
+     * added in the same tree. With 16 float lanes a double vector holds the eight chains; with 8, two
+     * vectors hold chains 0-3 and 4-7; other widths run the portable loop.
+     *
+     * <p>Why lanes (issue 24): the portable loop converts each float with {@code vcvtss2sd}, which
+     * keeps the upper half of its destination register, so the conversions into one register are a
+     * chain; on the AMD EPYC (Zen 4) test machine that loop took 2.5-3x as long (~2,600 instead of
+     * ~900 ns for six tensors of 768) when some Vector API loops had run before it, as the update of
+     * AMSGrad in one loop had in every step. The floats are converted from this kernel's own species
+     * ({@code F}): converting from another float shape made C2 box the update loops' vectors (the
+     * conversions share the Vector API's type profiles with the update's reinterpretations).
+     */
+    private static double squaresInDoubleLanes(float[] g, int from, int to) {
+        double s0;
+        double s1;
+        double s2;
+        double s3;
+        double s4;
+        double s5;
+        double s6;
+        double s7;
+        int i = from;
+        if (LANES == 16) {
+            DoubleVector chains = DoubleVector.zero(D);
+            for (; i <= to - 16; i += 16) {
+                FloatVector x = FloatVector.fromArray(F, g, i);
+                DoubleVector a = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
+                DoubleVector b = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 1);
+                chains = a.mul(a).add(chains);
+                chains = b.mul(b).add(chains);
+            }
+            s0 = chains.lane(0);
+            s1 = chains.lane(1);
+            s2 = chains.lane(2);
+            s3 = chains.lane(3);
+            s4 = chains.lane(4);
+            s5 = chains.lane(5);
+            s6 = chains.lane(6);
+            s7 = chains.lane(7);
+        } else if (LANES == 8) {
+            DoubleVector low = DoubleVector.zero(D);
+            DoubleVector high = DoubleVector.zero(D);
+            for (; i <= to - 8; i += 8) {
+                FloatVector x = FloatVector.fromArray(F, g, i);
+                DoubleVector a = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
+                DoubleVector b = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 1);
+                low = a.mul(a).add(low);
+                high = b.mul(b).add(high);
+            }
+            s0 = low.lane(0);
+            s1 = low.lane(1);
+            s2 = low.lane(2);
+            s3 = low.lane(3);
+            s4 = high.lane(0);
+            s5 = high.lane(1);
+            s6 = high.lane(2);
+            s7 = high.lane(3);
+        } else {
+            return NormTree.squaresInDouble(g, from, to);
+        }
+        if (to - i >= 8) {
+            double a0 = g[i];
+            double a1 = g[i + 1];
+            double a2 = g[i + 2];
+            double a3 = g[i + 3];
+            double a4 = g[i + 4];
+            double a5 = g[i + 5];
+            double a6 = g[i + 6];
+            double a7 = g[i + 7];
+            s0 += a0 * a0;
+            s1 += a1 * a1;
+            s2 += a2 * a2;
+            s3 += a3 * a3;
+            s4 += a4 * a4;
+            s5 += a5 * a5;
+            s6 += a6 * a6;
+            s7 += a7 * a7;
+            i += 8;
+        }
+        for (; i < to; i++) {
+            double a = g[i];
+            s0 += a * a;
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     @Override
@@ -235,17 +332,66 @@ final class VectorAdamKernel implements AdamKernel {
     }
 
     /**
-     * {@link ScalarAdamKernel#amsgradMomentsFlushingNu} and {@link ScalarAdamKernel#amsgradParametersFlushingMaximum}, as two
-     * loops as there: in one loop C2 (JDK 17) ran out of inlining budget for this many vector
-     * operations and boxed the vectors of the last ones. (A fused loop with fewer lane operations,
-     * the flush of nu and the maximum without the sign mask, compiled without boxing and ran
-     * faster than the two loops in a standalone loop, but no faster in the step after the kernel's
-     * warm-up; see docs/benchmarks.md, issue 24.)
+     * AMSGrad: without Nesterov and with epsRoot 0 ({@link StepCoefficients#amsgradInOneLoop}) one loop
+     * without those zero terms, as {@link ScalarAdamKernel#updateAmsgrad}; otherwise
+     * {@link ScalarAdamKernel#amsgradMomentsFlushingNu} and {@link ScalarAdamKernel#amsgradParametersFlushingMaximum}
+     * as two loops as there: in one loop with every term C2 (JDK 17) ran out of inlining budget for
+     * this many vector operations and boxed the vectors of the last ones. The one loop took the
+     * policy's AMSGrad step from 1.4-1.5x to 1.2x the plain step (docs/benchmarks.md, issue 24), once
+     * the short norms no longer ran the portable loop after it ({@link #squaresInDoubleLanes}).
      */
     private static void updateAmsgrad(float[] param, float[] grad, float[] mu, float[] nu, float[] nuMax,
                                       int from, int to, StepCoefficients c) {
+        if (c.amsgradInOneLoop) {
+            amsgradInOneLoop(param, grad, mu, nu, nuMax, from, to, c);
+            return;
+        }
         amsgradMoments(grad, mu, nu, nuMax, from, to, c);
         amsgradParameters(param, grad, mu, nuMax, from, to, c);
+    }
+
+    /**
+     * {@link ScalarAdamKernel#updateAmsgrad} in lanes, every stored moment flushed: one pass over the
+     * five arrays, the moments' arithmetic beside the square root and the division.
+     */
+    private static void amsgradInOneLoop(float[] param, float[] grad, float[] mu, float[] nu, float[] nuMax,
+                                         int from, int to, StepCoefficients c) {
+        FloatVector clip = FloatVector.broadcast(F, c.clip);
+        FloatVector b1 = FloatVector.broadcast(F, c.b1);
+        FloatVector oneMinusB1 = FloatVector.broadcast(F, c.oneMinusB1);
+        FloatVector b2 = FloatVector.broadcast(F, c.b2);
+        FloatVector oneMinusB2 = FloatVector.broadcast(F, c.oneMinusB2);
+        FloatVector nuScale = FloatVector.broadcast(F, c.nuScale);
+        FloatVector muScale = FloatVector.broadcast(F, c.muScale);
+        FloatVector eps = FloatVector.broadcast(F, c.eps);
+        FloatVector lr = FloatVector.broadcast(F, c.lr);
+        FloatVector wd = FloatVector.broadcast(F, c.weightDecay);
+        IntVector magnitude = IntVector.broadcast(I, StepCoefficients.MAGNITUDE_BITS);
+        IntVector largestSubnormal = IntVector.broadcast(I, LARGEST_SUBNORMAL_BITS);
+        int i = from;
+        for (int bound = to - LANES; i <= bound; i += LANES) {
+            FloatVector g = FloatVector.fromArray(F, grad, i).mul(clip);
+            FloatVector m = oneMinusB1.mul(g).add(b1.mul(FloatVector.fromArray(F, mu, i)));
+            FloatVector v = oneMinusB2.mul(g).mul(g).add(b2.mul(FloatVector.fromArray(F, nu, i)));
+            // the running maximum as amsgradMoments takes it (int lanes order these floats as Math.max does)
+            IntVector hb = FloatVector.fromArray(F, nuMax, i).reinterpretAsInts().max(nuScale.mul(v).reinterpretAsInts());
+            IntVector mb = m.reinterpretAsInts();
+            mb.and(largestSubnormal.sub(mb.and(magnitude)).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(mu, i);
+            IntVector vb = v.reinterpretAsInts();
+            vb.and(largestSubnormal.sub(vb).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(nu, i);
+            hb.and(largestSubnormal.sub(hb).lanewise(VectorOperators.ASHR, 31))
+                    .reinterpretAsFloats().intoArray(nuMax, i);
+            FloatVector u = muScale.mul(m).div(hb.reinterpretAsFloats().sqrt().add(eps));
+            FloatVector p = FloatVector.fromArray(F, param, i);
+            p.sub(lr.mul(u.add(wd.mul(p)))).intoArray(param, i);
+        }
+        if (i < to) {
+            ScalarAdamKernel.amsgradMomentsFlushingNu(grad, mu, nu, nuMax, i, to, c);
+            ScalarAdamKernel.amsgradParametersFlushingMaximum(param, grad, mu, nuMax, i, to, c);
+            ScalarAdamKernel.flush(mu, i, to);
+        }
     }
 
     /** Moments: mu and the running maximum as computed (the parameters read them), nu flushed. */

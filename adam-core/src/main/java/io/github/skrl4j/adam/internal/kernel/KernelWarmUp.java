@@ -1,6 +1,7 @@
 package io.github.skrl4j.adam.internal.kernel;
 
 import io.github.skrl4j.adam.AdamSettings;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a kernel's loops on small arrays until C2 has compiled them: the vector kernel's warm-up
@@ -39,10 +40,12 @@ public final class KernelWarmUp {
     static final int PLAIN = 1;
     /** The general update loop (Nesterov, weight decay or epsRoot, without AMSGrad). */
     static final int GENERAL = 2;
-    /** The AMSGrad update loops. */
+    /** The AMSGrad update loop without Nesterov and with epsRoot 0 ({@link StepCoefficients#amsgradInOneLoop}). */
     static final int AMSGRAD = 4;
-    /** Every update loop: what the vector kernel's warm-up runs, since it hands over all loops at once. */
-    static final int ALL_LOOPS = PLAIN | GENERAL | AMSGRAD;
+    /** The AMSGrad update loops with Nesterov or epsRoot. */
+    static final int AMSGRAD_GENERAL = 8;
+    /** Every update loop. */
+    static final int ALL_LOOPS = PLAIN | GENERAL | AMSGRAD | AMSGRAD_GENERAL;
 
     /** The portable update loops warmed in this JVM ({@link #PLAIN}, ... or'ed); the norm's with the first. */
     private static volatile int portableWarmLoops;
@@ -94,10 +97,18 @@ public final class KernelWarmUp {
     /** The update loop a step with these settings runs ({@link StepCoefficients}'s choice). */
     static int loopsOf(AdamSettings settings) {
         if (settings.amsgrad()) {
-            return AMSGRAD;
+            return !settings.nesterov() && settings.epsRoot() == 0 ? AMSGRAD : AMSGRAD_GENERAL;
         }
         boolean plain = !settings.nesterov() && settings.epsRoot() == 0 && settings.weightDecay() == 0;
         return plain ? PLAIN : GENERAL;
+    }
+
+    /** The update loop of a kernel call with these arguments ({@link #loopsOf} for the settings behind them). */
+    static int loopOf(float @Nullable [] nuMax, StepCoefficients c) {
+        if (nuMax != null) {
+            return c.amsgradInOneLoop ? AMSGRAD : AMSGRAD_GENERAL;
+        }
+        return c.plain ? PLAIN : GENERAL;
     }
 
     /**
@@ -173,7 +184,7 @@ public final class KernelWarmUp {
         final NormScratch scratch = new NormScratch();
         final StepCoefficients plain = new StepCoefficients();
         final StepCoefficients general = new StepCoefficients();
-        /** The update loops to call: {@link #PLAIN}, {@link #GENERAL}, {@link #AMSGRAD} or'ed. */
+        /** The update loops to call: {@link #PLAIN}, {@link #GENERAL}, {@link #AMSGRAD}, {@link #AMSGRAD_GENERAL} or'ed. */
         final int loops;
         double sink;
 
@@ -213,6 +224,9 @@ public final class KernelWarmUp {
                         kernel.update(param, grad, mu, nu, null, r[0], r[1], general, aboveFloor);
                     }
                     if ((loops & AMSGRAD) != 0) {
+                        kernel.update(param, grad, mu, nu, nuMax, r[0], r[1], plain, aboveFloor);
+                    }
+                    if ((loops & AMSGRAD_GENERAL) != 0) {
                         kernel.update(param, grad, mu, nu, nuMax, r[0], r[1], general, aboveFloor);
                     }
                 }

@@ -69,6 +69,20 @@ public final class StepCoefficients {
     /** True for the settings the fast loop covers: no AMSGrad, no Nesterov, epsRoot 0, weightDecay 0. */
     boolean plain;
     /**
+     * True when AMSGrad's update runs in one loop, without Nesterov and with epsRoot 0 (weight decay
+     * allowed): then {@code gradScale} is +0.0 and {@code epsRoot} a zero, and the loop leaves out
+     * their terms, which gives the same bits. {@code mhat = muScale * mu + (+0.0) * g} is
+     * {@code muScale * mu} for a finite {@code g} (a step's gradients are finite, its clip factor too):
+     * the added zero changes a sum only when {@code muScale * mu} is -0.0 and the zero +0.0, but
+     * {@code mu = (1 - b1) g + b1 mu'} (with {@code 1 - b1 > 0}) is -0.0 only when {@code (1 - b1) g}
+     * is, so {@code g} carries the sign and the added zero is -0.0 too ({@code muScale >= 1} keeps a
+     * nonzero {@code mu} from rounding to zero). And {@code vhat + epsRoot} is {@code vhat}, since
+     * {@code vhat = max(nuMax, nuScale * nu)} is never -0.0: {@code nu = (1 - b2) g^2 + b2 nu'} is +0.0
+     * or more (a restored second moment is not negative) and {@code Math.max(-0.0, +0.0)} is +0.0.
+     * The portable kernel takes this loop only where it needs no flush; see {@link ScalarAdamKernel}.
+     */
+    boolean amsgradInOneLoop;
+    /**
      * True when, in the plain loop, a zero gradient on a zero first moment leaves the parameter as it
      * is: {@code g = ±0 * clip} is a zero and {@code mu = (1 - b1) g + b1 * (+0)} is +0.0 for a
      * finite clip factor, {@code step * (+0)} is +0.0 for a finite step, and dividing it by
@@ -126,6 +140,7 @@ public final class StepCoefficients {
         step = 1e-6f;
         rbc2 = 1f;
         plain = plainSettings;
+        amsgradInOneLoop = plainSettings;
         gradientFloorSuffices = true;
         zeroFirstMomentKeepsParameters = zeroFirstMomentKeepsParameters();
     }
@@ -158,6 +173,7 @@ public final class StepCoefficients {
         rbc2 = (float) (1 / Math.sqrt(bc2));
         gradientFloorSuffices = clip >= 0x1p-7f && oneMinusB1 >= 0x1p-30f && oneMinusB2 >= 0x1p-30f;
         plain = !config.amsgrad() && !config.nesterov() && config.epsRoot() == 0 && config.weightDecay() == 0;
+        amsgradInOneLoop = config.amsgrad() && !config.nesterov() && config.epsRoot() == 0;
         zeroFirstMomentKeepsParameters = zeroFirstMomentKeepsParameters();
     }
 

@@ -82,7 +82,7 @@ final class WarmingKernel implements AdamKernel {
     }
 
     private AdamKernel update(float @Nullable [] nuMax, StepCoefficients c) {
-        int loop = nuMax != null ? KernelWarmUp.AMSGRAD : c.plain ? KernelWarmUp.PLAIN : KernelWarmUp.GENERAL;
+        int loop = KernelWarmUp.loopOf(nuMax, c);
         if ((warmLoops & loop) != 0) {
             return vector;
         }

@@ -139,7 +139,7 @@ class KernelEquivalenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 7, 8, 9, 31, 33, 255, 256, 4_095, 4_096, 4_097, 4_610, 9_999, StepPasses.CHUNK})
+    @ValueSource(ints = {0, 1, 7, 8, 9, 15, 16, 23, 24, 31, 33, 255, 256, 4_095, 4_096, 4_097, 4_610, 9_999, StepPasses.CHUNK})
     void vectorNormEqualsScalarNormBitForBitAndTheExactSumWithinFloatLaneRounding(int n) {
         Random r = new Random(n);
         float[] g = values(r, n + 3, 1e3);
@@ -253,6 +253,44 @@ class KernelEquivalenceTest {
                 vector.assertBitEqualTo(withoutFlush);
             }
         }
+    }
+
+    /**
+     * AMSGrad without Nesterov and with epsRoot 0 runs one loop that leaves out the terms of
+     * {@code gradScale} (+0.0) and {@code epsRoot} (a zero): the same bits as the two loops that keep
+     * them, for every state a step can meet, -0.0 and subnormal values included, and clip factors
+     * that round the scaled gradient to a zero of either sign.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 17, 64, 300, 4_610})
+    void amsgradInOneLoopGivesTheBitsOfTheTwoLoopsWithEveryTerm(int n) {
+        Random r = new Random(n);
+        for (Adam config : new Adam[] {Adam.builder().amsgrad(true).build(),
+                Adam.builder().amsgrad(true).weightDecay(0.01).lr(0.1).build(),
+                Adam.builder().amsgrad(true).b1(0).b2(0.5).eps(0).build(),
+                Adam.builder().amsgrad(true).epsRoot(-0.0).build()}) {
+            for (double clip : new double[] {1.0, 0.25, 1e-40, 0}) {
+                for (long count : new long[] {1, 7, 100_000}) {
+                    StepCoefficients c = coefficients(config, count, clip);
+                    assertThat(c.amsgradInOneLoop).as("%s", config).isTrue();
+                    float[] g = values(r, n, 1e-3);
+                    Moments twoLoops = Moments.restored(r, n, true);
+                    for (int i = 0; i < n; i += 7) {
+                        twoLoops.p()[i] = i % 2 == 0 ? -0f : 0f;
+                    }
+                    Moments oneLoop = twoLoops.copy();
+
+                    ScalarAdamKernel.amsgradMoments(g, twoLoops.m(), twoLoops.v(), twoLoops.nuMax(), 0, n, c);
+                    ScalarAdamKernel.amsgradParameters(twoLoops.p(), g, twoLoops.m(), twoLoops.nuMax(), 0, n, c);
+                    ScalarAdamKernel.updateAmsgrad(oneLoop.p(), g, oneLoop.m(), oneLoop.v(), oneLoop.nuMax(), 0, n, c);
+
+                    oneLoop.assertBitEqualTo(twoLoops);
+                }
+            }
+        }
+        assertThat(coefficients(Adam.builder().amsgrad(true).nesterov(true).build(), 3, 1).amsgradInOneLoop).isFalse();
+        assertThat(coefficients(Adam.builder().amsgrad(true).epsRoot(1e-12).build(), 3, 1).amsgradInOneLoop).isFalse();
+        assertThat(coefficients(Adam.builder().build(), 3, 1).amsgradInOneLoop).isFalse();
     }
 
     @Test

@@ -16,7 +16,20 @@ import org.junit.jupiter.api.Test;
  */
 class KernelWarmUpTest {
 
-    private enum Loop { PLAIN, GENERAL, AMSGRAD }
+    private enum Loop {
+        PLAIN, GENERAL, AMSGRAD, AMSGRAD_GENERAL;
+
+        /** The loop a kernel call with these arguments runs, as {@link KernelWarmUp#loopOf} names it. */
+        static Loop of(float @Nullable [] nuMax, StepCoefficients c) {
+            return switch (KernelWarmUp.loopOf(nuMax, c)) {
+                case KernelWarmUp.PLAIN -> PLAIN;
+                case KernelWarmUp.GENERAL -> GENERAL;
+                case KernelWarmUp.AMSGRAD -> AMSGRAD;
+                case KernelWarmUp.AMSGRAD_GENERAL -> AMSGRAD_GENERAL;
+                default -> throw new AssertionError(KernelWarmUp.loopOf(nuMax, c));
+            };
+        }
+    }
 
     /** Records which loops a warm-up called; computes nothing. */
     private static class RecordingKernel implements AdamKernel {
@@ -33,7 +46,7 @@ class KernelWarmUpTest {
         @Override
         public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
                            int from, int to, StepCoefficients c, boolean gradientsAboveFloor) {
-            updates.add(nuMax != null ? Loop.AMSGRAD : c.plain ? Loop.PLAIN : Loop.GENERAL);
+            updates.add(Loop.of(nuMax, c));
         }
 
         @Override
@@ -58,16 +71,22 @@ class KernelWarmUpTest {
         AdamSettings[] all = {
             AdamSettings.DEFAULTS, settings(0, 0, false, false), settings(1e-12, 0, false, false),
             settings(0, 1e-4, false, false), settings(0, 0, false, true), settings(0, 0, true, false),
+            settings(0, 1e-4, true, false), settings(1e-12, 0, true, false), settings(0, 0, true, true),
             settings(1e-12, 1e-4, true, true)};
         for (AdamSettings s : all) {
             StepCoefficients c = new StepCoefficients();
             c.set(s, 10, 1.0, 1e-3);
-            int expected = s.amsgrad() ? KernelWarmUp.AMSGRAD : c.plain ? KernelWarmUp.PLAIN : KernelWarmUp.GENERAL;
+            int expected = s.amsgrad() ? (c.amsgradInOneLoop ? KernelWarmUp.AMSGRAD : KernelWarmUp.AMSGRAD_GENERAL)
+                    : c.plain ? KernelWarmUp.PLAIN : KernelWarmUp.GENERAL;
             assertThat(KernelWarmUp.loopsOf(s)).as(s.toString()).isEqualTo(expected);
+            assertThat(KernelWarmUp.loopOf(s.amsgrad() ? new float[1] : null, c)).as(s.toString()).isEqualTo(expected);
         }
         assertThat(KernelWarmUp.loopsOf(AdamSettings.DEFAULTS)).isEqualTo(KernelWarmUp.PLAIN);
         assertThat(KernelWarmUp.loopsOf(settings(0, 0, false, true))).isEqualTo(KernelWarmUp.GENERAL);
         assertThat(KernelWarmUp.loopsOf(settings(0, 0, true, false))).isEqualTo(KernelWarmUp.AMSGRAD);
+        assertThat(KernelWarmUp.loopsOf(settings(0, 1e-4, true, false))).isEqualTo(KernelWarmUp.AMSGRAD);
+        assertThat(KernelWarmUp.loopsOf(settings(1e-12, 0, true, false))).isEqualTo(KernelWarmUp.AMSGRAD_GENERAL);
+        assertThat(KernelWarmUp.loopsOf(settings(0, 0, true, true))).isEqualTo(KernelWarmUp.AMSGRAD_GENERAL);
     }
 
     @Test
@@ -83,9 +102,13 @@ class KernelWarmUpTest {
         KernelWarmUp.untilSteady(amsgrad, KernelWarmUp.AMSGRAD, 3, 60_000);
         assertThat(amsgrad.updates).containsExactly(Loop.AMSGRAD);
 
+        RecordingKernel amsgradGeneral = new RecordingKernel();
+        KernelWarmUp.untilSteady(amsgradGeneral, KernelWarmUp.AMSGRAD_GENERAL, 3, 60_000);
+        assertThat(amsgradGeneral.updates).containsExactly(Loop.AMSGRAD_GENERAL);
+
         RecordingKernel every = new RecordingKernel();
         KernelWarmUp.untilSteady(every, KernelWarmUp.ALL_LOOPS, 3, 60_000);
-        assertThat(every.updates).containsExactlyInAnyOrder(Loop.PLAIN, Loop.GENERAL, Loop.AMSGRAD);
+        assertThat(every.updates).containsExactlyInAnyOrder(Loop.values());
     }
 
     @Test
@@ -117,7 +140,7 @@ class KernelWarmUpTest {
         public void update(float[] param, float[] grad, float[] mu, float[] nu, float @Nullable [] nuMax,
                            int from, int to, StepCoefficients c, boolean gradientsAboveFloor) {
             if (param.length == TEST_LENGTH) {
-                handedOver.add(nuMax != null ? Loop.AMSGRAD : c.plain ? Loop.PLAIN : Loop.GENERAL);
+                handedOver.add(Loop.of(nuMax, c));
             }
             super.update(param, grad, mu, nu, nuMax, from, to, c, gradientsAboveFloor);
         }
@@ -155,10 +178,14 @@ class KernelWarmUpTest {
         assertThat(vector.handedOver).as("AMSGrad was not warmed yet").containsExactly(Loop.PLAIN);
 
         assertThat(kernel.awaitWarm(60_000)).isTrue();
-        assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN | KernelWarmUp.AMSGRAD);
+        assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN | KernelWarmUp.AMSGRAD_GENERAL);
         kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, general, false);
-        assertThat(vector.handedOver).containsExactlyInAnyOrder(Loop.PLAIN, Loop.AMSGRAD);
-        assertThat(vector.updates).as("the general loop was never asked for").doesNotContain(Loop.GENERAL);
+        assertThat(vector.handedOver).containsExactlyInAnyOrder(Loop.PLAIN, Loop.AMSGRAD_GENERAL);
+        assertThat(vector.updates).as("the general loops were never asked for")
+                .doesNotContain(Loop.GENERAL, Loop.AMSGRAD);
+        // AMSGrad in one loop is a loop of its own: asked for now, it starts on the portable kernel too
+        kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, plain, false);
+        assertThat(vector.handedOver).doesNotContain(Loop.AMSGRAD);
         // asked for now: starts on the portable kernel (and a new warm-up, which this test does not wait for)
         kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, general, false);
         assertThat(vector.handedOver).doesNotContain(Loop.GENERAL);
