@@ -55,7 +55,8 @@ final class TlsLink extends Link {
         this.direct = direct;
         SSLSession session = engine.getSession();
         this.packetBytes = session.getPacketBufferSize();
-        this.appBytes = session.getApplicationBufferSize();
+        // room for a record's whole ciphertext body: an engine may ask for that much before it decrypts
+        this.appBytes = Math.max(session.getApplicationBufferSize(), packetBytes);
         this.netIn = buffer(RECORDS_PER_BUFFER * packetBytes).flip();
         this.appIn = buffer(appBytes).flip();
         this.netOut = buffer(RECORDS_PER_BUFFER * packetBytes);

@@ -11,18 +11,24 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Mutual TLS: ranks holding a certificate the context trusts exchange values; a client with no
- * certificate or an untrusted one is refused in the TLS handshake (counted) and never gets an
- * answer to its hello, even when it knows the world id. Key pairs are made by keytool at test time.
+ * Mutual TLS, on each engine source ({@link TlsKind}: the JDK's, BoringSSL's): ranks holding a
+ * certificate the context trusts exchange values; a client with no certificate or an untrusted one is
+ * refused in the TLS handshake (counted) and never gets an answer to its hello, even when it knows the
+ * world id; every engine carries the same bits, and ranks on different engines form one world. Key
+ * pairs are made by keytool at test time.
  */
 @Timeout(90)
 class WireTlsTest {
@@ -38,14 +44,15 @@ class WireTlsTest {
         certificates = new TestCertificates(keys);
     }
 
-    private static WireOptions tls(SSLContext context) {
-        return WireOptions.builder().sslContext(context).maxChunkFloats(CHUNK).handshakeTimeout(Duration.ofSeconds(5))
+    private static WireOptions tls(TlsEngines engines) {
+        return WireOptions.builder().tlsEngines(engines).maxChunkFloats(CHUNK).handshakeTimeout(Duration.ofSeconds(5))
                 .build();
     }
 
-    @Test
-    void membersExchangeValuesOverMutualTls() throws Exception {
-        try (TestWorld world = new TestWorld(3, tls(certificates.member()))) {
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void membersExchangeValuesOverMutualTls(TlsKind kind) throws Exception {
+        try (TestWorld world = new TestWorld(3, tls(certificates.member(kind)))) {
             float[] sent = new float[CHUNK];
             for (int i = 0; i < CHUNK; i++) {
                 sent[i] = (float) Math.sin(i);
@@ -61,9 +68,10 @@ class WireTlsTest {
         }
     }
 
-    @Test
-    void aPeerWithoutATrustedCertificateIsRefusedCountedAndReceivesNothing() throws Exception {
-        try (TestWorld world = new TestWorld(2, tls(certificates.member()))) {
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void aPeerWithoutATrustedCertificateIsRefusedCountedAndReceivesNothing(TlsKind kind) throws Exception {
+        try (TestWorld world = new TestWorld(2, tls(certificates.member(kind)))) {
             InetSocketAddress rankOne = world.endpoint(1).localAddress();
             int refusals = 0;
             for (SSLContext intruder : new SSLContext[] {certificates.anonymous(), certificates.stranger()}) {
@@ -91,10 +99,11 @@ class WireTlsTest {
         }
     }
 
-    @Test
-    void aRankWithAnUntrustedCertificateCannotFormTheWorld() throws Exception {
-        try (WireEndpoint member = WireEndpoint.open(tls(certificates.member()));
-                WireEndpoint stranger = WireEndpoint.open(tls(certificates.stranger()))) {
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void aRankWithAnUntrustedCertificateCannotFormTheWorld(TlsKind kind) throws Exception {
+        try (WireEndpoint member = WireEndpoint.open(tls(certificates.member(kind)));
+                WireEndpoint stranger = WireEndpoint.open(tls(certificates.stranger(kind)))) {
             var addresses = Arrays.asList(stranger.localAddress(), member.localAddress());
             var forming = java.util.concurrent.CompletableFuture.supplyAsync(() -> member.formWorld(1, 2, 42L,
                     addresses, Duration.ofSeconds(3)), TestThreads.PER_TASK);
@@ -106,6 +115,45 @@ class WireTlsTest {
             assertThatThrownBy(() -> forming.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(WireException.class)
                     .hasMessageContaining("rank 0");
             assertThat(member.counters().refused(Refusal.TLS_HANDSHAKE)).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    /**
+     * Every float's bits arrive as sent (NaN payloads, signed zeros, subnormals, infinities), in frames of
+     * every size from one float to a full chunk, whichever engines the two ends use: a world whose ranks
+     * run different engines forms and agrees bit for bit.
+     */
+    @ParameterizedTest
+    @CsvSource({"JDK, JDK", "OPENSSL, OPENSSL", "JDK, OPENSSL", "OPENSSL, JDK"})
+    void everyEngineCarriesTheSameBits(TlsKind zero, TlsKind one) throws Exception {
+        int chunk = 20_000; // more than one TLS record per frame
+        WireOptions.Builder options = WireOptions.builder().maxChunkFloats(chunk).handshakeTimeout(Duration.ofSeconds(5));
+        try (TestWorld world = new TestWorld(List.of(options.tlsEngines(certificates.member(zero)).build(),
+                options.tlsEngines(certificates.member(one)).build()))) {
+            Random random = new Random(21);
+            float[] sent = new float[chunk];
+            float[] got = new float[chunk];
+            int[] lengths = {1, 7, 4093, 4096, 4097, chunk - 1, chunk};
+            for (int op = 0; op < lengths.length; op++) {
+                int n = lengths[op];
+                for (int i = 0; i < n; i++) {
+                    sent[i] = Float.intBitsToFloat(random.nextInt()); // every bit pattern, NaN payloads included
+                }
+                sent[0] = -0f;
+                if (n > 3) {
+                    sent[1] = Float.MIN_VALUE;
+                    sent[2] = Float.NEGATIVE_INFINITY;
+                    sent[3] = Float.intBitsToFloat(0x7fc0_1234);
+                }
+                long deadline = deadline(Duration.ofSeconds(10));
+                world.rank(op % 2).send(1 - op % 2, op, 0, sent, 0, n, deadline);
+                Arrays.fill(got, 1f);
+                assertThat(world.rank(1 - op % 2).receive(op % 2, op, 0, got, 0, chunk, deadline)).isEqualTo(n);
+                for (int i = 0; i < n; i++) {
+                    assertThat(Float.floatToRawIntBits(got[i])).as("float %d of %d", i, n)
+                            .isEqualTo(Float.floatToRawIntBits(sent[i]));
+                }
+            }
         }
     }
 
