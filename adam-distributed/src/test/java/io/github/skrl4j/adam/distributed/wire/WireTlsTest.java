@@ -119,6 +119,39 @@ class WireTlsTest {
     }
 
     /**
+     * A client that opens a TLS handshake and trickles it a byte at a time (the start of a ClientHello,
+     * each byte well within any per-read timeout) holds its handshake slot no longer than the handshake
+     * timeout: the connection is cut and counted as a handshake timeout, whichever engine serves it.
+     */
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void aTlsHandshakeTrickledByteByByteIsCutOffAtTheHandshakeTimeout(TlsKind kind) throws Exception {
+        WireOptions options = WireOptions.builder().tlsEngines(certificates.member(kind)).maxChunkFloats(CHUNK)
+                .handshakeTimeout(Duration.ofMillis(500)).build();
+        try (WireEndpoint endpoint = WireEndpoint.open(options);
+                Socket socket = new Socket(endpoint.localAddress().getAddress(), endpoint.localAddress().getPort())) {
+            // a handshake record announcing 512 bytes, of which 50 arrive, one per 100 ms
+            byte[] trickle = new byte[50];
+            byte[] header = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
+            System.arraycopy(header, 0, trickle, 0, header.length);
+            boolean cut = false;
+            for (int i = 0; i < trickle.length && !cut; i++) {
+                try {
+                    socket.getOutputStream().write(trickle[i]);
+                    socket.getOutputStream().flush();
+                    Thread.sleep(100);
+                } catch (IOException e) {
+                    cut = true;
+                }
+                cut |= endpoint.counters().refused(Refusal.HANDSHAKE_TIMEOUT) == 1;
+            }
+            assertThat(cut).as("cut off before all %d bytes were trickled", trickle.length).isTrue();
+            awaitCount(endpoint.counters(), Refusal.HANDSHAKE_TIMEOUT, 1);
+            assertThat(endpoint.counters().refused(Refusal.TLS_HANDSHAKE)).isZero();
+        }
+    }
+
+    /**
      * Every float's bits arrive as sent (NaN payloads, signed zeros, subnormals, infinities), in frames of
      * every size from one float to a full chunk, whichever engines the two ends use: a world whose ranks
      * run different engines forms and agrees bit for bit.
