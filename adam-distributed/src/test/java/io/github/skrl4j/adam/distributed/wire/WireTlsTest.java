@@ -190,6 +190,22 @@ class WireTlsTest {
         }
     }
 
+    /** An SSL context is the JDK's engines of it; the builder's two TLS options replace each other. */
+    @org.junit.jupiter.api.Test
+    void anSslContextMeansTheJdksEnginesAndTheTwoTlsOptionsReplaceEachOther() throws Exception {
+        SSLContext context = certificates.member();
+        TlsEngines boring = certificates.member(TlsKind.OPENSSL);
+        WireOptions jdk = WireOptions.builder().sslContext(context).build();
+        assertThat(jdk.tls()).isTrue();
+        assertThat(jdk.tlsEngines()).isEqualTo(TlsEngines.jdk(context));
+        assertThat(jdk.heapBuffers()).isTrue();
+        WireOptions onBoringSsl = WireOptions.builder().sslContext(context).tlsEngines(boring).build();
+        assertThat(onBoringSsl.sslContext()).isNull();
+        assertThat(onBoringSsl.tlsEngines()).isSameAs(boring);
+        assertThat(onBoringSsl.heapBuffers()).isFalse();
+        assertThat(WireOptions.builder().tlsEngines(boring).sslContext(null).build().tls()).isFalse();
+    }
+
     private static Socket tlsClient(SSLContext context, InetSocketAddress address) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(address.getAddress(), address.getPort());
         socket.setEnabledProtocols(new String[] {"TLSv1.3"});
