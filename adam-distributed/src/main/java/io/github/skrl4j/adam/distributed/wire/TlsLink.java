@@ -85,9 +85,14 @@ final class TlsLink extends Link {
             link.handshake(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
             link.requireAgreedTerms();
             return link;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             link.close();
             throw e;
+        } catch (RuntimeException e) { // an engine's own unchecked failure (bytes that are not TLS, say)
+            link.close();
+            SSLHandshakeException failed = new SSLHandshakeException("the TLS handshake failed: " + e);
+            failed.initCause(e);
+            throw failed;
         }
     }
 
@@ -208,12 +213,25 @@ final class TlsLink extends Link {
 
     @Override
     void readFully(ByteBuffer dst) throws IOException {
-        read(dst, null, 0);
+        try {
+            read(dst, null, 0);
+        } catch (RuntimeException e) {
+            throw uncheckedFailure(e);
+        }
     }
 
     @Override
     void readHandshake(ByteBuffer dst, int timeoutMillis) throws IOException {
-        read(dst, new byte[netIn.capacity()], System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        try {
+            read(dst, new byte[netIn.capacity()], System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        } catch (RuntimeException e) {
+            throw uncheckedFailure(e);
+        }
+    }
+
+    /** An engine's unchecked failure as the I/O failure it is, so that the connection ends like any other. */
+    private static SSLException uncheckedFailure(RuntimeException e) {
+        return new SSLException("the TLS engine failed: " + e, e);
     }
 
     /**
@@ -298,6 +316,14 @@ final class TlsLink extends Link {
 
     @Override
     void writeFully(ByteBuffer src) throws IOException {
+        try {
+            write(src);
+        } catch (RuntimeException e) {
+            throw uncheckedFailure(e);
+        }
+    }
+
+    private void write(ByteBuffer src) throws IOException {
         while (src.hasRemaining()) {
             if (netOut.remaining() < packetBytes) {
                 flush();

@@ -118,6 +118,18 @@ class WireTlsTest {
         }
     }
 
+    /** A plaintext client (a hello instead of a TLS handshake) is refused as a TLS failure, counted, and never answered. */
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void aPlaintextHelloToATlsEndpointIsRefusedAndCounted(TlsKind kind) throws Exception {
+        try (WireEndpoint endpoint = WireEndpoint.open(tls(certificates.member(kind)));
+                Rogue rogue = Rogue.plain(endpoint.localAddress())) {
+            assertThatThrownBy(() -> rogue.hello(42L, 0, 1, 2, CHUNK)).isInstanceOf(IOException.class);
+            awaitCount(endpoint.counters(), Refusal.TLS_HANDSHAKE, 1);
+            assertThat(endpoint.counters().refusedTotal()).isEqualTo(1);
+        }
+    }
+
     /**
      * A client that opens a TLS handshake and trickles it a byte at a time (the start of a ClientHello,
      * each byte well within any per-read timeout) holds its handshake slot no longer than the handshake
