@@ -12,8 +12,9 @@ import javax.net.ssl.SSLEngine;
  * {@link WireOptions#handshakeTimeout()}.
  *
  * <p>Two sources ship: {@link #jdk(SSLContext)}, the JDK's own engine (portable, always there), and
- * adam-distributed-openssl's, BoringSSL through netty-tcnative (native AES-GCM: faster, and no
- * allocation per TLS record, which the JDK's engine cannot avoid). Both carry the same bytes: the
+ * {@code io.github.skrl4j.adam.distributed.openssl.OpenSslTlsEngines}, BoringSSL through netty-tcnative
+ * (native AES-GCM: faster, and no allocation per TLS record, which the JDK's engine cannot avoid), usable
+ * when the application adds Netty and netty-tcnative. Both carry the same bytes: the
  * results are bit-identical whichever a rank uses, and ranks of one world may even mix them.
  */
 public interface TlsEngines {

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param sslContext              mutual TLS (TLSv1.3, client certificates required) with this context's
  *                                key and trust material on the JDK's engine; {@code null} for plaintext or
  *                                when {@code tlsEngines} are given
- * @param tlsEngines              mutual TLS on these engines (e.g. adam-distributed-openssl's native ones);
+ * @param tlsEngines              mutual TLS on these engines (e.g. {@code OpenSslTlsEngines}, BoringSSL's);
  *                                {@code null} for plaintext; given an {@code sslContext} alone, the JDK's
  *                                engines of that context
  * @param allowInsecure           permits plaintext on a non-loopback address (peers are then neither
