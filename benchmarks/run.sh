@@ -17,7 +17,8 @@
 #                                 # fresh JVMs with and without the flag against 200 C steps, and the bytes
 #                                 # allocated during them (one C run and one JVM per kernel per round)
 #   benchmarks/run.sh --data-parallel  # only the two-JVM all-reduce (adam-hazelcast's TwoJvmAllReduceBenchmark):
-#                                      # 4,610 / 1M / 16M floats, plaintext and TLS, beside a raw exchange
+#                                      # 4,610 / 1M / 16M floats, plaintext, TLS on the JDK's engine and TLS on
+#                                      # BoringSSL's (netty-tcnative), each beside a raw exchange
 #
 # One run is several rounds, because on a shared or virtual machine the memory bandwidth drifts over
 # minutes and each JVM fork places its small arrays differently against cache lines: every round runs

@@ -2,6 +2,7 @@ package io.github.skrl4j.adam.hazelcast;
 
 import io.github.skrl4j.adam.distributed.WorldFormation;
 import io.github.skrl4j.adam.distributed.spi.TransportCollectives;
+import io.github.skrl4j.adam.distributed.wire.TlsEngines;
 import io.github.skrl4j.adam.distributed.wire.WireCounters;
 import io.github.skrl4j.adam.distributed.wire.WireOptions;
 import java.net.InetAddress;
@@ -26,8 +27,12 @@ import org.jspecify.annotations.Nullable;
  *                      longest frame a rank accepts)
  * @param dataPlaneBind where this member's data plane listens (default loopback, a free port); when it
  *                      is the wildcard address, the peers connect to the Hazelcast member's address
- * @param sslContext    mutual TLS for the data plane (its key managers identify this member, its trust
- *                      managers decide who may connect); {@code null} for plaintext
+ * @param sslContext    mutual TLS for the data plane on the JDK's engines (its key managers identify this
+ *                      member, its trust managers decide who may connect); {@code null} for plaintext or
+ *                      when {@code tlsEngines} are given
+ * @param tlsEngines    mutual TLS for the data plane on these engines (e.g. adam-distributed's native
+ *                      {@code OpenSslTlsEngines}); {@code null} for plaintext; given an {@code sslContext}
+ *                      alone, the JDK's engines of that context
  * @param allowInsecure permits plaintext on a non-loopback {@code dataPlaneBind} (peers are then neither
  *                      authenticated nor encrypted); without it such a join is refused
  * @param refusals      where the data plane counts what it refuses, by reason (for meters); {@code null}
@@ -43,8 +48,9 @@ import org.jspecify.annotations.Nullable;
  *                      continues (default 10 s, at least 400 ms)
  */
 public record HazelcastCollectiveOptions(String run, int worldSize, Duration joinTimeout, Duration timeout,
-        int chunkSize, InetSocketAddress dataPlaneBind, @Nullable SSLContext sslContext, boolean allowInsecure,
-        @Nullable WireCounters refusals, int rank, Duration failureDetection) {
+        int chunkSize, InetSocketAddress dataPlaneBind, @Nullable SSLContext sslContext,
+        @Nullable TlsEngines tlsEngines, boolean allowInsecure, @Nullable WireCounters refusals, int rank,
+        Duration failureDetection) {
 
     /** Checks every value. */
     public HazelcastCollectiveOptions {
@@ -53,6 +59,12 @@ public record HazelcastCollectiveOptions(String run, int worldSize, Duration joi
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(dataPlaneBind, "dataPlaneBind");
         Objects.requireNonNull(failureDetection, "failureDetection");
+        if (tlsEngines == null && sslContext != null) {
+            tlsEngines = TlsEngines.jdk(sslContext);
+        } else if (sslContext != null && !tlsEngines.equals(TlsEngines.jdk(sslContext))) {
+            throw new IllegalArgumentException("give either an sslContext or tlsEngines, not both: " + tlsEngines
+                    .description() + " does not use the context given");
+        }
         if (run.isBlank()) {
             throw new IllegalArgumentException("run must not be blank");
         }
@@ -85,49 +97,58 @@ public record HazelcastCollectiveOptions(String run, int worldSize, Duration joi
     public static HazelcastCollectiveOptions of(String run, int worldSize) {
         return new HazelcastCollectiveOptions(run, worldSize, Duration.ofSeconds(60), TransportCollectives.DEFAULT_TIMEOUT,
                 TransportCollectives.DEFAULT_CHUNK_SIZE, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                null, false, null, WorldFormation.UNASSIGNED, WireOptions.DEFAULT_PEER_SILENCE);
+                null, null, false, null, WorldFormation.UNASSIGNED, WireOptions.DEFAULT_PEER_SILENCE);
     }
 
     /** These options with another operation timeout. */
     public HazelcastCollectiveOptions withTimeout(Duration newTimeout) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, newTimeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals, rank, failureDetection);
+                sslContext, tlsEngines, allowInsecure, refusals, rank, failureDetection);
     }
 
     /** These options with another join timeout. */
     public HazelcastCollectiveOptions withJoinTimeout(Duration newJoinTimeout) {
         return new HazelcastCollectiveOptions(run, worldSize, newJoinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals, rank, failureDetection);
+                sslContext, tlsEngines, allowInsecure, refusals, rank, failureDetection);
     }
 
     /** These options with another chunk size. */
     public HazelcastCollectiveOptions withChunkSize(int newChunkSize) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, newChunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals, rank, failureDetection);
+                sslContext, tlsEngines, allowInsecure, refusals, rank, failureDetection);
     }
 
     /** These options with the data plane listening at {@code bind} (port 0: a free port). */
     public HazelcastCollectiveOptions withDataPlaneBind(InetSocketAddress bind) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, bind, sslContext,
-                allowInsecure, refusals, rank, failureDetection);
+                tlsEngines, allowInsecure, refusals, rank, failureDetection);
     }
 
     /** These options with mutual TLS on the data plane ({@code null}: plaintext). */
     public HazelcastCollectiveOptions withSslContext(@Nullable SSLContext context) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind, context,
-                allowInsecure, refusals, rank, failureDetection);
+                null, allowInsecure, refusals, rank, failureDetection);
+    }
+
+    /**
+     * These options with mutual TLS on the data plane on {@code engines}, e.g. adam-distributed's
+     * {@code OpenSslTlsEngines.of(keys, trust)} ({@code null}: plaintext).
+     */
+    public HazelcastCollectiveOptions withTlsEngines(@Nullable TlsEngines engines) {
+        return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind, null,
+                engines, allowInsecure, refusals, rank, failureDetection);
     }
 
     /** These options permitting (or not) plaintext on a non-loopback data-plane address. */
     public HazelcastCollectiveOptions withAllowInsecure(boolean allow) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allow, refusals, rank, failureDetection);
+                sslContext, tlsEngines, allow, refusals, rank, failureDetection);
     }
 
     /** These options counting the data plane's refusals into {@code counters}. */
     public HazelcastCollectiveOptions withRefusals(@Nullable WireCounters counters) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, counters, rank, failureDetection);
+                sslContext, tlsEngines, allowInsecure, counters, rank, failureDetection);
     }
 
     /**
@@ -136,18 +157,18 @@ public record HazelcastCollectiveOptions(String run, int worldSize, Duration joi
      */
     public HazelcastCollectiveOptions withRank(int newRank) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals, newRank, failureDetection);
+                sslContext, tlsEngines, allowInsecure, refusals, newRank, failureDetection);
     }
 
     /** These options declaring a rank lost after {@code silence} without a byte on the data plane. */
     public HazelcastCollectiveOptions withFailureDetection(Duration silence) {
         return new HazelcastCollectiveOptions(run, worldSize, joinTimeout, timeout, chunkSize, dataPlaneBind,
-                sslContext, allowInsecure, refusals, rank, silence);
+                sslContext, tlsEngines, allowInsecure, refusals, rank, silence);
     }
 
-    /** The data plane's options: these addresses and TLS settings, frames of at most one chunk, the silence bound. */
+    /** The data plane's options: these addresses and TLS settings, frames of at most one chunk. */
     WireOptions wireOptions() {
-        return WireOptions.builder().bindAddress(dataPlaneBind).sslContext(sslContext).allowInsecure(allowInsecure)
+        return WireOptions.builder().bindAddress(dataPlaneBind).tlsEngines(tlsEngines).allowInsecure(allowInsecure)
                 .maxChunkFloats(chunkSize).peerSilenceTimeout(failureDetection).build();
     }
 }

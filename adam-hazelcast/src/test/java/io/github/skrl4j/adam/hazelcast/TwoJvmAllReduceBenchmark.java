@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.github.skrl4j.adam.Tensor;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.openssl.OpenSslTlsEngines;
 import io.github.skrl4j.testsupport.LoopbackCluster;
 import io.github.skrl4j.testsupport.TestThreads;
 import java.io.BufferedReader;
@@ -41,12 +42,15 @@ import javax.net.ssl.TrustManagerFactory;
  * The data-parallel benchmark as users run replicas (not a test): two JVMs on loopback, each a Hazelcast
  * member that joins through {@link HazelcastCollectives#join} and calls {@code allReduceMean} in lockstep,
  * for 4,610 floats (the sample's policy), 1,048,576 floats in 4 tensors and 16,777,216 floats, in
- * plaintext and with mutual TLS; beside each, a raw exchange of the same bytes between the same two JVMs
- * in the same run (both directions at once: a plaintext {@code SocketChannel} pair with direct buffers, or
- * an {@code SSLSocket} pair with the same SSL context; up to 64 KiB each rank writes, then reads, on its
- * own thread, larger exchanges write on a second thread). Rank 0 times every round; the table shows p50 and
- * p99 over the measured rounds, and the bytes allocated per gradient byte by rank 0's calling thread and
- * by all of rank 0's threads (Hazelcast's heartbeats included) over those rounds.
+ * plaintext, with mutual TLS on the JDK's engine ({@code tls}) and on BoringSSL's through netty-tcnative
+ * ({@code tls-boringssl}); beside each, a raw exchange of the same bytes between the same two JVMs in the
+ * same run (both directions at once: a plaintext {@code SocketChannel} pair with direct buffers, an
+ * {@code SSLSocket} pair with the same SSL context, or a {@code SocketChannel} pair through BoringSSL's
+ * {@code SSLEngine} with direct buffers ({@link RawEngineTls}); up to 64 KiB each rank writes, then reads,
+ * on its own thread, larger exchanges write on a second thread). Rank 0 times every round; the table shows
+ * p50 and p99 over the measured rounds, and the bytes allocated per gradient byte over those rounds by
+ * rank 0's calling thread, by the busiest other thread of rank 0 (a data-plane reader, say) and by all of
+ * rank 0's threads (Hazelcast's heartbeats included).
  *
  * <p>Run: {@code benchmarks/run.sh --data-parallel}, or after
  * {@code ./mvnw -B -q -pl adam-hazelcast -am test-compile} with the test class path:
@@ -57,8 +61,11 @@ public final class TwoJvmAllReduceBenchmark {
     /** An exchange this small fits the socket buffers both ways: each rank writes, then reads, on its own thread. */
     private static final int SMALL_BYTES = 64 * 1024;
     private static final char[] PASSWORD = "benchmark".toCharArray();
+    /** {@code -Dskrl4j.benchmark.quick=true}: a few rounds of the two smaller cases, to check that every mode runs. */
+    private static final boolean QUICK = Boolean.getBoolean("skrl4j.benchmark.quick");
     /** floats, tensors, warm-up rounds, measured rounds. */
-    private static final int[][] CASES = {{4_610, 1, 2_000, 2_000}, {1 << 20, 4, 20, 60}, {1 << 24, 1, 3, 15}};
+    private static final int[][] CASES = QUICK ? new int[][] {{4_610, 1, 200, 200}, {1 << 20, 4, 5, 10}}
+            : new int[][] {{4_610, 1, 2_000, 2_000}, {1 << 20, 4, 20, 60}, {1 << 24, 1, 3, 15}};
 
     private TwoJvmAllReduceBenchmark() {
     }
@@ -72,8 +79,9 @@ public final class TwoJvmAllReduceBenchmark {
         Path keystore = keys.resolve("replicas.p12");
         keytool(keystore);
         System.out.printf(Locale.ROOT, "| mode | floats | skrl4j p50 | skrl4j p99 | raw p50 | raw p99 | p50 ratio"
-                + " | alloc/byte, calling thread | alloc/byte, all threads |%n|---|---:|---:|---:|---:|---:|---:|---:|---:|%n");
-        for (String mode : List.of("plaintext", "tls")) {
+                + " | alloc/byte, calling thread | alloc/byte, busiest other thread | alloc/byte, all threads |%n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
+        for (String mode : List.of("plaintext", "tls", "tls-boringssl")) {
             String cluster = LoopbackCluster.newClusterName();
             int[] ports = LoopbackCluster.freePorts(3);
             Process child = startChild(mode, cluster, ports, keystore);
@@ -86,11 +94,13 @@ public final class TwoJvmAllReduceBenchmark {
                 for (int[] c : CASES) {
                     long[] mesh = allReduce(collective, c[0], c[1], c[2], c[3]);
                     long[] rawTimes = rawExchange(mode, keystore, raw, null, c[0] * 4, c[2], c[3]);
-                    System.out.printf(Locale.ROOT, "| %s | %,d%s | %s | %s | %s | %s | %.1fx | %.4f | %.4f |%n", mode,
-                            c[0], c[1] > 1 ? " (" + c[1] + " tensors)" : "", micros(mesh, 50), micros(mesh, 99),
+                    double gradientBytes = (double) c[0] * 4 * c[3];
+                    System.out.printf(Locale.ROOT, "| %s | %,d%s | %s | %s | %s | %s | %.1fx | %.4f | %.4f | %.4f |%n",
+                            mode, c[0], c[1] > 1 ? " (" + c[1] + " tensors)" : "", micros(mesh, 50), micros(mesh, 99),
                             micros(rawTimes, 50), micros(rawTimes, 99),
                             (double) percentile(mesh, 50) / percentile(rawTimes, 50),
-                            lastAllocation[0] / ((double) c[0] * 4 * c[3]), lastAllocation[1] / ((double) c[0] * 4 * c[3]));
+                            lastAllocation[0] / gradientBytes, lastAllocation[1] / gradientBytes,
+                            lastAllocation[2] / gradientBytes);
                 }
                 collective.close();
                 String out = childOut.get(120, TimeUnit.SECONDS);
@@ -108,11 +118,15 @@ public final class TwoJvmAllReduceBenchmark {
     private static HazelcastCollectiveOptions options(String mode, Path keystore) throws Exception {
         HazelcastCollectiveOptions options = HazelcastCollectiveOptions.of("benchmark", 2)
                 .withJoinTimeout(Duration.ofSeconds(120)).withTimeout(Duration.ofSeconds(60));
-        return mode.equals("tls") ? options.withSslContext(sslContext(keystore)) : options;
+        return switch (mode) {
+            case "tls" -> options.withSslContext(sslContext(keystore));
+            case "tls-boringssl" -> options.withTlsEngines(boringSsl(keystore));
+            default -> options;
+        };
     }
 
-    /** Bytes allocated over the last measured rounds: [calling thread, all threads]. */
-    private static final long[] lastAllocation = new long[2];
+    /** Bytes allocated over the last measured rounds: [calling thread, busiest other thread, all threads]. */
+    private static final long[] lastAllocation = new long[3];
 
     private static long[] allReduce(Collective collective, int floats, int tensors, int warmUp, int rounds) {
         List<Tensor> parts = new ArrayList<>();
@@ -130,6 +144,9 @@ public final class TwoJvmAllReduceBenchmark {
         }
         long[] times = new long[rounds];
         long threadBefore = threadAllocated();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = threads.getAllThreadIds();
+        long[] idsBefore = threads.getThreadAllocatedBytes(ids);
         long allBefore = allThreadsAllocated();
         for (int i = 0; i < rounds; i++) {
             long start = System.nanoTime();
@@ -137,7 +154,16 @@ public final class TwoJvmAllReduceBenchmark {
             times[i] = System.nanoTime() - start;
         }
         lastAllocation[0] = threadAllocated() - threadBefore;
-        lastAllocation[1] = allThreadsAllocated() - allBefore;
+        long[] idsAfter = threads.getThreadAllocatedBytes(ids);
+        long busiest = 0;
+        long self = Thread.currentThread().getId();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] != self && idsBefore[i] >= 0 && idsAfter[i] >= 0) {
+                busiest = Math.max(busiest, idsAfter[i] - idsBefore[i]);
+            }
+        }
+        lastAllocation[1] = busiest;
+        lastAllocation[2] = allThreadsAllocated() - allBefore;
         return times;
     }
 
@@ -183,6 +209,39 @@ public final class TwoJvmAllReduceBenchmark {
                         }
                     }
                     write.join();
+                    if (i >= warmUp) {
+                        times[i - warmUp] = System.nanoTime() - start;
+                    }
+                }
+            }
+            return times;
+        }
+        if (mode.equals("tls-boringssl")) {
+            OpenSslTlsEngines engines = boringSsl(keystore);
+            SocketChannel channel = server != null ? server.accept() : SocketChannel.open(peer);
+            channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            try (RawEngineTls tls = new RawEngineTls(channel, server != null ? engines.newServerEngine()
+                    : engines.newClientEngine(peer))) {
+                ByteBuffer out = ByteBuffer.allocateDirect(bytes);
+                ByteBuffer in = ByteBuffer.allocateDirect(bytes);
+                for (int i = 0; i < warmUp + rounds; i++) {
+                    long start = System.nanoTime();
+                    out.clear();
+                    in.clear();
+                    if (bytes <= SMALL_BYTES) {
+                        tls.write(out);
+                        tls.read(in);
+                    } else {
+                        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+                            try {
+                                tls.write(out);
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        }, TestThreads.PER_TASK);
+                        tls.read(in);
+                        write.join();
+                    }
                     if (i >= warmUp) {
                         times[i - warmUp] = System.nanoTime() - start;
                     }
@@ -276,6 +335,7 @@ public final class TwoJvmAllReduceBenchmark {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
+        command.add("-Dskrl4j.benchmark.quick=" + QUICK);
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-")).toList());
         command.add("-cp");
@@ -317,20 +377,37 @@ public final class TwoJvmAllReduceBenchmark {
 
     /** Both replicas present the same key and trust its certificate. */
     private static SSLContext sslContext(Path keystore) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLSv1.3");
+        context.init(keyManagers(keystore).getKeyManagers(), trustManagers(keystore).getTrustManagers(), null);
+        return context;
+    }
+
+    /** The same key and trust on BoringSSL's engines. */
+    private static OpenSslTlsEngines boringSsl(Path keystore) throws Exception {
+        return OpenSslTlsEngines.of(keyManagers(keystore), trustManagers(keystore));
+    }
+
+    private static KeyStore keyStore(Path keystore) throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             keys.load(in, PASSWORD);
         }
+        return keys;
+    }
+
+    private static KeyManagerFactory keyManagers(Path keystore) throws Exception {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, PASSWORD);
+        kmf.init(keyStore(keystore), PASSWORD);
+        return kmf;
+    }
+
+    private static TrustManagerFactory trustManagers(Path keystore) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("replica", keys.getCertificate("replica"));
+        trust.setCertificateEntry("replica", keyStore(keystore).getCertificate("replica"));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLSv1.3");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context;
+        return tmf;
     }
 
     private static long threadAllocated() {

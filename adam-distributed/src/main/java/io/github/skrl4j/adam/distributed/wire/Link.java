@@ -9,26 +9,18 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
- * One connection's byte stream: a blocking {@link SocketChannel} with direct buffers in plaintext,
- * or an {@link SSLSocket} layered on that channel's socket (heap buffers, whose arrays the TLS
- * streams read and write). Closing it closes the socket, which also ends a blocked read or write of
- * another thread: that is how write deadlines and {@link PeerMesh#close()} interrupt I/O.
+ * One connection's byte stream: a blocking {@link SocketChannel} with direct buffers in plaintext, or
+ * the same channel carrying TLS through an {@link javax.net.ssl.SSLEngine} ({@link TlsLink}). Closing
+ * it closes the channel, which also ends a blocked read or write of another thread: that is how write
+ * deadlines and {@link PeerMesh#close()} interrupt I/O.
  */
-abstract sealed class Link permits Link.Plain, Link.Tls {
+abstract sealed class Link permits Link.Plain, TlsLink {
 
     /** TLS protocol versions this plane speaks. */
     static final String[] TLS_PROTOCOLS = {"TLSv1.3"};
-    /** AES-128-GCM first: the JDK's AES-GCM is the bottleneck of a TLS link, and 128-bit keys take 10 rounds, not 14. */
-    private static final List<String> CIPHER_SUITES = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
-            "TLS_CHACHA20_POLY1305_SHA256");
 
     final SocketChannel channel;
     /** Held while a frame is written, so that frames of different threads never interleave. */
@@ -40,7 +32,7 @@ abstract sealed class Link permits Link.Plain, Link.Tls {
     /** Set when the deadline watchdog closed this link. */
     volatile boolean timedOut;
 
-    private Link(SocketChannel channel) {
+    Link(SocketChannel channel) {
         this.channel = channel;
     }
 
@@ -54,32 +46,14 @@ abstract sealed class Link permits Link.Plain, Link.Tls {
     abstract void writeFully(ByteBuffer src) throws IOException;
 
     /** Reads exactly {@code dst.remaining()} bytes of the handshake, each read bounded by {@code timeoutMillis}. */
-    final void readHandshake(ByteBuffer dst, int timeoutMillis) throws IOException {
-        Socket socket = socket();
-        socket.setSoTimeout(timeoutMillis);
-        InputStream in = socket.getInputStream();
-        byte[] bytes = dst.array();
-        while (dst.hasRemaining()) {
-            int n = in.read(bytes, dst.arrayOffset() + dst.position(), dst.remaining());
-            if (n < 0) {
-                throw new EOFException("the connection ended during the handshake");
-            }
-            dst.position(dst.position() + n);
-        }
-        socket.setSoTimeout(0);
+    abstract void readHandshake(ByteBuffer dst, int timeoutMillis) throws IOException;
+
+    /** Writes the bytes of a handshake message (hello or reply). */
+    void writeHandshake(ByteBuffer src) throws IOException {
+        writeFully(src);
     }
 
-    final void writeHandshake(ByteBuffer src) throws IOException {
-        OutputStream out = socket().getOutputStream();
-        out.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
-        out.flush();
-        src.position(src.limit());
-    }
-
-    /** The socket the handshake streams use (the TLS socket with TLS). */
-    abstract Socket socket();
-
-    final void close() {
+    void close() {
         try {
             channel.close();
         } catch (IOException e) {
@@ -92,37 +66,30 @@ abstract sealed class Link permits Link.Plain, Link.Tls {
     }
 
     /** The client end of mutual TLS on {@code channel}, handshake done within {@code timeoutMillis}. */
-    static Link tlsClient(SocketChannel channel, SSLContext context, InetSocketAddress peer, int timeoutMillis)
+    static Link tlsClient(SocketChannel channel, TlsEngines engines, InetSocketAddress peer, int timeoutMillis)
             throws IOException {
-        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(channel.socket(),
-                peer.getHostString(), peer.getPort(), true);
-        ssl.setUseClientMode(true);
-        ssl.setEnabledProtocols(TLS_PROTOCOLS);
-        return handshake(channel, ssl, timeoutMillis);
+        return TlsLink.client(channel, engines, peer, timeoutMillis);
     }
 
-    /** The server end of mutual TLS on {@code channel}: a client certificate the context trusts is required. */
-    static Link tlsServer(SocketChannel channel, SSLContext context, int timeoutMillis) throws IOException {
-        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(channel.socket(), null, true);
-        ssl.setUseClientMode(false);
-        ssl.setNeedClientAuth(true);
-        ssl.setEnabledProtocols(TLS_PROTOCOLS);
-        return handshake(channel, ssl, timeoutMillis);
+    /** The server end of mutual TLS on {@code channel}: a client certificate the engines trust is required. */
+    static Link tlsServer(SocketChannel channel, TlsEngines engines, int timeoutMillis) throws IOException {
+        return TlsLink.server(channel, engines, timeoutMillis);
     }
 
-    private static Link handshake(SocketChannel channel, SSLSocket ssl, int timeoutMillis) throws IOException {
-        List<String> supported = Arrays.asList(ssl.getSupportedCipherSuites());
-        String[] suites = CIPHER_SUITES.stream().filter(supported::contains).toArray(String[]::new);
-        if (suites.length > 0) {
-            ssl.setEnabledCipherSuites(suites);
-            SSLParameters parameters = ssl.getSSLParameters();
-            parameters.setUseCipherSuitesOrder(true); // the server's order (ours) wins
-            ssl.setSSLParameters(parameters);
+    /**
+     * Reads from {@code channel} into {@code dst} through the socket's stream, which honours a timeout
+     * (a blocking channel's own reads ignore {@code SO_TIMEOUT}); returns the bytes read, -1 at the end.
+     */
+    static int readWithTimeout(SocketChannel channel, byte[] scratch, ByteBuffer dst, int timeoutMillis)
+            throws IOException {
+        Socket socket = channel.socket();
+        socket.setSoTimeout(timeoutMillis);
+        int n = socket.getInputStream().read(scratch, 0, Math.min(scratch.length, dst.remaining()));
+        socket.setSoTimeout(0); // not in a finally: a failed read's exception must not become a closed socket's
+        if (n > 0) {
+            dst.put(scratch, 0, n);
         }
-        ssl.setSoTimeout(timeoutMillis);
-        ssl.startHandshake();
-        ssl.setSoTimeout(0);
-        return new Tls(channel, ssl);
+        return n;
     }
 
     static final class Plain extends Link {
@@ -152,49 +119,27 @@ abstract sealed class Link permits Link.Plain, Link.Tls {
         }
 
         @Override
-        Socket socket() {
-            return channel.socket();
-        }
-    }
-
-    static final class Tls extends Link {
-        private final SSLSocket ssl;
-        private final InputStream in;
-        private final OutputStream out;
-
-        private Tls(SocketChannel channel, SSLSocket ssl) throws IOException {
-            super(channel);
-            this.ssl = ssl;
-            this.in = ssl.getInputStream();
-            this.out = ssl.getOutputStream();
-        }
-
-        @Override
-        ByteBuffer allocate(int capacity) {
-            return ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
-        }
-
-        @Override
-        void readFully(ByteBuffer dst) throws IOException {
+        void readHandshake(ByteBuffer dst, int timeoutMillis) throws IOException {
+            Socket socket = channel.socket();
+            socket.setSoTimeout(timeoutMillis);
+            InputStream in = socket.getInputStream();
             byte[] bytes = dst.array();
             while (dst.hasRemaining()) {
                 int n = in.read(bytes, dst.arrayOffset() + dst.position(), dst.remaining());
                 if (n < 0) {
-                    throw new EOFException("the peer closed the connection");
+                    throw new EOFException("the connection ended during the handshake");
                 }
                 dst.position(dst.position() + n);
             }
+            socket.setSoTimeout(0);
         }
 
         @Override
-        void writeFully(ByteBuffer src) throws IOException {
+        void writeHandshake(ByteBuffer src) throws IOException {
+            OutputStream out = channel.socket().getOutputStream();
             out.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
+            out.flush();
             src.position(src.limit());
-        }
-
-        @Override
-        Socket socket() {
-            return ssl;
         }
     }
 }

@@ -70,7 +70,7 @@ public final class PeerMesh implements AutoCloseable {
             peers[r] = r == rank ? null : new PeerInbox(r, maxBuffered, frameCapacity);
         }
         int sendCapacity = Protocol.HEADER_BYTES + frameCapacity;
-        this.sendFrame = options.tls() ? ByteBuffer.allocate(sendCapacity) : ByteBuffer.allocateDirect(sendCapacity);
+        this.sendFrame = options.heapBuffers() ? ByteBuffer.allocate(sendCapacity) : ByteBuffer.allocateDirect(sendCapacity);
         this.sendFrame.order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer payload = sendFrame.slice(Protocol.HEADER_BYTES, frameCapacity).order(ByteOrder.LITTLE_ENDIAN);
         this.sendFloats = payload.asFloatBuffer();

@@ -197,7 +197,7 @@ public final class WireEndpoint implements AutoCloseable {
                 channel.socket().connect(address, remainingMillisInt(deadline));
                 int handshakeMillis = (int) Math.min(remainingMillisInt(deadline), options.handshakeTimeout().toMillis());
                 Link link = options.tls()
-                        ? Link.tlsClient(channel, options.sslContext(), address, handshakeMillis)
+                        ? Link.tlsClient(channel, options.tlsEngines(), address, handshakeMillis)
                         : Link.plain(channel);
                 link.writeHandshake(Protocol.hello(mesh.worldId(), rank, peer, mesh.worldSize(),
                         options.maxChunkFloats()));
@@ -303,7 +303,7 @@ public final class WireEndpoint implements AutoCloseable {
         Link link;
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            link = options.tls() ? Link.tlsServer(channel, options.sslContext(), timeoutMillis) : Link.plain(channel);
+            link = options.tls() ? Link.tlsServer(channel, options.tlsEngines(), timeoutMillis) : Link.plain(channel);
         } catch (IOException e) {
             refuse(null, channel, e instanceof SocketTimeoutException || expired.get() ? Refusal.HANDSHAKE_TIMEOUT
                     : Refusal.TLS_HANDSHAKE, 0);

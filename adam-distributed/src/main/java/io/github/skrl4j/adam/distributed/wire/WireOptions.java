@@ -13,7 +13,11 @@ import org.jspecify.annotations.Nullable;
  * @param bindAddress             where this rank listens (default loopback, any free port); a
  *                                non-loopback address needs TLS or {@code allowInsecure}
  * @param sslContext              mutual TLS (TLSv1.3, client certificates required) with this context's
- *                                key and trust material; {@code null} for plaintext
+ *                                key and trust material on the JDK's engine; {@code null} for plaintext or
+ *                                when {@code tlsEngines} are given
+ * @param tlsEngines              mutual TLS on these engines (e.g. {@code OpenSslTlsEngines}, BoringSSL's);
+ *                                {@code null} for plaintext; given an {@code sslContext} alone, the JDK's
+ *                                engines of that context
  * @param allowInsecure           permits plaintext on a non-loopback address (peers are then neither
  *                                authenticated nor encrypted)
  * @param maxChunkFloats          the longest float payload a frame may carry (and may be sent); longer
@@ -31,6 +35,7 @@ import org.jspecify.annotations.Nullable;
 public record WireOptions(
         InetSocketAddress bindAddress,
         @Nullable SSLContext sslContext,
+        @Nullable TlsEngines tlsEngines,
         boolean allowInsecure,
         int maxChunkFloats,
         int maxBufferedFramesPerPeer,
@@ -55,6 +60,12 @@ public record WireOptions(
 
     public WireOptions {
         Objects.requireNonNull(bindAddress, "bindAddress");
+        if (tlsEngines == null && sslContext != null) {
+            tlsEngines = TlsEngines.jdk(sslContext);
+        } else if (sslContext != null && !tlsEngines.equals(TlsEngines.jdk(sslContext))) {
+            throw new IllegalArgumentException("give either an sslContext or tlsEngines, not both: " + tlsEngines
+                    .description() + " does not use the context given");
+        }
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         if (maxChunkFloats < 1 || maxChunkFloats > MAX_CHUNK_FLOATS_LIMIT) {
             throw new IllegalArgumentException("maxChunkFloats must be in [1, " + MAX_CHUNK_FLOATS_LIMIT + "], was "
@@ -79,7 +90,12 @@ public record WireOptions(
 
     /** Whether connections use mutual TLS. */
     public boolean tls() {
-        return sslContext != null;
+        return tlsEngines != null;
+    }
+
+    /** Whether frames travel in heap buffers: with the JDK's TLS engines, whose ciphers work on arrays. */
+    boolean heapBuffers() {
+        return tlsEngines != null && !tlsEngines.directBuffers();
     }
 
     /**
@@ -94,6 +110,7 @@ public record WireOptions(
     public static final class Builder {
         private InetSocketAddress bindAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private @Nullable SSLContext sslContext;
+        private @Nullable TlsEngines tlsEngines;
         private boolean allowInsecure;
         private int maxChunkFloats = DEFAULT_MAX_CHUNK_FLOATS;
         private int maxBufferedFramesPerPeer = 64;
@@ -110,9 +127,20 @@ public record WireOptions(
             return this;
         }
 
-        /** Mutual TLS with this context (its key managers identify this rank, its trust managers the peers). */
+        /**
+         * Mutual TLS with this context on the JDK's engines (its key managers identify this rank, its trust
+         * managers the peers); replaces any {@link #tlsEngines} given before.
+         */
         public Builder sslContext(@Nullable SSLContext sslContext) {
             this.sslContext = sslContext;
+            this.tlsEngines = null;
+            return this;
+        }
+
+        /** Mutual TLS on these engines; replaces any {@link #sslContext} given before. */
+        public Builder tlsEngines(@Nullable TlsEngines tlsEngines) {
+            this.tlsEngines = tlsEngines;
+            this.sslContext = null;
             return this;
         }
 
@@ -149,8 +177,8 @@ public record WireOptions(
         }
 
         public WireOptions build() {
-            return new WireOptions(bindAddress, sslContext, allowInsecure, maxChunkFloats, maxBufferedFramesPerPeer,
-                    handshakeTimeout, maxPendingHandshakes, peerSilenceTimeout);
+            return new WireOptions(bindAddress, sslContext, tlsEngines, allowInsecure, maxChunkFloats,
+                    maxBufferedFramesPerPeer, handshakeTimeout, maxPendingHandshakes, peerSilenceTimeout);
         }
     }
 }

@@ -52,21 +52,37 @@ final class TestCertificates {
         return context(null, world);
     }
 
+    /** A member's engines of {@code kind}: the world's key, trusting the world's certificate only. */
+    TlsEngines member(TlsKind kind) throws Exception {
+        return kind.engines(keys(world), trust(world));
+    }
+
+    /** A stranger's engines of {@code kind}: its own key, trusting the world's certificate. */
+    TlsEngines stranger(TlsKind kind) throws Exception {
+        return kind.engines(keys(stranger), trust(world));
+    }
+
     private static SSLContext context(KeyStore keys, KeyStore trusted) throws Exception {
-        KeyManagerFactory kmf = null;
-        if (keys != null) {
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, PASSWORD);
-        }
+        KeyManagerFactory kmf = keys == null ? null : keys(keys);
+        SSLContext context = SSLContext.getInstance("TLSv1.3");
+        context.init(kmf == null ? null : kmf.getKeyManagers(), trust(trusted).getTrustManagers(), null);
+        return context;
+    }
+
+    private static KeyManagerFactory keys(KeyStore keys) throws Exception {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, PASSWORD);
+        return kmf;
+    }
+
+    private static TrustManagerFactory trust(KeyStore trusted) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         Certificate cert = trusted.getCertificate(trusted.aliases().nextElement());
         trust.setCertificateEntry("trusted", cert);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLSv1.3");
-        context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context;
+        return tmf;
     }
 
     private static KeyStore generate(Path dir, String alias) throws Exception {

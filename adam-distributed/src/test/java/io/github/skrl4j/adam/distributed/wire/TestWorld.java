@@ -18,8 +18,14 @@ final class TestWorld implements AutoCloseable {
     final long worldId = ThreadLocalRandom.current().nextLong();
 
     TestWorld(int worldSize, WireOptions options) throws Exception {
+        this(java.util.Collections.nCopies(worldSize, options));
+    }
+
+    /** A world of one rank per options (ranks may differ, e.g. in their TLS engines). */
+    TestWorld(List<WireOptions> optionsByRank) throws Exception {
+        int worldSize = optionsByRank.size();
         try {
-            for (int r = 0; r < worldSize; r++) {
+            for (WireOptions options : optionsByRank) {
                 endpoints.add(WireEndpoint.open(options));
             }
             List<InetSocketAddress> addresses = endpoints.stream().map(WireEndpoint::localAddress).toList();

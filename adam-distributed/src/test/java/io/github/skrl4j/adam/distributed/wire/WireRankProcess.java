@@ -23,7 +23,7 @@ public final class WireRankProcess {
 
     /**
      * Arguments: role ({@code member}, {@code stranger} or {@code outsider}), key directory, world id
-     * (hex). The outsider speaks plaintext to the port it is given: a hello claiming rank 0, a frame
+     * (hex), and the TLS engines' {@link TlsKind} (default {@code JDK}). The outsider speaks plaintext to the port it is given: a hello claiming rank 0, a frame
      * header announcing a gigabyte instead of a hello, a hello for another world; it prints what it got.
      */
     public static void main(String[] args) throws Exception {
@@ -46,10 +46,11 @@ public final class WireRankProcess {
             return;
         }
         TestCertificates certificates = TestCertificates.load(Path.of(args[1]));
+        TlsKind kind = args.length > 3 ? TlsKind.valueOf(args[3]) : TlsKind.JDK;
         if (args[0].equals("stranger")) {
             int port = Integer.parseInt(in.readLine().trim());
             try (WireEndpoint endpoint = WireEndpoint.open(WireOptions.builder()
-                    .sslContext(certificates.stranger()).maxChunkFloats(WireSeparateJvmTest.CHUNK).build())) {
+                    .tlsEngines(certificates.stranger(kind)).maxChunkFloats(WireSeparateJvmTest.CHUNK).build())) {
                 endpoint.formWorld(0, 2, worldId, List.of(endpoint.localAddress(),
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), port)), Duration.ofSeconds(5));
                 System.out.println("JOINED");
@@ -58,7 +59,7 @@ public final class WireRankProcess {
             }
             return;
         }
-        try (WireEndpoint endpoint = WireEndpoint.open(WireOptions.builder().sslContext(certificates.member())
+        try (WireEndpoint endpoint = WireEndpoint.open(WireOptions.builder().tlsEngines(certificates.member(kind))
                 .maxChunkFloats(WireSeparateJvmTest.CHUNK).build())) {
             System.out.println("PORT " + endpoint.localAddress().getPort());
             System.out.flush();

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +48,10 @@ class WireSeparateJvmTest {
     }
 
     private static Process child(String role, long worldId) throws Exception {
+        return child(role, worldId, TlsKind.JDK);
+    }
+
+    private static Process child(String role, long worldId, TlsKind kind) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx128m");
@@ -55,14 +61,16 @@ class WireSeparateJvmTest {
         command.add(role);
         command.add(keys.toString());
         command.add(Long.toHexString(worldId));
+        command.add(kind.name());
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
-    @Test
-    void valuesCrossTwoJvmsAndAnAbortReachesTheOtherWithinASecond() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void valuesCrossTwoJvmsAndAnAbortReachesTheOtherWithinASecond(TlsKind kind) throws Exception {
         long worldId = ThreadLocalRandom.current().nextLong();
-        Process process = child("member", worldId);
-        try (WireEndpoint endpoint = WireEndpoint.open(WireOptions.builder().sslContext(certificates.member())
+        Process process = child("member", worldId, kind);
+        try (WireEndpoint endpoint = WireEndpoint.open(WireOptions.builder().tlsEngines(certificates.member(kind))
                 .maxChunkFloats(CHUNK).build())) {
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8));
@@ -102,12 +110,13 @@ class WireSeparateJvmTest {
         }
     }
 
-    @Test
-    void aProcessWithAnUntrustedCertificateIsRefusedAndCountedWhileTheWorldGoesOn() throws Exception {
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void aProcessWithAnUntrustedCertificateIsRefusedAndCountedWhileTheWorldGoesOn(TlsKind kind) throws Exception {
         long worldId = ThreadLocalRandom.current().nextLong();
-        try (TestWorld world = new TestWorld(2, WireOptions.builder().sslContext(certificates.member())
+        try (TestWorld world = new TestWorld(2, WireOptions.builder().tlsEngines(certificates.member(kind))
                 .maxChunkFloats(CHUNK).build())) {
-            Process process = child("stranger", world.worldId);
+            Process process = child("stranger", world.worldId, kind);
             try {
                 Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
                 in.write(world.endpoint(1).localAddress().getPort() + "\n");

@@ -11,18 +11,24 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Mutual TLS: ranks holding a certificate the context trusts exchange values; a client with no
- * certificate or an untrusted one is refused in the TLS handshake (counted) and never gets an
- * answer to its hello, even when it knows the world id. Key pairs are made by keytool at test time.
+ * Mutual TLS, on each engine source ({@link TlsKind}: the JDK's, BoringSSL's): ranks holding a
+ * certificate the context trusts exchange values; a client with no certificate or an untrusted one is
+ * refused in the TLS handshake (counted) and never gets an answer to its hello, even when it knows the
+ * world id; every engine carries the same bits, and ranks on different engines form one world. Key
+ * pairs are made by keytool at test time.
  */
 @Timeout(90)
 class WireTlsTest {
@@ -38,14 +44,15 @@ class WireTlsTest {
         certificates = new TestCertificates(keys);
     }
 
-    private static WireOptions tls(SSLContext context) {
-        return WireOptions.builder().sslContext(context).maxChunkFloats(CHUNK).handshakeTimeout(Duration.ofSeconds(5))
+    private static WireOptions tls(TlsEngines engines) {
+        return WireOptions.builder().tlsEngines(engines).maxChunkFloats(CHUNK).handshakeTimeout(Duration.ofSeconds(5))
                 .build();
     }
 
-    @Test
-    void membersExchangeValuesOverMutualTls() throws Exception {
-        try (TestWorld world = new TestWorld(3, tls(certificates.member()))) {
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void membersExchangeValuesOverMutualTls(TlsKind kind) throws Exception {
+        try (TestWorld world = new TestWorld(3, tls(certificates.member(kind)))) {
             float[] sent = new float[CHUNK];
             for (int i = 0; i < CHUNK; i++) {
                 sent[i] = (float) Math.sin(i);
@@ -61,9 +68,10 @@ class WireTlsTest {
         }
     }
 
-    @Test
-    void aPeerWithoutATrustedCertificateIsRefusedCountedAndReceivesNothing() throws Exception {
-        try (TestWorld world = new TestWorld(2, tls(certificates.member()))) {
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void aPeerWithoutATrustedCertificateIsRefusedCountedAndReceivesNothing(TlsKind kind) throws Exception {
+        try (TestWorld world = new TestWorld(2, tls(certificates.member(kind)))) {
             InetSocketAddress rankOne = world.endpoint(1).localAddress();
             int refusals = 0;
             for (SSLContext intruder : new SSLContext[] {certificates.anonymous(), certificates.stranger()}) {
@@ -91,10 +99,11 @@ class WireTlsTest {
         }
     }
 
-    @Test
-    void aRankWithAnUntrustedCertificateCannotFormTheWorld() throws Exception {
-        try (WireEndpoint member = WireEndpoint.open(tls(certificates.member()));
-                WireEndpoint stranger = WireEndpoint.open(tls(certificates.stranger()))) {
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void aRankWithAnUntrustedCertificateCannotFormTheWorld(TlsKind kind) throws Exception {
+        try (WireEndpoint member = WireEndpoint.open(tls(certificates.member(kind)));
+                WireEndpoint stranger = WireEndpoint.open(tls(certificates.stranger(kind)))) {
             var addresses = Arrays.asList(stranger.localAddress(), member.localAddress());
             var forming = java.util.concurrent.CompletableFuture.supplyAsync(() -> member.formWorld(1, 2, 42L,
                     addresses, Duration.ofSeconds(3)), TestThreads.PER_TASK);
@@ -107,6 +116,106 @@ class WireTlsTest {
                     .hasMessageContaining("rank 0");
             assertThat(member.counters().refused(Refusal.TLS_HANDSHAKE)).isGreaterThanOrEqualTo(1);
         }
+    }
+
+    /** A plaintext client (a hello instead of a TLS handshake) is refused as a TLS failure, counted, and never answered. */
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void aPlaintextHelloToATlsEndpointIsRefusedAndCounted(TlsKind kind) throws Exception {
+        try (WireEndpoint endpoint = WireEndpoint.open(tls(certificates.member(kind)));
+                Rogue rogue = Rogue.plain(endpoint.localAddress())) {
+            assertThatThrownBy(() -> rogue.hello(42L, 0, 1, 2, CHUNK)).isInstanceOf(IOException.class);
+            awaitCount(endpoint.counters(), Refusal.TLS_HANDSHAKE, 1);
+            assertThat(endpoint.counters().refusedTotal()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A client that opens a TLS handshake and trickles it a byte at a time (the start of a ClientHello,
+     * each byte well within any per-read timeout) holds its handshake slot no longer than the handshake
+     * timeout: the connection is cut and counted as a handshake timeout, whichever engine serves it.
+     */
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void aTlsHandshakeTrickledByteByByteIsCutOffAtTheHandshakeTimeout(TlsKind kind) throws Exception {
+        WireOptions options = WireOptions.builder().tlsEngines(certificates.member(kind)).maxChunkFloats(CHUNK)
+                .handshakeTimeout(Duration.ofMillis(500)).build();
+        try (WireEndpoint endpoint = WireEndpoint.open(options);
+                Socket socket = new Socket(endpoint.localAddress().getAddress(), endpoint.localAddress().getPort())) {
+            // a handshake record announcing 512 bytes, of which 50 arrive, one per 100 ms
+            byte[] trickle = new byte[50];
+            byte[] header = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
+            System.arraycopy(header, 0, trickle, 0, header.length);
+            boolean cut = false;
+            for (int i = 0; i < trickle.length && !cut; i++) {
+                try {
+                    socket.getOutputStream().write(trickle[i]);
+                    socket.getOutputStream().flush();
+                    Thread.sleep(100);
+                } catch (IOException e) {
+                    cut = true;
+                }
+                cut |= endpoint.counters().refused(Refusal.HANDSHAKE_TIMEOUT) == 1;
+            }
+            assertThat(cut).as("cut off before all %d bytes were trickled", trickle.length).isTrue();
+            awaitCount(endpoint.counters(), Refusal.HANDSHAKE_TIMEOUT, 1);
+            assertThat(endpoint.counters().refused(Refusal.TLS_HANDSHAKE)).isZero();
+        }
+    }
+
+    /**
+     * Every float's bits arrive as sent (NaN payloads, signed zeros, subnormals, infinities), in frames of
+     * every size from one float to a full chunk, whichever engines the two ends use: a world whose ranks
+     * run different engines forms and agrees bit for bit.
+     */
+    @ParameterizedTest
+    @CsvSource({"JDK, JDK", "OPENSSL, OPENSSL", "JDK, OPENSSL", "OPENSSL, JDK"})
+    void everyEngineCarriesTheSameBits(TlsKind zero, TlsKind one) throws Exception {
+        int chunk = 20_000; // more than one TLS record per frame
+        WireOptions.Builder options = WireOptions.builder().maxChunkFloats(chunk).handshakeTimeout(Duration.ofSeconds(5));
+        try (TestWorld world = new TestWorld(List.of(options.tlsEngines(certificates.member(zero)).build(),
+                options.tlsEngines(certificates.member(one)).build()))) {
+            Random random = new Random(21);
+            float[] sent = new float[chunk];
+            float[] got = new float[chunk];
+            int[] lengths = {1, 7, 4093, 4096, 4097, chunk - 1, chunk};
+            for (int op = 0; op < lengths.length; op++) {
+                int n = lengths[op];
+                for (int i = 0; i < n; i++) {
+                    sent[i] = Float.intBitsToFloat(random.nextInt()); // every bit pattern, NaN payloads included
+                }
+                sent[0] = -0f;
+                if (n > 3) {
+                    sent[1] = Float.MIN_VALUE;
+                    sent[2] = Float.NEGATIVE_INFINITY;
+                    sent[3] = Float.intBitsToFloat(0x7fc0_1234);
+                }
+                long deadline = deadline(Duration.ofSeconds(10));
+                world.rank(op % 2).send(1 - op % 2, op, 0, sent, 0, n, deadline);
+                Arrays.fill(got, 1f);
+                assertThat(world.rank(1 - op % 2).receive(op % 2, op, 0, got, 0, chunk, deadline)).isEqualTo(n);
+                for (int i = 0; i < n; i++) {
+                    assertThat(Float.floatToRawIntBits(got[i])).as("float %d of %d", i, n)
+                            .isEqualTo(Float.floatToRawIntBits(sent[i]));
+                }
+            }
+        }
+    }
+
+    /** An SSL context is the JDK's engines of it; the builder's two TLS options replace each other. */
+    @org.junit.jupiter.api.Test
+    void anSslContextMeansTheJdksEnginesAndTheTwoTlsOptionsReplaceEachOther() throws Exception {
+        SSLContext context = certificates.member();
+        TlsEngines boring = certificates.member(TlsKind.OPENSSL);
+        WireOptions jdk = WireOptions.builder().sslContext(context).build();
+        assertThat(jdk.tls()).isTrue();
+        assertThat(jdk.tlsEngines()).isEqualTo(TlsEngines.jdk(context));
+        assertThat(jdk.heapBuffers()).isTrue();
+        WireOptions onBoringSsl = WireOptions.builder().sslContext(context).tlsEngines(boring).build();
+        assertThat(onBoringSsl.sslContext()).isNull();
+        assertThat(onBoringSsl.tlsEngines()).isSameAs(boring);
+        assertThat(onBoringSsl.heapBuffers()).isFalse();
+        assertThat(WireOptions.builder().tlsEngines(boring).sslContext(null).build().tls()).isFalse();
     }
 
     private static Socket tlsClient(SSLContext context, InetSocketAddress address) throws IOException {

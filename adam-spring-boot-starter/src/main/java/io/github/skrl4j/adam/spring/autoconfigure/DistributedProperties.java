@@ -160,7 +160,9 @@ public class DistributedProperties {
         /**
          * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) that makes the data plane mutual TLS:
          * its key identifies this replica, its trust material decides which replicas may connect (a peer
-         * without a certificate it trusts can neither send nor receive). Unset: plaintext.
+         * without a certificate it trusts can neither send nor receive). The TLS runs on BoringSSL's
+         * native engine when io.netty:netty-tcnative-boringssl-static is on the class path, else on
+         * the JDK's (with a warning). Unset: plaintext.
          */
         private @Nullable String bundle;
 
