@@ -96,10 +96,7 @@ final class Heartbeats implements Runnable {
                         Protocol.putHeader(frame, Protocol.HEARTBEAT, mesh.rank(), mesh.worldId(), 0, 0, 0);
                         frames[peer.rank] = frame;
                     }
-                    frame.clear();
-                    link.writeDeadline = System.nanoTime() + silenceNanos;
-                    link.writing = true;
-                    link.writeFully(frame);
+                    link.writeBefore(frame, System.nanoTime() + silenceNanos);
                     peer.lastWritten = System.nanoTime();
                 } catch (IOException e) {
                     if (link.timedOut) {
@@ -107,7 +104,6 @@ final class Heartbeats implements Runnable {
                     }
                     continue; // otherwise the connection failed: its reader reports why
                 } finally {
-                    link.writing = false;
                     link.writeLock.unlock();
                 }
             }

@@ -36,6 +36,22 @@ abstract sealed class Link permits Link.Plain, TlsLink {
         this.channel = channel;
     }
 
+    /**
+     * Writes {@code frame} whole, from position 0, the caller holding {@link #writeLock}: the mesh's
+     * watchdog closes this link once {@code deadlineNanos} passes, which ends the write with an
+     * {@link IOException} ({@link #timedOut} then says why).
+     */
+    final void writeBefore(ByteBuffer frame, long deadlineNanos) throws IOException {
+        writeDeadline = deadlineNanos;
+        writing = true;
+        try {
+            frame.position(0);
+            writeFully(frame);
+        } finally {
+            writing = false;
+        }
+    }
+
     /** A buffer this link reads into and writes from without an extra copy, little-endian. */
     abstract ByteBuffer allocate(int capacity);
 

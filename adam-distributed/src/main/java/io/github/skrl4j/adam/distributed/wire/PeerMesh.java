@@ -191,10 +191,7 @@ public final class PeerMesh implements AutoCloseable {
         }
         link.writeLock.lock();
         try {
-            link.writeDeadline = deadlineNanos;
-            link.writing = true;
-            frame.position(0);
-            link.writeFully(frame);
+            link.writeBefore(frame, deadlineNanos);
             peer.lastWritten = System.nanoTime();
         } catch (IOException e) {
             WireException f;
@@ -209,7 +206,6 @@ public final class PeerMesh implements AutoCloseable {
             }
             throw fail(f);
         } finally {
-            link.writing = false;
             link.writeLock.unlock();
         }
     }
@@ -396,12 +392,9 @@ public final class PeerMesh implements AutoCloseable {
             try {
                 if (link.writeLock.tryLock(ABORT_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                     try {
-                        link.writeDeadline = System.nanoTime() + ABORT_WRITE_NANOS;
-                        link.writing = true;
-                        link.writeFully(frame);
+                        link.writeBefore(frame, System.nanoTime() + ABORT_WRITE_NANOS);
                         sent = true;
                     } finally {
-                        link.writing = false;
                         link.writeLock.unlock();
                     }
                 }
