@@ -13,12 +13,14 @@ were training again in a re-formed world, both replicas' parameter checksums and
   fault          one collective operation of rank 1 fails (POST /api/faults/collective-failure)
 
 "Mid-training" is when rank 0 has done half the updates the uninterrupted run needed. Needs the packaged jar
-(./mvnw -B -pl sample-app -am package -DskipTests). Usage: sample-app/drill/replica-drill.py [scenario ...]
+(./mvnw -B -pl sample-app -am package -DskipTests). Usage: sample-app/drill/replica-drill.py [--rounds N] [scenario ...]
+(each round runs the uninterrupted case first and the ratios of that round are to it; with N > 1 the medians follow)
 """
 import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -142,26 +144,44 @@ def run(scenario, half_updates):
 
 
 def main():
-    wanted = sys.argv[1:] or SCENARIOS
+    args = sys.argv[1:]
+    rounds = 1
+    if "--rounds" in args:
+        i = args.index("--rounds")
+        rounds = int(args[i + 1])
+        del args[i:i + 2]
+    wanted = args or SCENARIOS
     if not os.path.exists(JAR):
         sys.exit("no %s: ./mvnw -B -pl sample-app -am package -DskipTests first" % JAR)
-    base = run("uninterrupted", 0)
-    rows = [base]
-    half = max(1, base["updates"][0] // 2)
-    for scenario in wanted:
-        if scenario != "uninterrupted":
-            rows.append(run(scenario, half))
+    rows, ratios = [], {}
+    for n in range(1, rounds + 1):
+        # each round measures its own uninterrupted run, so that the machine's drift hits both sides of a ratio
+        base = run("uninterrupted", 0)
+        base["round"] = n
+        rows.append(base)
+        half = max(1, base["updates"][0] // 2)
+        for scenario in wanted:
+            if scenario != "uninterrupted":
+                row = run(scenario, half)
+                row["round"], row["ratio"] = n, row["wall"] / base["wall"]
+                rows.append(row)
+                ratios.setdefault(scenario, []).append(row["ratio"])
+        base["ratio"] = 1.0
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print("\n%s, %d cores, %s" % (cpu, os.cpu_count(), time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
-    print("| scenario | wall (s) | x uninterrupted | training again after (s) | status | updates | checksums equal"
-          " | restarts (rank 0, 1) |")
-    print("|---|---:|---:|---:|---|---|---|---|")
+    print("| round | scenario | wall (s) | x uninterrupted | training again after (s) | status | updates"
+          " | checksums equal | restarts (rank 0, 1) |")
+    print("|---:|---|---:|---:|---:|---|---|---|---|")
     for row in rows:
-        print("| %s | %.1f | %.2f | %s | %s | %s | %s | %s |" % (
-            row["scenario"], row["wall"], row["wall"] / base["wall"],
+        print("| %d | %s | %.1f | %.2f | %s | %s | %s | %s | %s |" % (
+            row["round"], row["scenario"], row["wall"], row["ratio"],
             "-" if row["back"] is None else "%.1f" % row["back"], "/".join(row["status"]),
             "/".join(map(str, row["updates"])), "yes" if row["checksums"][0] == row["checksums"][1] else "NO",
             ", ".join(map(str, row["restarts"]))))
+    if rounds > 1:
+        for scenario, values in ratios.items():
+            print("%s: median %.2fx uninterrupted over %d rounds (%s)" % (
+                scenario, statistics.median(values), len(values), ", ".join("%.2f" % v for v in values)))
 
 
 if __name__ == "__main__":
