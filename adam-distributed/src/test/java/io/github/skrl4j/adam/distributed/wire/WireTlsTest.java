@@ -68,6 +68,24 @@ class WireTlsTest {
         }
     }
 
+    /** Heartbeats travel encrypted like any frame, from their own thread: quiet TLS ranks stay alive and exchange. */
+    @ParameterizedTest
+    @EnumSource(TlsKind.class)
+    void quietRanksStayAliveByTheirHeartbeatsOverTls(TlsKind kind) throws Exception {
+        Duration silence = Duration.ofMillis(800);
+        WireOptions options = WireOptions.builder().tlsEngines(certificates.member(kind)).maxChunkFloats(CHUNK)
+                .peerSilenceTimeout(silence).build();
+        try (TestWorld world = new TestWorld(2, options)) {
+            Thread.sleep(silence.toMillis() * 3);
+            assertThat(world.rank(0).failure()).isNull();
+            assertThat(world.rank(1).failure()).isNull();
+            world.rank(1).send(0, 1, 0, new float[] {2.5f}, 0, 1, deadline(Duration.ofSeconds(10)));
+            float[] got = new float[1];
+            world.rank(0).receive(1, 1, 0, got, 0, 1, deadline(Duration.ofSeconds(10)));
+            assertThat(got[0]).isEqualTo(2.5f);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TlsKind.class)
     void aPeerWithoutATrustedCertificateIsRefusedCountedAndReceivesNothing(TlsKind kind) throws Exception {
