@@ -435,6 +435,12 @@ final class NormTree {
      * exact in double (24 + 24 bits), so {@code fma(a, a, s)} rounds {@code s + a * a} once, as the
      * separate addition does, and gives the same bits in half the operations (the eight chains run at
      * the adder's latency instead of the processor's width).
+     *
+     * <p>Sixteen elements per iteration, each chain taking its two in order (the same additions as
+     * eight at a time), which also keeps the method above C2's {@code FreqInlineSize} (325 bytes of
+     * bytecode), so that it is compiled on its own instead of inside the norm pass: inlined there
+     * (JDK 17, AVX-512), C2 kept the loop's index on the stack, a store and a reload per eight
+     * elements, and six tensors of 768 took ~300 ns more per step (docs/benchmarks.md, issue 24).
      */
     static double squaresInDoubleFused(float[] g, int from, int to) {
         double s0 = 0;
@@ -446,7 +452,7 @@ final class NormTree {
         double s6 = 0;
         double s7 = 0;
         int i = from;
-        for (; i <= to - 8; i += 8) {
+        for (; i <= to - 16; i += 16) {
             double a = g[i];
             double b = g[i + 1];
             double c = g[i + 2];
@@ -463,6 +469,41 @@ final class NormTree {
             s5 = Math.fma(f, f, s5);
             s6 = Math.fma(h, h, s6);
             s7 = Math.fma(k, k, s7);
+            a = g[i + 8];
+            b = g[i + 9];
+            c = g[i + 10];
+            d = g[i + 11];
+            e = g[i + 12];
+            f = g[i + 13];
+            h = g[i + 14];
+            k = g[i + 15];
+            s0 = Math.fma(a, a, s0);
+            s1 = Math.fma(b, b, s1);
+            s2 = Math.fma(c, c, s2);
+            s3 = Math.fma(d, d, s3);
+            s4 = Math.fma(e, e, s4);
+            s5 = Math.fma(f, f, s5);
+            s6 = Math.fma(h, h, s6);
+            s7 = Math.fma(k, k, s7);
+        }
+        if (i <= to - 8) {
+            double a = g[i];
+            double b = g[i + 1];
+            double c = g[i + 2];
+            double d = g[i + 3];
+            double e = g[i + 4];
+            double f = g[i + 5];
+            double h = g[i + 6];
+            double k = g[i + 7];
+            s0 = Math.fma(a, a, s0);
+            s1 = Math.fma(b, b, s1);
+            s2 = Math.fma(c, c, s2);
+            s3 = Math.fma(d, d, s3);
+            s4 = Math.fma(e, e, s4);
+            s5 = Math.fma(f, f, s5);
+            s6 = Math.fma(h, h, s6);
+            s7 = Math.fma(k, k, s7);
+            i += 8;
         }
         for (; i < to; i++) {
             double a = g[i];
