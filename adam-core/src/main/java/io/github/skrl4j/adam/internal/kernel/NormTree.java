@@ -57,14 +57,24 @@ final class NormTree {
         if (from == to) {
             scratch.gradientsAboveFloor = true;
             scratch.gradientsZero = true;
+            scratch.floorPooled = false;
             return 0;
         }
         if (to - from < SMALLEST_TREE_RANGE) {
             // short ranges too: a chunk of a large tensor starts with one (up to its first cache line)
-            scratch.gradientsAboveFloor = to - from < SMALLEST_FLOOR_CHECK
-                    ? fewAboveFloor(g, from, to) : allAboveFloor(g, from, to, scratch);
+            if (from == 0 && scratch.pooledLanes >= 0) {
+                // indexed like the pool's lanes: into the pool, folded once for the whole pass
+                poolFloor(g, to, scratch);
+                scratch.floorPooled = true;
+                scratch.gradientsAboveFloor = true;
+            } else {
+                scratch.floorPooled = false;
+                scratch.gradientsAboveFloor = to - from < SMALLEST_FLOOR_CHECK
+                        ? fewAboveFloor(g, from, to) : allAboveFloor(g, from, to, scratch);
+            }
             return squaresInDoubleNotingZero(g, from, to, scratch);
         }
+        scratch.floorPooled = false;
         scratch.startCall();
         boolean aboveFloor = true;
         float[] b = scratch.block;
@@ -130,7 +140,6 @@ final class NormTree {
      * lanes, is at least 1.
      */
     private static boolean blockAboveFloor(float[] b, int n, float[] f) {
-        int size;
         if (n == NORM_BLOCK) {
             // a full block in two halves multiplied lane by lane: half the scratch and half the folding
             for (int j = 0; j < NORM_BLOCK / 2; j++) {
@@ -141,15 +150,39 @@ final class NormTree {
                 float y = b[j + NORM_BLOCK / 2];
                 f[j] *= aboveFloor(y * y);
             }
-            size = NORM_BLOCK / 2;
-        } else {
-            for (int j = 0; j < n; j++) {
-                float x = b[j];
-                f[j] = aboveFloor(x * x);
-            }
-            size = Math.max(FOLDED_LANES, Integer.highestOneBit(Math.max(1, 2 * n - 1)));
-            Arrays.fill(f, n, size, 1f);
+            return productAtLeastOne(f, NORM_BLOCK / 2);
         }
+        for (int j = 0; j < n; j++) {
+            float x = b[j];
+            f[j] = aboveFloor(x * x);
+        }
+        return productAtLeastOne(f, n);
+    }
+
+    /**
+     * Multiplies {@link #aboveFloor} of the squares of {@code g[0, n)} into the pool's lanes
+     * ({@link NormScratch#pooledFloor}; lanes not used before start at 1): indexed alike, so C2
+     * vectorizes it without a copy.
+     */
+    private static void poolFloor(float[] g, int n, NormScratch scratch) {
+        float[] f = scratch.pooledFloor;
+        if (n > scratch.pooledLanes) {
+            Arrays.fill(f, scratch.pooledLanes, n, 1f);
+            scratch.pooledLanes = n;
+        }
+        for (int j = 0; j < n; j++) {
+            float x = g[j];
+            f[j] *= aboveFloor(x * x);
+        }
+    }
+
+    /**
+     * True when the product of {@code f[0, n)} (each zero, at least 1, or not a number) is at least 1:
+     * padded with ones to a power of two, folded at constant distances down to 16 lanes.
+     */
+    static boolean productAtLeastOne(float[] f, int n) {
+        int size = Math.max(FOLDED_LANES, Integer.highestOneBit(Math.max(1, 2 * n - 1)));
+        Arrays.fill(f, n, size, 1f);
         switch (size) {
             case 4096:
                 for (int j = 0; j < 2048; j++) {
