@@ -469,11 +469,14 @@ final class NormTree {
      * separate addition does, and gives the same bits in half the operations (the eight chains run at
      * the adder's latency instead of the processor's width).
      *
-     * <p>Sixteen elements per iteration, each chain taking its two in order (the same additions as
-     * eight at a time), which also keeps the method above C2's {@code FreqInlineSize} (325 bytes of
-     * bytecode), so that it is compiled on its own instead of inside the norm pass: inlined there
-     * (JDK 17, AVX-512), C2 kept the loop's index on the stack, a store and a reload per eight
-     * elements, and six tensors of 768 took ~300 ns more per step (docs/benchmarks.md, issue 24).
+     * <p>The tail (fewer than eight elements, all in chain 0, in order) is written out case by case,
+     * which keeps the method above C2's {@code FreqInlineSize} (325 bytes of bytecode), so that it is
+     * compiled on its own instead of inside the norm pass: inlined there (JDK 17, AVX-512), C2 kept
+     * the loop's index on the stack, a store and a reload per eight elements, and six tensors of 768
+     * took ~300 ns more per step (docs/benchmarks.md, issue 24). A loop of sixteen elements per
+     * iteration, the other way to make the method that large, ran at half speed: C2 converted its
+     * floats into three registers, and {@code vcvtss2sd} keeps the upper half of its destination, so
+     * conversions sharing a register wait for each other.
      */
     static double squaresInDoubleFused(float[] g, int from, int to) {
         double s0 = 0;
@@ -485,7 +488,7 @@ final class NormTree {
         double s6 = 0;
         double s7 = 0;
         int i = from;
-        for (; i <= to - 16; i += 16) {
+        for (; i <= to - 8; i += 8) {
             double a = g[i];
             double b = g[i + 1];
             double c = g[i + 2];
@@ -502,47 +505,33 @@ final class NormTree {
             s5 = Math.fma(f, f, s5);
             s6 = Math.fma(h, h, s6);
             s7 = Math.fma(k, k, s7);
-            a = g[i + 8];
-            b = g[i + 9];
-            c = g[i + 10];
-            d = g[i + 11];
-            e = g[i + 12];
-            f = g[i + 13];
-            h = g[i + 14];
-            k = g[i + 15];
-            s0 = Math.fma(a, a, s0);
-            s1 = Math.fma(b, b, s1);
-            s2 = Math.fma(c, c, s2);
-            s3 = Math.fma(d, d, s3);
-            s4 = Math.fma(e, e, s4);
-            s5 = Math.fma(f, f, s5);
-            s6 = Math.fma(h, h, s6);
-            s7 = Math.fma(k, k, s7);
         }
-        if (i <= to - 8) {
-            double a = g[i];
-            double b = g[i + 1];
-            double c = g[i + 2];
-            double d = g[i + 3];
-            double e = g[i + 4];
-            double f = g[i + 5];
-            double h = g[i + 6];
-            double k = g[i + 7];
-            s0 = Math.fma(a, a, s0);
-            s1 = Math.fma(b, b, s1);
-            s2 = Math.fma(c, c, s2);
-            s3 = Math.fma(d, d, s3);
-            s4 = Math.fma(e, e, s4);
-            s5 = Math.fma(f, f, s5);
-            s6 = Math.fma(h, h, s6);
-            s7 = Math.fma(k, k, s7);
-            i += 8;
-        }
-        for (; i < to; i++) {
-            double a = g[i];
-            s0 = Math.fma(a, a, s0);
+        // the last to - i < 8 elements into chain 0, first to last (each case falls through to the next)
+        switch (to - i) {
+            case 7:
+                s0 = fmaSquare(g[to - 7], s0);
+            case 6:
+                s0 = fmaSquare(g[to - 6], s0);
+            case 5:
+                s0 = fmaSquare(g[to - 5], s0);
+            case 4:
+                s0 = fmaSquare(g[to - 4], s0);
+            case 3:
+                s0 = fmaSquare(g[to - 3], s0);
+            case 2:
+                s0 = fmaSquare(g[to - 2], s0);
+            case 1:
+                s0 = fmaSquare(g[to - 1], s0);
+            default:
+                break;
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** {@code s + x * x}, rounded once: {@code x}'s square is exact in double. */
+    private static double fmaSquare(float x, double s) {
+        double a = x;
+        return Math.fma(a, a, s);
     }
 
     /** {@link #squaresInDouble} with a multiplication and an addition per square. */
