@@ -57,14 +57,24 @@ final class NormTree {
         if (from == to) {
             scratch.gradientsAboveFloor = true;
             scratch.gradientsZero = true;
+            scratch.floorPooled = false;
             return 0;
         }
         if (to - from < SMALLEST_TREE_RANGE) {
             // short ranges too: a chunk of a large tensor starts with one (up to its first cache line)
-            scratch.gradientsAboveFloor = to - from < SMALLEST_FLOOR_CHECK
-                    ? fewAboveFloor(g, from, to) : allAboveFloor(g, from, to, scratch);
+            if (from == 0 && scratch.pooledLanes >= 0) {
+                // indexed like the pool's lanes: into the pool, folded once for the whole pass
+                poolFloor(g, to, scratch);
+                scratch.floorPooled = true;
+                scratch.gradientsAboveFloor = true;
+            } else {
+                scratch.floorPooled = false;
+                scratch.gradientsAboveFloor = to - from < SMALLEST_FLOOR_CHECK
+                        ? fewAboveFloor(g, from, to) : allAboveFloor(g, from, to, scratch);
+            }
             return squaresInDoubleNotingZero(g, from, to, scratch);
         }
+        scratch.floorPooled = false;
         scratch.startCall();
         boolean aboveFloor = true;
         float[] b = scratch.block;
@@ -130,7 +140,6 @@ final class NormTree {
      * lanes, is at least 1.
      */
     private static boolean blockAboveFloor(float[] b, int n, float[] f) {
-        int size;
         if (n == NORM_BLOCK) {
             // a full block in two halves multiplied lane by lane: half the scratch and half the folding
             for (int j = 0; j < NORM_BLOCK / 2; j++) {
@@ -141,15 +150,39 @@ final class NormTree {
                 float y = b[j + NORM_BLOCK / 2];
                 f[j] *= aboveFloor(y * y);
             }
-            size = NORM_BLOCK / 2;
-        } else {
-            for (int j = 0; j < n; j++) {
-                float x = b[j];
-                f[j] = aboveFloor(x * x);
-            }
-            size = Math.max(FOLDED_LANES, Integer.highestOneBit(Math.max(1, 2 * n - 1)));
-            Arrays.fill(f, n, size, 1f);
+            return productAtLeastOne(f, NORM_BLOCK / 2);
         }
+        for (int j = 0; j < n; j++) {
+            float x = b[j];
+            f[j] = aboveFloor(x * x);
+        }
+        return productAtLeastOne(f, n);
+    }
+
+    /**
+     * Multiplies {@link #aboveFloor} of the squares of {@code g[0, n)} into the pool's lanes
+     * ({@link NormScratch#pooledFloor}; lanes not used before start at 1): indexed alike, so C2
+     * vectorizes it without a copy.
+     */
+    private static void poolFloor(float[] g, int n, NormScratch scratch) {
+        float[] f = scratch.pooledFloor;
+        if (n > scratch.pooledLanes) {
+            Arrays.fill(f, scratch.pooledLanes, n, 1f);
+            scratch.pooledLanes = n;
+        }
+        for (int j = 0; j < n; j++) {
+            float x = g[j];
+            f[j] *= aboveFloor(x * x);
+        }
+    }
+
+    /**
+     * True when the product of {@code f[0, n)} (each zero, at least 1, or not a number) is at least 1:
+     * padded with ones to a power of two, folded at constant distances down to 16 lanes.
+     */
+    static boolean productAtLeastOne(float[] f, int n) {
+        int size = Math.max(FOLDED_LANES, Integer.highestOneBit(Math.max(1, 2 * n - 1)));
+        Arrays.fill(f, n, size, 1f);
         switch (size) {
             case 4096:
                 for (int j = 0; j < 2048; j++) {
@@ -435,6 +468,15 @@ final class NormTree {
      * exact in double (24 + 24 bits), so {@code fma(a, a, s)} rounds {@code s + a * a} once, as the
      * separate addition does, and gives the same bits in half the operations (the eight chains run at
      * the adder's latency instead of the processor's width).
+     *
+     * <p>The tail (fewer than eight elements, all in chain 0, in order) is written out case by case,
+     * which keeps the method above C2's {@code FreqInlineSize} (325 bytes of bytecode), so that it is
+     * compiled on its own instead of inside the norm pass: inlined there (JDK 17, AVX-512), C2 kept
+     * the loop's index on the stack, a store and a reload per eight elements, and six tensors of 768
+     * took ~300 ns more per step (docs/benchmarks.md, issue 24). A loop of sixteen elements per
+     * iteration, the other way to make the method that large, ran at half speed: C2 converted its
+     * floats into three registers, and {@code vcvtss2sd} keeps the upper half of its destination, so
+     * conversions sharing a register wait for each other.
      */
     static double squaresInDoubleFused(float[] g, int from, int to) {
         double s0 = 0;
@@ -464,11 +506,32 @@ final class NormTree {
             s6 = Math.fma(h, h, s6);
             s7 = Math.fma(k, k, s7);
         }
-        for (; i < to; i++) {
-            double a = g[i];
-            s0 = Math.fma(a, a, s0);
+        // the last to - i < 8 elements into chain 0, first to last (each case falls through to the next)
+        switch (to - i) {
+            case 7:
+                s0 = fmaSquare(g[to - 7], s0);
+            case 6:
+                s0 = fmaSquare(g[to - 6], s0);
+            case 5:
+                s0 = fmaSquare(g[to - 5], s0);
+            case 4:
+                s0 = fmaSquare(g[to - 4], s0);
+            case 3:
+                s0 = fmaSquare(g[to - 3], s0);
+            case 2:
+                s0 = fmaSquare(g[to - 2], s0);
+            case 1:
+                s0 = fmaSquare(g[to - 1], s0);
+            default:
+                break;
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** {@code s + x * x}, rounded once: {@code x}'s square is exact in double. */
+    private static double fmaSquare(float x, double s) {
+        double a = x;
+        return Math.fma(a, a, s);
     }
 
     /** {@link #squaresInDouble} with a multiplication and an addition per square. */

@@ -42,6 +42,8 @@ public final class StepPasses {
     private final boolean[] chunkAboveFloor;
     /** Per chunk: the norm pass found every gradient zero ({@link NormScratch#gradientsZero}). */
     private final boolean[] chunkZero;
+    /** Per chunk: the last norm pass pooled (part of) its floor check ({@link NormScratch#floorPooled}). */
+    private final boolean[] chunkFloorPooled;
     /**
      * True after a first update pass: every first moment was then written by a step, which never
      * writes -0.0 (only a restored state can hold it), so a first moment whose magnitude is zero is +0.0.
@@ -88,6 +90,7 @@ public final class StepPasses {
         this.chunkSums = new double[chunkOffset[sizes.length]];
         this.chunkAboveFloor = new boolean[chunkOffset[sizes.length]];
         this.chunkZero = new boolean[chunkOffset[sizes.length]];
+        this.chunkFloorPooled = new boolean[chunkOffset[sizes.length]];
         this.normScratch = new NormScratch[anyLargeTensor ? parallelism : 1];
         for (int p = 0; p < normScratch.length; p++) {
             normScratch[p] = new NormScratch();
@@ -168,46 +171,76 @@ public final class StepPasses {
         }
     }
 
-    /** Part {@code part} of the norm pass: its share of the large tensors' chunks; part 0 adds the small tensors. */
+    /**
+     * Part {@code part} of the norm pass: its share of the large tensors' chunks; part 0 adds the small
+     * tensors. The portable kernel pools the floor check of the short ranges read from an array's start
+     * (small tensors, a large tensor's first line-aligning head) and folds it once at the end (issue 24:
+     * six tensors of 768 paid a fold of their own each); when the pool finds a gradient at or below the
+     * floor, those chunks are summed again one by one, so that only the tensors holding one take the
+     * flushing loops (the sums are the same; only which loop runs depends on the floor).
+     */
     private void normPart(int part, int parts) {
+        NormScratch scratch = normScratch[part];
+        scratch.startPooling();
+        boolean pooled = false;
+        try {
+            for (int i = 0; i < sizes.length; i++) {
+                if (!large[i] && part != 0) {
+                    continue;
+                }
+                int chunks = chunkOffset[i + 1] - chunkOffset[i];
+                int to = large[i] ? (int) ((long) chunks * (part + 1) / parts) : chunks;
+                for (int k = large[i] ? (int) ((long) chunks * part / parts) : 0; k < to; k++) {
+                    pooled |= normChunk(i, k, scratch);
+                }
+            }
+        } finally {
+            pooled &= !scratch.finishPooling();
+        }
+        if (!pooled) {
+            return;
+        }
         for (int i = 0; i < sizes.length; i++) {
             if (!large[i] && part != 0) {
                 continue;
             }
-            int first = chunkOffset[i];
-            int chunks = chunkOffset[i + 1] - first;
-            int from;
-            int to;
-            if (large[i]) {
-                from = (int) ((long) chunks * part / parts);
-                to = (int) ((long) chunks * (part + 1) / parts);
-            } else {
-                from = 0;
-                to = chunks;
-            }
-            float[] g = grads[i];
-            int n = sizes[i];
-            NormScratch scratch = normScratch[part];
-            for (int k = from; k < to; k++) {
-                int start = k * CHUNK;
-                int end = Math.min(n, start + CHUNK);
-                if (chunkZero[first + k] && kernel.allZero(g, start, end, scratch)) {
-                    // zero in the last step and still zero (a frozen part of a model): the sum the
-                    // kernel would give, +0.0, without its floor check and squares
-                    chunkSums[first + k] = 0;
-                    chunkAboveFloor[first + k] = false;
-                    continue;
+            int chunks = chunkOffset[i + 1] - chunkOffset[i];
+            int to = large[i] ? (int) ((long) chunks * (part + 1) / parts) : chunks;
+            for (int k = large[i] ? (int) ((long) chunks * part / parts) : 0; k < to; k++) {
+                if (chunkFloorPooled[chunkOffset[i] + k]) {
+                    normChunk(i, k, scratch);
                 }
-                // as in the update pass: a full chunk's vector loads run line-aligned after a short head
-                int head = end - start == CHUNK ? lineStart(start) : start;
-                double headSum = kernel.sumOfSquares(g, start, head, scratch);
-                boolean headAboveFloor = scratch.gradientsAboveFloor;
-                boolean headZero = scratch.gradientsZero;
-                chunkSums[first + k] = headSum + kernel.sumOfSquares(g, head, end, scratch);
-                chunkAboveFloor[first + k] = headAboveFloor && scratch.gradientsAboveFloor;
-                chunkZero[first + k] = headZero && scratch.gradientsZero;
             }
         }
+    }
+
+    /** Chunk {@code k} of tensor {@code i}: its sum, floor and zero flags; true when its floor check went into the pool. */
+    private boolean normChunk(int i, int k, NormScratch scratch) {
+        int c = chunkOffset[i] + k;
+        float[] g = grads[i];
+        int start = k * CHUNK;
+        int end = Math.min(sizes[i], start + CHUNK);
+        if (chunkZero[c] && kernel.allZero(g, start, end, scratch)) {
+            // zero in the last step and still zero (a frozen part of a model): the sum the
+            // kernel would give, +0.0, without its floor check and squares
+            chunkSums[c] = 0;
+            chunkAboveFloor[c] = false;
+            chunkFloorPooled[c] = false;
+            return false;
+        }
+        // as in the update pass: a full chunk's vector loads run line-aligned after a short head
+        int head = end - start == CHUNK ? lineStart(start) : start;
+        scratch.floorPooled = false;
+        double headSum = kernel.sumOfSquares(g, start, head, scratch);
+        boolean headAboveFloor = scratch.gradientsAboveFloor;
+        boolean headZero = scratch.gradientsZero;
+        boolean headPooled = scratch.floorPooled;
+        scratch.floorPooled = false;
+        chunkSums[c] = headSum + kernel.sumOfSquares(g, head, end, scratch);
+        chunkAboveFloor[c] = headAboveFloor && scratch.gradientsAboveFloor;
+        chunkZero[c] = headZero && scratch.gradientsZero;
+        chunkFloorPooled[c] = headPooled || scratch.floorPooled;
+        return chunkFloorPooled[c];
     }
 
     /** Part {@code part} of the update pass: its aligned share of the large tensors; part 0 also the small ones. */

@@ -8,7 +8,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The floor check through the norm pass as the step runs it: chunks, their line-aligned heads and
- * the split across threads, so that a large tensor's update leaves out the flush as a small one's does.
+ * the split across threads, so that a large tensor's update leaves out the flush as a small one's does;
+ * with the floor check of short ranges pooled per pass (and done again range by range where the pool
+ * finds a gradient at or below the floor), each tensor is still judged on its own gradients.
  */
 class StepPassesFloorTest {
 
@@ -28,7 +30,7 @@ class StepPassesFloorTest {
                     grads[t][i] = (float) Math.scalb(1 + r.nextDouble(), r.nextInt(40) - 30) * (r.nextBoolean() ? 1 : -1);
                 }
             }
-            passes.sumOfSquares(grads);
+            assertThat(passes.sumOfSquares(grads)).isEqualTo(chunkByChunk(grads));
             for (int t = 0; t < SIZES.length; t++) {
                 assertThat(passes.aboveFloor(t)).as("tensor %d", t).isTrue();
             }
@@ -41,7 +43,9 @@ class StepPassesFloorTest {
                     }
                     float kept = grads[t][at];
                     grads[t][at] = 0f;
-                    passes.sumOfSquares(grads);
+                    // the pooled check fails and its chunks are summed again: the same sum
+                    assertThat(passes.sumOfSquares(grads)).as("zero in tensor %d at %d", t, at)
+                            .isEqualTo(chunkByChunk(grads));
                     for (int u = 0; u < SIZES.length; u++) {
                         assertThat(passes.aboveFloor(u)).as("zero in tensor %d at %d, tensor %d", t, at, u).isEqualTo(u != t);
                     }
@@ -52,5 +56,19 @@ class StepPassesFloorTest {
             passes.close();
         }
         assertThat(owner).isNotNull();
+    }
+
+    /** The norm pass's sum from the kernel's calls on the same ranges, one scratch per call (nothing pooled). */
+    private static double chunkByChunk(float[][] grads) {
+        double total = 0;
+        for (float[] g : grads) {
+            for (int start = 0; start < g.length; start += StepPasses.CHUNK) {
+                int end = Math.min(g.length, start + StepPasses.CHUNK);
+                int head = end - start == StepPasses.CHUNK ? StepPasses.lineStart(start) : start;
+                total += ScalarAdamKernel.INSTANCE.sumOfSquares(g, start, head, new NormScratch())
+                        + ScalarAdamKernel.INSTANCE.sumOfSquares(g, head, end, new NormScratch());
+            }
+        }
+        return total;
     }
 }
