@@ -1,16 +1,9 @@
 package io.github.skrl4j.adam.distributed.wire;
 
-import static io.github.skrl4j.adam.distributed.wire.TestWorld.deadline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.skrl4j.testsupport.AllocationCounting;
-import io.github.skrl4j.testsupport.TestThreads;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,59 +29,21 @@ class WireTlsAllocationTest {
 
     @Test
     void nativeTlsAllocatesAtMostAHundredthOfAByteOfGarbagePerPayloadByteOnTheCallerAndTheReaders() throws Exception {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
-                .getThreadMXBean();
         TlsEngines engines = new TestCertificates(keys).member(TlsKind.OPENSSL);
         try (TestWorld world = new TestWorld(2, WireOptions.builder().tlsEngines(engines).maxChunkFloats(FLOATS)
                 .build())) {
-            PeerMesh zero = world.rank(0);
-            PeerMesh one = world.rank(1);
-            int total = WARM_UP + MEASURED;
-            CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
-                float[] buffer = new float[FLOATS];
-                long deadline = deadline(Duration.ofSeconds(90));
-                for (int op = 1; op <= total; op++) {
-                    one.receive(0, op, 0, buffer, 0, FLOATS, deadline);
-                    one.send(0, op, 1, buffer, 0, FLOATS, deadline);
-                }
-            }, TestThreads.PER_TASK);
-            float[] out = new float[FLOATS];
-            float[] in = new float[FLOATS];
-            Arrays.fill(out, 0.25f);
-            long deadline = deadline(Duration.ofSeconds(90));
-            long[] readers = readerThreadIds();
-            long callerBefore = 0;
-            long[] readersBefore = null;
-            for (int op = 1; op <= total; op++) {
-                if (op == WARM_UP + 1) {
-                    callerBefore = threads.getCurrentThreadAllocatedBytes();
-                    readersBefore = threads.getThreadAllocatedBytes(readers);
-                }
-                zero.send(1, op, 0, out, 0, FLOATS, deadline);
-                zero.receive(1, op, 1, in, 0, FLOATS, deadline);
-            }
-            long caller = threads.getCurrentThreadAllocatedBytes() - callerBefore;
-            long[] readersAfter = threads.getThreadAllocatedBytes(readers);
-            echo.get(60, TimeUnit.SECONDS);
-            assertThat(in).containsOnly(0.25f);
+            EchoAllocations allocated = EchoAllocations.measure(world, FLOATS, WARM_UP, MEASURED, 0.25f);
             // the caller sends and receives MEASURED frames; each reader receives MEASURED frames
             long callerPayload = (long) MEASURED * FLOATS * Float.BYTES * 2;
             long readerPayload = (long) MEASURED * FLOATS * Float.BYTES;
-            assertThat((double) caller / callerPayload).as("bytes the calling thread allocated per payload byte (%d "
-                    + "bytes over %d payload bytes)", caller, callerPayload).isLessThanOrEqualTo(BYTES_PER_PAYLOAD_BYTE);
-            for (int i = 0; i < readers.length; i++) {
-                long allocated = readersAfter[i] - readersBefore[i];
-                assertThat((double) allocated / readerPayload).as("bytes reader %d allocated per payload byte (%d "
-                        + "bytes)", i, allocated).isLessThanOrEqualTo(BYTES_PER_PAYLOAD_BYTE);
+            assertThat((double) allocated.caller() / callerPayload).as("bytes the calling thread allocated per payload "
+                    + "byte (%d bytes over %d payload bytes)", allocated.caller(), callerPayload)
+                    .isLessThanOrEqualTo(BYTES_PER_PAYLOAD_BYTE);
+            for (int i = 0; i < allocated.readers().length; i++) {
+                long bytes = allocated.readers()[i];
+                assertThat((double) bytes / readerPayload).as("bytes reader %d allocated per payload byte (%d bytes)",
+                        i, bytes).isLessThanOrEqualTo(BYTES_PER_PAYLOAD_BYTE);
             }
         }
-    }
-
-    private static long[] readerThreadIds() {
-        long[] ids = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("skrl4j-wire-0-from-") || t.getName().startsWith("skrl4j-wire-1-from-"))
-                .mapToLong(Thread::getId).toArray();
-        assertThat(ids).hasSize(2);
-        return ids;
     }
 }
