@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,11 +152,7 @@ class WireTlsTest {
         try (WireEndpoint endpoint = WireEndpoint.open(options);
                 Rogue rogue = Rogue.plain(endpoint.localAddress())) {
             assertThatThrownBy(() -> rogue.hello(42L, 0, 1, 2, CHUNK)).isInstanceOf(IOException.class);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (endpoint.counters().refusedTotal() < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(endpoint.counters().refusedTotal()).isEqualTo(1);
+            awaitCount(endpoint.counters()::refusedTotal, 1);
             assertThat(endpoint.counters().refused(Refusal.TLS_HANDSHAKE)
                     + endpoint.counters().refused(Refusal.HANDSHAKE_TIMEOUT)).as("a TLS failure or a timeout")
                     .isEqualTo(1);
@@ -261,10 +258,15 @@ class WireTlsTest {
     }
 
     private static void awaitCount(WireCounters counters, Refusal reason, long expected) throws InterruptedException {
+        awaitCount(() -> counters.refused(reason), expected);
+    }
+
+    /** Waits up to 10 s for {@code count} to reach {@code expected}, then asserts it is exactly that. */
+    private static void awaitCount(LongSupplier count, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (counters.refused(reason) < expected && System.nanoTime() < deadline) {
+        while (count.getAsLong() < expected && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(counters.refused(reason)).isEqualTo(expected);
+        assertThat(count.getAsLong()).isEqualTo(expected);
     }
 }
