@@ -76,6 +76,8 @@ public final class PpoAgent {
     private long updates;
     private @Nullable Collective collective;
     private @Nullable Tensors bothGradients;
+    /** {@link #bothGradients} and {@link #epochKl}: an epoch's last all-reduce. */
+    private @Nullable Tensors bothGradientsAndKl;
     private final Tensors epochKl = Tensors.of(Tensor.zeros("kl", 1));
 
     /**
@@ -220,12 +222,13 @@ public final class PpoAgent {
                         settings.valueLossScale(), settings.clipPredictedValues(), settings.valueClip(),
                         valueGradients);
                 Tensors valueGrad = valueTrainPass.backward(valueGradients);
-                averageOverReplicas(policyGrad, valueGrad);
+                klSum += policyLoss.kl();
+                boolean lastOfEpoch = mb == settings.miniBatches() - 1;
+                averageOverReplicas(policyGrad, valueGrad, lastOfEpoch, klSum / settings.miniBatches());
 
                 StepForm.step(policyOptimizer, policyGrad, policy, policyLearningRate);
                 StepForm.step(valueOptimizer, valueGrad, value, valueLearningRate());
 
-                klSum += policyLoss.kl();
                 policyLossSum += policyLoss.loss();
                 entropySum += policyLoss.entropy();
                 valueLossSum += valueLoss;
@@ -233,7 +236,8 @@ public final class PpoAgent {
                 valueNormSum += valueOptimizer.lastGradientNorm();
                 steps++;
             }
-            lastEpochKl = agreedKl(klSum / settings.miniBatches());
+            // alone the epoch's own mean; over replicas the mean of theirs, averaged with the epoch's last gradients
+            lastEpochKl = collective == null ? klSum / settings.miniBatches() : epochKl.get(0).data()[0];
             policyLearningRate = learningRateAdapter.next(policyLearningRate, lastEpochKl);
         }
         updates++;
@@ -242,8 +246,14 @@ public final class PpoAgent {
                 valueNormSum / steps);
     }
 
-    /** Both networks' gradients, averaged in place over the replicas in one all-reduce. */
-    private void averageOverReplicas(Tensors policyGrad, Tensors valueGrad) {
+    /**
+     * Both networks' gradients, averaged in place over the replicas in one all-reduce; on an epoch's
+     * last mini-batch ({@code withEpochKl}) this replica's mean KL of the epoch rides in the same
+     * exchange and {@link #epochKl} holds the replicas' mean (rounded to float) afterwards, so that every
+     * replica adapts the learning rate alike without an exchange of its own. An all-reduce is
+     * element-wise, so the fused exchange gives each value the bits a separate one would.
+     */
+    private void averageOverReplicas(Tensors policyGrad, Tensors valueGrad, boolean withEpochKl, double localEpochKl) {
         Collective c = collective;
         if (c == null) {
             return;
@@ -254,21 +264,16 @@ public final class PpoAgent {
             List<Tensor> tensors = new ArrayList<>(policyGrad.asList());
             tensors.addAll(valueGrad.asList());
             both = Tensors.of(tensors);
+            tensors.add(epochKl.get(0));
             bothGradients = both;
+            bothGradientsAndKl = Tensors.of(tensors);
         }
-        c.allReduceMean(both);
-    }
-
-    /** The replicas' mean KL (rounded to float), so that every replica adapts the learning rate alike. */
-    private double agreedKl(double localKl) {
-        Collective c = collective;
-        if (c == null) {
-            return localKl;
+        if (withEpochKl) {
+            epochKl.get(0).data()[0] = (float) localEpochKl;
+            c.allReduceMean(Objects.requireNonNull(bothGradientsAndKl));
+        } else {
+            c.allReduceMean(both);
         }
-        float[] kl = epochKl.get(0).data();
-        kl[0] = (float) localKl;
-        c.allReduceMean(epochKl);
-        return kl[0];
     }
 
     private void shuffle(SplittableRandom random) {

@@ -5,11 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.distributed.Collective;
+import io.github.skrl4j.adam.distributed.ForwardingCollective;
+import io.github.skrl4j.adam.distributed.LocalCollectives;
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
 import io.github.skrl4j.sample.env.CartPole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Short seeded PPO runs: learning happens, runs repeat exactly, the optimizers are driven as skrl drives them. */
@@ -86,6 +94,62 @@ class PpoTrainingTest {
         assertThat(agent.policyOptimizer().lastLearningRate()).isEqualTo(1e-3 * 8);
         assertThat(agent.valueOptimizer().lastLearningRate()).isEqualTo(1e-3);
         assertThat(agent.value().parameters().contentEquals(valueBefore)).isFalse();
+    }
+
+    @Test
+    void replicasAverageEachMiniBatchInOneExchangeAndTheEpochsKlRidesWithTheLast() throws Exception {
+        PpoSettings settings = new PpoSettings(128, 3, 2, 0.99, 0.95, 0.2, 0.2, false, 0.0, 1.0, true);
+        List<Collective> world = LocalCollectives.create(2);
+        List<List<Double>> klsSeen = List.of(new ArrayList<>(), new ArrayList<>());
+        AtomicInteger[] exchanges = {new AtomicInteger(), new AtomicInteger()};
+        PpoAgent[] agents = new PpoAgent[2];
+        for (int rank = 0; rank < 2; rank++) {
+            List<Double> seen = klsSeen.get(rank);
+            agents[rank] = PpoAgent.create(settings, new SplittableRandom(5), (name, model) -> Adam.builder()
+                    .name(name).lr(1e-3).gradNormClip(0.5).build().init(model), (lr, kl) -> {
+                        seen.add(kl);
+                        return lr * (1 + kl);
+                    });
+            Collective replica = world.get(rank);
+            AtomicInteger count = exchanges[rank];
+            agents[rank].distributeOver(new ForwardingCollective() {
+                @Override
+                protected Collective delegate() {
+                    return replica;
+                }
+
+                @Override
+                public void allReduceMean(Tensors gradients) {
+                    count.incrementAndGet();
+                    super.allReduceMean(gradients);
+                }
+            });
+        }
+        ExecutorService replicas = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<PpoTrainer.Outcome>> runs = new ArrayList<>();
+            for (int rank = 0; rank < 2; rank++) {
+                // each replica its own environment seed: different rollouts, different local KLs
+                PpoTrainer trainer = trainer(agents[rank], 100 + rank, 128, new TrainingListener() { });
+                runs.add(replicas.submit(() -> trainer.run(() -> false)));
+            }
+            for (Future<PpoTrainer.Outcome> run : runs) {
+                assertThat(run.get(60, TimeUnit.SECONDS)).isEqualTo(PpoTrainer.Outcome.BUDGET_EXHAUSTED);
+            }
+        } finally {
+            replicas.shutdownNow();
+            world.forEach(Collective::close);
+        }
+
+        // one all-reduce per mini-batch, none of its own for an epoch's KL
+        assertThat(exchanges[0].get()).isEqualTo(3 * 2);
+        assertThat(exchanges[1].get()).isEqualTo(3 * 2);
+        // both replicas adapted their rates from the same (averaged) KLs, so they stepped alike
+        assertThat(klsSeen.get(0)).hasSize(3).isEqualTo(klsSeen.get(1));
+        assertThat(klsSeen.get(0)).allSatisfy(kl -> assertThat(kl).isPositive());
+        assertThat(agents[0].policyLearningRate()).isEqualTo(agents[1].policyLearningRate());
+        assertThat(agents[0].policy().parameters().contentEquals(agents[1].policy().parameters())).isTrue();
+        assertThat(agents[0].value().parameters().contentEquals(agents[1].value().parameters())).isTrue();
     }
 
     @Test
