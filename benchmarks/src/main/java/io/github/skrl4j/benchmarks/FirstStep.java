@@ -39,6 +39,8 @@ public final class FirstStep {
             long initNanos = System.nanoTime() - initStart;
             if (args.length > 0 && args[0].equals("ramp")) {
                 ramp(optimizer, params, grads, args.length > 1 ? Integer.parseInt(args[1]) : RAMP_STEPS, initNanos);
+            } else if (args.length > 0 && args[0].equals("timeline")) {
+                timeline(optimizer, params, grads, args.length > 1 ? Integer.parseInt(args[1]) : RAMP_STEPS, initNanos);
             } else {
                 firstSteps(optimizer, params, grads);
             }
@@ -87,6 +89,42 @@ public final class FirstStep {
         System.out.println("kernel=" + Kernels.active().name() + " steps=" + steps + " ns=" + nanos
                 + " allocated_bytes=" + allocated + " workers_allocated_bytes=" + workersAllocated
                 + " warm_after_step=" + warmAfter + " init_ns=" + initNanos);
+    }
+
+    /**
+     * Each of the first steps timed alone, with the bytes the training thread allocated in it and
+     * whether the vector kernel had taken over after it: prints the kernel and the init, then one line
+     * per step ({@code step ns bytes warm}), to find where a fresh JVM's first seconds go.
+     */
+    private static void timeline(Optimizer optimizer, Tensors params, Tensors grads, int steps, long initNanos)
+            throws InterruptedException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        boolean vector = Kernels.active().vectorized();
+        long[] nanos = new long[steps];
+        long[] startedAt = new long[steps];
+        long[] bytes = new long[steps];
+        boolean[] warm = new boolean[steps];
+        // the JVM's uptime in ms at a known nanoTime, so that each step's start can be set beside
+        // -XX:+PrintCompilation's or -Xlog's time stamps (ms since the JVM started)
+        long uptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
+        long uptimeAt = System.nanoTime();
+        long sinceStart = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+            long start = System.nanoTime();
+            startedAt[s] = start;
+            optimizer.step(grads, params);
+            nanos[s] = System.nanoTime() - start;
+            bytes[s] = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            warm[s] = !vector || Kernels.awaitWarm(Duration.ZERO);
+        }
+        long total = System.nanoTime() - sinceStart;
+        System.out.println("kernel=" + Kernels.active().name() + " steps=" + steps + " ns=" + total
+                + " init_ns=" + initNanos + " columns=step,ns,bytes,vector_warm,started_ms_since_jvm_start");
+        for (int s = 0; s < steps; s++) {
+            System.out.println((s + 1) + " " + nanos[s] + " " + bytes[s] + " " + (warm[s] ? 1 : 0) + " "
+                    + (uptimeMillis + (startedAt[s] - uptimeAt) / 1_000_000));
+        }
     }
 
     private static long sum(long[] values) {
