@@ -132,7 +132,9 @@ public final class KernelWarmUp {
         synchronized (KernelWarmUp.class) {
             if ((stepWarmLoops & loop) == 0) {
                 try (WarmUpSteps steps = new WarmUpSteps(kernel, settings)) {
-                    untilSteady(steps::round, STEPS_MIN_ROUNDS, STEPS_MAX_MILLIS);
+                    // not by speed: a round's time is mostly the hand-offs to the worker thread, which on a
+                    // busy machine waits for a processor in most rounds; the JIT's quiet tells instead
+                    untilSteady(steps::round, STEPS_MIN_ROUNDS, STEPS_MAX_MILLIS, false);
                 }
                 stepWarmLoops |= loop;
             }
@@ -174,28 +176,28 @@ public final class KernelWarmUp {
      */
     static int untilSteady(AdamKernel kernel, int loops, int minRounds, long maxMillis) {
         Workload w = new Workload(loops);
-        return untilSteady(() -> w.round(kernel), minRounds, maxMillis);
+        return untilSteady(() -> w.round(kernel), minRounds, maxMillis, true);
     }
 
     /** One round of a warm-up's calls. */
     interface Round {
-        /** Runs the round; returns its nanoseconds. */
-        long run();
+        /** Runs the round. */
+        void run();
     }
 
     /**
      * Runs {@code round} until, after {@code minRounds}, the last {@value #STEADY_ROUNDS_NEEDED} rounds
-     * allocated nothing, the fastest of them is within a quarter of the fastest round so far (the
-     * fastest, since on a busy machine any round may lose its processor for a while) and the JIT is
-     * quiet; or until {@code maxMillis} passed. The JIT's quiet is waited for within the deadline only:
+     * allocated nothing, the fastest of them took at most a quarter more of the calling thread's CPU
+     * time than the fastest round so far (when {@code bySpeed}; the fastest, since on a busy machine
+     * any round may lose its caches or wait in a spin) and the JIT is quiet; or until {@code maxMillis} passed. The JIT's quiet is waited for within the deadline only:
      * when the deadline comes, rounds that were steady otherwise count as warm (a busy machine's JIT may
      * not go quiet in time).
      *
      * @return the rounds run, negated when the deadline came before the rounds were steady
      */
-    static int untilSteady(Round round, int minRounds, long maxMillis) {
+    static int untilSteady(Round round, int minRounds, long maxMillis, boolean bySpeed) {
         long deadline = System.nanoTime() + maxMillis * 1_000_000;
-        AllocationMeter meter = AllocationMeter.forCurrentThread();
+        ThreadMeter meter = ThreadMeter.forCurrentThread();
         CompilerActivity jit = CompilerActivity.start();
         long[] recent = new long[STEADY_ROUNDS_NEEDED];
         int rounds = 0;
@@ -203,7 +205,9 @@ public final class KernelWarmUp {
         long best = Long.MAX_VALUE;
         while (true) {
             long allocatedBefore = meter.allocatedBytes();
-            long nanos = round.run();
+            long cpuBefore = meter.cpuNanos();
+            round.run();
+            long nanos = meter.cpuNanos() - cpuBefore;
             sinceAllocation = meter.allocatedBytes() != allocatedBefore ? 0 : sinceAllocation + 1;
             boolean jitQuiet = jit.quiet();
             best = Math.min(best, nanos);
@@ -214,7 +218,7 @@ public final class KernelWarmUp {
                 recentBest = Math.min(recentBest, r);
             }
             boolean steady = rounds >= Math.max(minRounds, recent.length) && sinceAllocation >= recent.length
-                    && recentBest <= best + best / 4;
+                    && (!bySpeed || recentBest <= best + best / 4);
             if (steady && jitQuiet) {
                 return rounds;
             }
@@ -269,24 +273,50 @@ public final class KernelWarmUp {
         }
     }
 
-    /** The current thread's allocated bytes where HotSpot reports them; a constant elsewhere. */
-    private interface AllocationMeter {
+    /**
+     * The current thread's allocated bytes where HotSpot reports them (a constant elsewhere), and its
+     * CPU time where the JVM measures it (elapsed time elsewhere): a round's CPU time leaves out the
+     * time the thread waited for a processor or for its workers, which on a busy machine made rounds
+     * of the same code take many times the fastest one.
+     */
+    private interface ThreadMeter {
         long allocatedBytes();
 
-        static AllocationMeter forCurrentThread() {
+        long cpuNanos();
+
+        static ThreadMeter forCurrentThread() {
             try {
                 java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-                if (threads instanceof com.sun.management.ThreadMXBean) {
-                    com.sun.management.ThreadMXBean hotspot = (com.sun.management.ThreadMXBean) threads;
-                    if (hotspot.isThreadAllocatedMemorySupported() && hotspot.isThreadAllocatedMemoryEnabled()) {
-                        long id = Thread.currentThread().getId();
-                        return () -> hotspot.getThreadAllocatedBytes(id);
+                boolean cpu = threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
+                boolean allocation = threads instanceof com.sun.management.ThreadMXBean
+                        && ((com.sun.management.ThreadMXBean) threads).isThreadAllocatedMemorySupported()
+                        && ((com.sun.management.ThreadMXBean) threads).isThreadAllocatedMemoryEnabled();
+                long id = Thread.currentThread().getId();
+                return new ThreadMeter() {
+                    @Override
+                    public long allocatedBytes() {
+                        return allocation ? ((com.sun.management.ThreadMXBean) threads).getThreadAllocatedBytes(id) : 0L;
                     }
-                }
+
+                    @Override
+                    public long cpuNanos() {
+                        return cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+                    }
+                };
             } catch (LinkageError | RuntimeException e) {
-                // no java.management in this runtime image: speed alone decides
+                // no java.management in this runtime image: elapsed time alone decides
+                return new ThreadMeter() {
+                    @Override
+                    public long allocatedBytes() {
+                        return 0L;
+                    }
+
+                    @Override
+                    public long cpuNanos() {
+                        return System.nanoTime();
+                    }
+                };
             }
-            return () -> 0L;
         }
     }
 
@@ -331,9 +361,8 @@ public final class KernelWarmUp {
             general.setForWarmUp(false);
         }
 
-        /** Nanoseconds for a round of calls to the norm's loops and the chosen update loops of {@code kernel}. */
-        long round(AdamKernel kernel) {
-            long start = System.nanoTime();
+        /** A round of calls to the norm's loops and the chosen update loops of {@code kernel}. */
+        void round(AdamKernel kernel) {
             for (int k = 0; k < ROUND_CALLS; k++) {
                 for (int[] r : NORM_RANGES) {
                     sink += kernel.sumOfSquares(grad, r[0], r[1], scratch);
@@ -364,7 +393,6 @@ public final class KernelWarmUp {
                     }
                 }
             }
-            return System.nanoTime() - start;
         }
     }
 }

@@ -132,9 +132,8 @@ final class WarmUpSteps implements AutoCloseable {
         return sizes;
     }
 
-    /** Nanoseconds for a round of steps (and now and then a fresh optimizer's first step). */
-    long round() {
-        long start = System.nanoTime();
+    /** A round of steps (and now and then a fresh optimizer's first step). */
+    void round() {
         for (int s = 0; s < STEPS_PER_ROUND; s++) {
             step(passes, coefficients, ++count, model);
         }
@@ -147,7 +146,6 @@ final class WarmUpSteps implements AutoCloseable {
             // would otherwise throw the compiled wait away when the warm-up stops its threads
             fresh[f].close();
         }
-        return System.nanoTime() - start;
     }
 
     /** One step as an optimizer's: the norm pass, the coefficients, the update pass. */

