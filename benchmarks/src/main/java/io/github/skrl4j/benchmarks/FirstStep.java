@@ -26,6 +26,8 @@ public final class FirstStep {
     static final int STEPS = 5;
     static final int RAMP_STEPS = 200;
     private static final String NAME = "first-step";
+    /** CPU time of the optimizer's start (all threads), for the ramp's line. */
+    private static long initCpuNanos;
 
     private FirstStep() {
     }
@@ -33,10 +35,12 @@ public final class FirstStep {
     public static void main(String[] args) throws InterruptedException {
         Tensors params = Workloads.equalTensors(1, Workloads.LARGE, false);
         Tensors grads = Workloads.equalTensors(1, Workloads.LARGE, true);
+        long initCpuStart = processCpuNanos();
         long initStart = System.nanoTime();
         try (Optimizer optimizer = Adam.builder().name(NAME).lr(1e-3).gradNormClip(1.0).parallelism(2).build()
                 .init(params)) {
             long initNanos = System.nanoTime() - initStart;
+            initCpuNanos = processCpuNanos() - initCpuStart;
             if (args.length > 0 && args[0].equals("ramp")) {
                 ramp(optimizer, params, grads, args.length > 1 ? Integer.parseInt(args[1]) : RAMP_STEPS, initNanos);
             } else if (args.length > 0 && args[0].equals("timeline")) {
@@ -69,6 +73,7 @@ public final class FirstStep {
         long workersBefore = 0;
         long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
         long warmAfter = 0;
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         for (int s = 1; s <= steps; s++) {
             optimizer.step(grads, params);
@@ -84,11 +89,13 @@ public final class FirstStep {
             }
         }
         long nanos = System.nanoTime() - start;
+        long cpuNanos = processCpuNanos() - cpuStart;
         long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
         long workersAllocated = sum(threads.getThreadAllocatedBytes(workers)) - workersBefore;
         System.out.println("kernel=" + Kernels.active().name() + " steps=" + steps + " ns=" + nanos
                 + " allocated_bytes=" + allocated + " workers_allocated_bytes=" + workersAllocated
-                + " warm_after_step=" + warmAfter + " init_ns=" + initNanos);
+                + " warm_after_step=" + warmAfter + " init_ns=" + initNanos + " cpu_ns=" + cpuNanos
+                + " init_cpu_ns=" + initCpuNanos);
     }
 
     /**
@@ -102,6 +109,7 @@ public final class FirstStep {
         boolean vector = Kernels.active().vectorized();
         long[] nanos = new long[steps];
         long[] startedAt = new long[steps];
+        long[] cpu = new long[steps];
         long[] bytes = new long[steps];
         boolean[] warm = new boolean[steps];
         // the JVM's uptime in ms at a known nanoTime, so that each step's start can be set beside
@@ -113,6 +121,7 @@ public final class FirstStep {
             long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
             long start = System.nanoTime();
             startedAt[s] = start;
+            cpu[s] = processCpuNanos();
             optimizer.step(grads, params);
             nanos[s] = System.nanoTime() - start;
             bytes[s] = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
@@ -120,11 +129,19 @@ public final class FirstStep {
         }
         long total = System.nanoTime() - sinceStart;
         System.out.println("kernel=" + Kernels.active().name() + " steps=" + steps + " ns=" + total
-                + " init_ns=" + initNanos + " columns=step,ns,bytes,vector_warm,started_ms_since_jvm_start");
+                + " init_ns=" + initNanos + " init_cpu_ns=" + initCpuNanos
+                + " columns=step,ns,bytes,vector_warm,started_ms_since_jvm_start,process_cpu_ns_at_start");
         for (int s = 0; s < steps; s++) {
             System.out.println((s + 1) + " " + nanos[s] + " " + bytes[s] + " " + (warm[s] ? 1 : 0) + " "
-                    + (uptimeMillis + (startedAt[s] - uptimeAt) / 1_000_000));
+                    + (uptimeMillis + (startedAt[s] - uptimeAt) / 1_000_000) + " " + cpu[s]);
         }
+    }
+
+    /** The process's CPU time (every thread: the steps', the JIT's, the GC's), or -1 where the JDK does not tell. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
     }
 
     private static long sum(long[] values) {
