@@ -17,9 +17,15 @@ import java.time.Duration;
  * kernel and each step's nanoseconds. With {@code ramp [steps]} (default {@value #RAMP_STEPS}) the
  * first steps are timed together and the bytes the training thread and the worker thread allocate
  * during them are counted (HotSpot's ThreadMXBean); prints one line: the kernel, the steps, their
- * nanoseconds, both byte counts, the step after which the vector kernel had taken over (0 when
- * it had not, or for the portable kernel) and the nanoseconds of the optimizer's start before the
- * first step (where the first optimizer of a JVM warms the portable loops on small arrays).
+ * nanoseconds, both byte counts, the step after which the vector kernel had taken over (1 when the
+ * optimizer's start had handed it over; 0 when it had not, or for the portable kernel), the nanoseconds of the
+ * optimizer's start before the first step (where the first optimizer of a JVM warms the kernel its
+ * steps call and the step around it on small arrays) and the process's CPU time of the steps and of
+ * that start (every thread, the JIT's included; on a busy machine it leaves out the waits for a
+ * processor that the elapsed times include). With {@code timeline [steps]} each step is timed alone:
+ * prints the kernel and the start's figures, then one line per step (its nanoseconds, the training
+ * thread's bytes, whether the vector kernel had taken over, its start in ms since the JVM started,
+ * to set beside {@code -XX:+PrintCompilation}, and the process's CPU time then).
  */
 public final class FirstStep {
 
