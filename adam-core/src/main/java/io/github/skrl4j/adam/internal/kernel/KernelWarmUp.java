@@ -37,7 +37,10 @@ public final class KernelWarmUp {
      * invocation threshold (the portable loops compile without the Vector API's methods, so sooner).
      */
     static final int PORTABLE_MIN_ROUNDS = 100;
-    /** The portable kernel's loops are warm by then at the latest (a slow, busy or interpreting JVM); C2 finishes in the background. */
+    /**
+     * The portable kernel's loops are warm by then at the latest (a slow, busy or interpreting JVM);
+     * C2 finishes in the background.
+     */
     static final long PORTABLE_MAX_MILLIS = 1_500;
     /**
      * Rounds of the vector kernel before its speed counts: some 4,000 calls of each loop, beyond C2's
@@ -73,7 +76,6 @@ public final class KernelWarmUp {
     private static volatile int portableWarmLoops;
     /** The update loops whose steps ({@link WarmUpSteps}) were warmed in this JVM, on the kernel of this JVM. */
     private static volatile int stepWarmLoops;
-
 
     private KernelWarmUp() {
     }
@@ -189,9 +191,9 @@ public final class KernelWarmUp {
      * Runs {@code round} until, after {@code minRounds}, the last {@value #STEADY_ROUNDS_NEEDED} rounds
      * allocated nothing, the fastest of them took at most a quarter more of the calling thread's CPU
      * time than the fastest round so far (when {@code bySpeed}; the fastest, since on a busy machine
-     * any round may lose its caches or wait in a spin) and the JIT is quiet; or until {@code maxMillis} passed. The JIT's quiet is waited for within the deadline only:
-     * when the deadline comes, rounds that were steady otherwise count as warm (a busy machine's JIT may
-     * not go quiet in time).
+     * any round may lose its caches or wait in a spin) and the JIT is quiet; or until {@code maxMillis}
+     * passed. The JIT's quiet is waited for within the deadline only: when the deadline comes, rounds
+     * that were steady otherwise count as warm (a busy machine's JIT may not go quiet in time).
      *
      * @return the rounds run, negated when the deadline came before the rounds were steady
      */
@@ -319,7 +321,6 @@ public final class KernelWarmUp {
             }
         }
     }
-
 
     /**
      * Arrays and coefficients that take every loop of a kernel (plain, general, AMSGrad, both norms,
