@@ -17,15 +17,23 @@ import java.time.Duration;
  * kernel and each step's nanoseconds. With {@code ramp [steps]} (default {@value #RAMP_STEPS}) the
  * first steps are timed together and the bytes the training thread and the worker thread allocate
  * during them are counted (HotSpot's ThreadMXBean); prints one line: the kernel, the steps, their
- * nanoseconds, both byte counts, the step after which the vector kernel had taken over (0 when
- * it had not, or for the portable kernel) and the nanoseconds of the optimizer's start before the
- * first step (where the first optimizer of a JVM warms the portable loops on small arrays).
+ * nanoseconds, both byte counts, the step after which the vector kernel had taken over (1 when the
+ * optimizer's start had handed it over; 0 when it had not, or for the portable kernel), the nanoseconds of the
+ * optimizer's start before the first step (where the first optimizer of a JVM warms the kernel its
+ * steps call and the step around it on small arrays) and the process's CPU time of the steps and of
+ * that start (every thread, the JIT's included; on a busy machine it leaves out the waits for a
+ * processor that the elapsed times include). With {@code timeline [steps]} each step is timed alone:
+ * prints the kernel and the start's figures, then one line per step (its nanoseconds, the training
+ * thread's bytes, whether the vector kernel had taken over, its start in ms since the JVM started,
+ * to set beside {@code -XX:+PrintCompilation}, and the process's CPU time then).
  */
 public final class FirstStep {
 
     static final int STEPS = 5;
     static final int RAMP_STEPS = 200;
     private static final String NAME = "first-step";
+    /** CPU time of the optimizer's start (all threads), for the ramp's line. */
+    private static long initCpuNanos;
 
     private FirstStep() {
     }
@@ -33,12 +41,16 @@ public final class FirstStep {
     public static void main(String[] args) throws InterruptedException {
         Tensors params = Workloads.equalTensors(1, Workloads.LARGE, false);
         Tensors grads = Workloads.equalTensors(1, Workloads.LARGE, true);
+        long initCpuStart = processCpuNanos();
         long initStart = System.nanoTime();
         try (Optimizer optimizer = Adam.builder().name(NAME).lr(1e-3).gradNormClip(1.0).parallelism(2).build()
                 .init(params)) {
             long initNanos = System.nanoTime() - initStart;
+            initCpuNanos = processCpuNanos() - initCpuStart;
             if (args.length > 0 && args[0].equals("ramp")) {
                 ramp(optimizer, params, grads, args.length > 1 ? Integer.parseInt(args[1]) : RAMP_STEPS, initNanos);
+            } else if (args.length > 0 && args[0].equals("timeline")) {
+                timeline(optimizer, params, grads, args.length > 1 ? Integer.parseInt(args[1]) : RAMP_STEPS, initNanos);
             } else {
                 firstSteps(optimizer, params, grads);
             }
@@ -67,6 +79,7 @@ public final class FirstStep {
         long workersBefore = 0;
         long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
         long warmAfter = 0;
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         for (int s = 1; s <= steps; s++) {
             optimizer.step(grads, params);
@@ -82,11 +95,59 @@ public final class FirstStep {
             }
         }
         long nanos = System.nanoTime() - start;
+        long cpuNanos = processCpuNanos() - cpuStart;
         long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
         long workersAllocated = sum(threads.getThreadAllocatedBytes(workers)) - workersBefore;
         System.out.println("kernel=" + Kernels.active().name() + " steps=" + steps + " ns=" + nanos
                 + " allocated_bytes=" + allocated + " workers_allocated_bytes=" + workersAllocated
-                + " warm_after_step=" + warmAfter + " init_ns=" + initNanos);
+                + " warm_after_step=" + warmAfter + " init_ns=" + initNanos + " cpu_ns=" + cpuNanos
+                + " init_cpu_ns=" + initCpuNanos);
+    }
+
+    /**
+     * Each of the first steps timed alone, with the bytes the training thread allocated in it and
+     * whether the vector kernel had taken over after it: prints the kernel and the init, then one line
+     * per step ({@code step ns bytes warm}), to find where a fresh JVM's first seconds go.
+     */
+    private static void timeline(Optimizer optimizer, Tensors params, Tensors grads, int steps, long initNanos)
+            throws InterruptedException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        boolean vector = Kernels.active().vectorized();
+        long[] nanos = new long[steps];
+        long[] startedAt = new long[steps];
+        long[] cpu = new long[steps];
+        long[] bytes = new long[steps];
+        boolean[] warm = new boolean[steps];
+        // the JVM's uptime in ms at a known nanoTime, so that each step's start can be set beside
+        // -XX:+PrintCompilation's or -Xlog's time stamps (ms since the JVM started)
+        long uptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
+        long uptimeAt = System.nanoTime();
+        long sinceStart = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+            long start = System.nanoTime();
+            startedAt[s] = start;
+            cpu[s] = processCpuNanos();
+            optimizer.step(grads, params);
+            nanos[s] = System.nanoTime() - start;
+            bytes[s] = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            warm[s] = !vector || Kernels.awaitWarm(Duration.ZERO);
+        }
+        long total = System.nanoTime() - sinceStart;
+        System.out.println("kernel=" + Kernels.active().name() + " steps=" + steps + " ns=" + total
+                + " init_ns=" + initNanos + " init_cpu_ns=" + initCpuNanos
+                + " columns=step,ns,bytes,vector_warm,started_ms_since_jvm_start,process_cpu_ns_at_start");
+        for (int s = 0; s < steps; s++) {
+            System.out.println((s + 1) + " " + nanos[s] + " " + bytes[s] + " " + (warm[s] ? 1 : 0) + " "
+                    + (uptimeMillis + (startedAt[s] - uptimeAt) / 1_000_000) + " " + cpu[s]);
+        }
+    }
+
+    /** The process's CPU time (every thread: the steps', the JIT's, the GC's), or -1 where the JDK does not tell. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
     }
 
     private static long sum(long[] values) {

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * vectors (a linkage error, a packaging mistake) is logged at WARNING with its cause.
  *
  * <p>The chosen vector kernel is wrapped in a {@link WarmingKernel}: the Vector API runs boxed and
- * slowly until C2 has compiled it, so a background thread warms it up while the steps run on the
+ * slowly until C2 has compiled it, so an optimizer's start warms it up before the first step, and
+ * until it is warm (a warm-up past its deadline goes on in the background) the calls go to the
  * portable kernel, which gives the same bits.
  *
  * <p>The system property {@value #PROPERTY} = {@code scalar} forces the portable kernel (to compare

@@ -4,15 +4,19 @@ import io.github.skrl4j.adam.AdamSettings;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs a kernel's loops on small arrays until C2 has compiled them: the vector kernel's warm-up
- * thread ({@link WarmingKernel}), and an optimizer's start for the portable kernel, once per JVM
- * and update loop ({@link #beforeFirstStep(AdamSettings)}).
+ * Compiles, on small arrays and before an optimizer's first step, the code its steps run: the
+ * kernel's loops (the norm and the update loop of its settings, in every shape a step's calls give
+ * them) and the step around them ({@link WarmUpSteps}: the passes over chunks and ranges, the worker
+ * group, the coefficients), once per JVM and update loop ({@link #beforeFirstStep(AdamSettings)}).
+ * The vector kernel's background warm-up ({@link WarmingKernel}) runs the same kernel rounds.
  *
  * <p>Compiled code runs at a steady speed and (the Vector API intrinsified) allocates nothing;
  * interpreted and C1 code is far slower and boxes every vector. After enough calls for C2
- * ({@code minRounds}), the warm-up ends once {@value #STEADY_ROUNDS_NEEDED} rounds in a row are
- * within a quarter of the best round and allocate nothing (where HotSpot can tell), or at its
- * deadline.
+ * ({@code minRounds}), a warm-up ends once the fastest of the last {@value #STEADY_ROUNDS_NEEDED}
+ * rounds is within a quarter of the fastest so far, none of them allocated (where HotSpot can tell)
+ * and no compilation finished for a while ({@link CompilerActivity}: a compilation still under way
+ * would take the first steps' processors, and on 2 cores a step waits for its slower thread), or
+ * at its deadline.
  */
 public final class KernelWarmUp {
 
@@ -33,8 +37,29 @@ public final class KernelWarmUp {
      * invocation threshold (the portable loops compile without the Vector API's methods, so sooner).
      */
     static final int PORTABLE_MIN_ROUNDS = 100;
-    /** The portable warm-up ends by then at the latest (a slow, busy or interpreting JVM); C2 finishes in the background. */
-    static final long PORTABLE_MAX_MILLIS = 1_000;
+    /**
+     * The portable kernel's loops are warm by then at the latest (a slow, busy or interpreting JVM);
+     * C2 finishes in the background.
+     */
+    static final long PORTABLE_MAX_MILLIS = 1_500;
+    /**
+     * Rounds of the vector kernel before its speed counts: some 4,000 calls of each loop, beyond C2's
+     * thresholds for the Vector API's methods.
+     */
+    static final int VECTOR_MIN_ROUNDS = 200;
+    /**
+     * The vector kernel's loops are warmed on the optimizer's start for this long at most; where that
+     * is not enough (a slow or very busy machine), its steps start on the portable kernel (warmed then)
+     * and the vector kernel's warm-up goes on in the background ({@link WarmingKernel}).
+     */
+    static final long VECTOR_MAX_MILLIS = 4_000;
+    /**
+     * Rounds of {@link WarmUpSteps} before their speed counts: 2,000 steps, whose loops over tensors
+     * and chunks pass C2's thresholds (scaled up while C2 has a queue) on the way.
+     */
+    static final int STEPS_MIN_ROUNDS = 500;
+    /** The step's code around the kernel is warm by then at the latest. */
+    static final long STEPS_MAX_MILLIS = 1_000;
 
     /** The plain update loop (no AMSGrad, no Nesterov, epsRoot 0, weight decay 0; {@link StepCoefficients#plain}). */
     static final int PLAIN = 1;
@@ -49,23 +74,32 @@ public final class KernelWarmUp {
 
     /** The portable update loops warmed in this JVM ({@link #PLAIN}, ... or'ed); the norm's with the first. */
     private static volatile int portableWarmLoops;
+    /** The update loops whose steps ({@link WarmUpSteps}) were warmed in this JVM, on the kernel of this JVM. */
+    private static volatile int stepWarmLoops;
 
     private KernelWarmUp() {
     }
 
     /**
-     * An optimizer's start, before its first step: warms the portable kernel's loops for these
-     * settings ({@link #warmPortableOnce(int)}) and announces their update loop to this JVM's vector
-     * kernel, if it has one, whose warm-up (in the background, from the first step on) then compiles
-     * that loop and no other.
+     * An optimizer's start, before its first step: warms, on the calling thread, the kernel its steps
+     * will call for these settings and then the step around it ({@link WarmUpSteps}), so that the
+     * first step runs compiled code and nothing is left for the JIT to compile on the steps' processors.
+     *
+     * <p>With the vector kernel, its loops are warmed here ({@link WarmingKernel#warmHere}) and handed
+     * over before the first step, so the steps never run the portable kernel and no step waits for a
+     * compilation: issue 24 measured the other way, the steps on the portable kernel while a
+     * background thread compiled the vector loops, at 1.9x the time of 200 C steps on 2 cores
+     * (against 1.4x for the portable kernel alone) for some 0.4 s less at the start. Only where the
+     * vector kernel is not warm within {@value #VECTOR_MAX_MILLIS} ms do the steps start on the
+     * portable kernel, warmed here, and the vector kernel takes over from the background.
      */
     public static void beforeFirstStep(AdamSettings settings) {
         int loop = loopsOf(settings);
-        warmPortableOnce(loop);
         AdamKernel kernel = AdamKernels.defaultKernel();
-        if (kernel instanceof WarmingKernel) {
-            ((WarmingKernel) kernel).announce(loop);
+        if (!(kernel instanceof WarmingKernel) || !((WarmingKernel) kernel).warmHere(loop, VECTOR_MAX_MILLIS)) {
+            warmPortableOnce(loop);
         }
+        warmStepsOnce(kernel, loop, settings);
     }
 
     /**
@@ -73,8 +107,7 @@ public final class KernelWarmUp {
      * once per JVM and loop (later calls return at once): an optimizer's start calls it, so that its
      * first steps run compiled loops instead of interpreting, and then compiling on stack, loops over
      * millions of elements (a fresh JVM's first 16M-parameter step took 30 times a later one, and
-     * compiled most loops twice, on stack and normally). The vector kernel's steps also run on the
-     * portable kernel until its own warm-up hands over. Allocates only its small arrays, once.
+     * compiled most loops twice, on stack and normally). Allocates only its small arrays, once.
      */
     static void warmPortableOnce(int loops) {
         if ((portableWarmLoops & loops) == loops) {
@@ -89,9 +122,35 @@ public final class KernelWarmUp {
         }
     }
 
+    /**
+     * Steps {@link WarmUpSteps} with {@code kernel} (the one the optimizer's steps call) and these
+     * settings until steady, once per JVM and update loop; allocates its small arrays and a worker
+     * thread, which it stops before it returns.
+     */
+    private static void warmStepsOnce(AdamKernel kernel, int loop, AdamSettings settings) {
+        if ((stepWarmLoops & loop) == loop) {
+            return;
+        }
+        synchronized (KernelWarmUp.class) {
+            if ((stepWarmLoops & loop) == 0) {
+                try (WarmUpSteps steps = new WarmUpSteps(kernel, settings)) {
+                    // not by speed: a round's time is mostly the hand-offs to the worker thread, which on a
+                    // busy machine waits for a processor in most rounds; the JIT's quiet tells instead
+                    untilSteady(steps::round, STEPS_MIN_ROUNDS, STEPS_MAX_MILLIS, false);
+                }
+                stepWarmLoops |= loop;
+            }
+        }
+    }
+
     /** The portable update loops warmed so far in this JVM. */
     static int portableWarmLoops() {
         return portableWarmLoops;
+    }
+
+    /** The update loops whose steps were warmed so far in this JVM. */
+    static int stepWarmLoops() {
+        return stepWarmLoops;
     }
 
     /** The update loop a step with these settings runs ({@link StepCoefficients}'s choice). */
@@ -113,50 +172,155 @@ public final class KernelWarmUp {
 
     /**
      * Calls the norm's loops and the given update loops of {@code kernel} in rounds until, after {@code minRounds}, its speed is
-     * steady and it allocates nothing, or {@code maxMillis} passed.
+     * steady, it allocates nothing and the JIT is quiet, or {@code maxMillis} passed.
      *
-     * @return the rounds run
+     * @return the rounds run, negated when the deadline came first
      */
     static int untilSteady(AdamKernel kernel, int loops, int minRounds, long maxMillis) {
-        long deadline = System.nanoTime() + maxMillis * 1_000_000;
         Workload w = new Workload(loops);
-        AllocationMeter meter = AllocationMeter.forCurrentThread();
-        int rounds = 0;
-        int steadyInARow = 0;
-        long best = Long.MAX_VALUE;
-        while (System.nanoTime() < deadline && steadyInARow < STEADY_ROUNDS_NEEDED) {
-            long allocatedBefore = meter.allocatedBytes();
-            long nanos = w.round(kernel);
-            boolean allocated = meter.allocatedBytes() != allocatedBefore;
-            best = Math.min(best, nanos);
-            rounds++;
-            boolean steady = rounds >= minRounds && nanos <= best + best / 4 && !allocated;
-            steadyInARow = steady ? steadyInARow + 1 : 0;
-        }
-        return rounds;
+        return untilSteady(() -> w.round(kernel), minRounds, maxMillis, true);
     }
 
-    /** The current thread's allocated bytes where HotSpot reports them; a constant elsewhere. */
-    private interface AllocationMeter {
-        long allocatedBytes();
+    /** One round of a warm-up's calls. */
+    interface Round {
+        /** Runs the round. */
+        void run();
+    }
 
-        static AllocationMeter forCurrentThread() {
+    /**
+     * Runs {@code round} until, after {@code minRounds}, the last {@value #STEADY_ROUNDS_NEEDED} rounds
+     * allocated nothing, the fastest of them took at most a quarter more of the calling thread's CPU
+     * time than the fastest round so far (when {@code bySpeed}; the fastest, since on a busy machine
+     * any round may lose its caches or wait in a spin) and the JIT is quiet; or until {@code maxMillis}
+     * passed. The JIT's quiet is waited for within the deadline only: when the deadline comes, rounds
+     * that were steady otherwise count as warm (a busy machine's JIT may not go quiet in time).
+     *
+     * @return the rounds run, negated when the deadline came before the rounds were steady
+     */
+    static int untilSteady(Round round, int minRounds, long maxMillis, boolean bySpeed) {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000;
+        ThreadMeter meter = ThreadMeter.forCurrentThread();
+        CompilerActivity jit = CompilerActivity.start();
+        long[] recent = new long[STEADY_ROUNDS_NEEDED];
+        int rounds = 0;
+        int sinceAllocation = 0;
+        long best = Long.MAX_VALUE;
+        while (true) {
+            long allocatedBefore = meter.allocatedBytes();
+            long cpuBefore = meter.cpuNanos();
+            round.run();
+            long nanos = meter.cpuNanos() - cpuBefore;
+            sinceAllocation = meter.allocatedBytes() != allocatedBefore ? 0 : sinceAllocation + 1;
+            boolean jitQuiet = jit.quiet();
+            best = Math.min(best, nanos);
+            recent[rounds % recent.length] = nanos;
+            rounds++;
+            long recentBest = Long.MAX_VALUE;
+            for (long r : recent) {
+                recentBest = Math.min(recentBest, r);
+            }
+            boolean steady = rounds >= Math.max(minRounds, recent.length) && sinceAllocation >= recent.length
+                    && (!bySpeed || recentBest <= best + best / 4);
+            if (steady && jitQuiet) {
+                return rounds;
+            }
+            if (System.nanoTime() >= deadline) {
+                return steady ? rounds : -rounds;
+            }
+        }
+    }
+
+    /**
+     * Whether the JIT has finished compiling, as far as the JDK tells: no compilation finished for as
+     * long as the longest one seen since the start took (a C2 compilation of a kernel loop took 0.03-0.4 s
+     * on 2 busy cores), at least {@value #QUIET_MIN_MILLIS} and at most {@value #QUIET_MAX_MILLIS} ms.
+     * HotSpot adds a compilation's time to its total when it ends; the JDK says nothing about a
+     * compilation under way, so this is an estimate (the deadlines bound it). Without a JIT or
+     * {@code java.management}, always quiet.
+     */
+    private interface CompilerActivity {
+        long QUIET_MIN_MILLIS = 30;
+        long QUIET_MAX_MILLIS = 300;
+
+        boolean quiet();
+
+        static CompilerActivity start() {
             try {
-                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-                if (threads instanceof com.sun.management.ThreadMXBean) {
-                    com.sun.management.ThreadMXBean hotspot = (com.sun.management.ThreadMXBean) threads;
-                    if (hotspot.isThreadAllocatedMemorySupported() && hotspot.isThreadAllocatedMemoryEnabled()) {
-                        long id = Thread.currentThread().getId();
-                        return () -> hotspot.getThreadAllocatedBytes(id);
-                    }
+                java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+                if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+                    return new CompilerActivity() {
+                        private long total = jit.getTotalCompilationTime();
+                        private long changedAt = System.nanoTime();
+                        private long longestMillis;
+
+                        @Override
+                        public boolean quiet() {
+                            long now = System.nanoTime();
+                            long t = jit.getTotalCompilationTime();
+                            if (t != total) {
+                                longestMillis = Math.max(longestMillis, t - total);
+                                total = t;
+                                changedAt = now;
+                                return false;
+                            }
+                            long window = Math.min(QUIET_MAX_MILLIS, Math.max(QUIET_MIN_MILLIS, longestMillis));
+                            return now - changedAt >= window * 1_000_000;
+                        }
+                    };
                 }
             } catch (LinkageError | RuntimeException e) {
-                // no java.management in this runtime image: speed alone decides
+                // no java.management in this runtime image: speed and allocation alone decide
             }
-            return () -> 0L;
+            return () -> true;
         }
     }
 
+    /**
+     * The current thread's allocated bytes where HotSpot reports them (a constant elsewhere), and its
+     * CPU time where the JVM measures it (elapsed time elsewhere): a round's CPU time leaves out the
+     * time the thread waited for a processor or for its workers, which on a busy machine made rounds
+     * of the same code take many times the fastest one.
+     */
+    private interface ThreadMeter {
+        long allocatedBytes();
+
+        long cpuNanos();
+
+        static ThreadMeter forCurrentThread() {
+            try {
+                java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                boolean cpu = threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
+                boolean allocation = threads instanceof com.sun.management.ThreadMXBean
+                        && ((com.sun.management.ThreadMXBean) threads).isThreadAllocatedMemorySupported()
+                        && ((com.sun.management.ThreadMXBean) threads).isThreadAllocatedMemoryEnabled();
+                long id = Thread.currentThread().getId();
+                return new ThreadMeter() {
+                    @Override
+                    public long allocatedBytes() {
+                        return allocation ? ((com.sun.management.ThreadMXBean) threads).getThreadAllocatedBytes(id) : 0L;
+                    }
+
+                    @Override
+                    public long cpuNanos() {
+                        return cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+                    }
+                };
+            } catch (LinkageError | RuntimeException e) {
+                // no java.management in this runtime image: elapsed time alone decides
+                return new ThreadMeter() {
+                    @Override
+                    public long allocatedBytes() {
+                        return 0L;
+                    }
+
+                    @Override
+                    public long cpuNanos() {
+                        return System.nanoTime();
+                    }
+                };
+            }
+        }
+    }
 
     /**
      * Arrays and coefficients that take every loop of a kernel (plain, general, AMSGrad, both norms,
@@ -198,9 +362,8 @@ public final class KernelWarmUp {
             general.setForWarmUp(false);
         }
 
-        /** Nanoseconds for a round of calls to the norm's loops and the chosen update loops of {@code kernel}. */
-        long round(AdamKernel kernel) {
-            long start = System.nanoTime();
+        /** A round of calls to the norm's loops and the chosen update loops of {@code kernel}. */
+        void round(AdamKernel kernel) {
             for (int k = 0; k < ROUND_CALLS; k++) {
                 for (int[] r : NORM_RANGES) {
                     sink += kernel.sumOfSquares(grad, r[0], r[1], scratch);
@@ -231,7 +394,6 @@ public final class KernelWarmUp {
                     }
                 }
             }
-            return System.nanoTime() - start;
         }
     }
 }

@@ -4,22 +4,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The vector kernel behind a warm-up: until a background thread has run the vector kernel's loops
- * often enough for C2 to compile them (the Vector API runs boxed, a hundred times slower, before),
- * every call goes to the portable kernel, which computes the same bits. So the first steps of a
- * fresh JVM cost what the portable kernel's cost, instead of the seconds an interpreted vector loop
- * takes over a large model, and no step waits for the warm-up.
+ * The vector kernel behind a warm-up: until the vector kernel's loops have run often enough for C2 to
+ * compile them (the Vector API runs boxed, a hundred times slower, before), every call goes to the
+ * portable kernel, which computes the same bits.
  *
- * <p>The warm-up thread (a daemon, started on the first call, which it lets go first: it waits
- * {@value #START_DELAY_MILLIS} ms) steps small arrays through the vector kernel's norm and the
- * update loops that optimizers announced at their start ({@link #announce}) or steps asked for, in
- * every shape a step's calls give them (see {@link KernelWarmUp}), some 4,000 calls each (past C2's
- * compile thresholds), and hands those over once its speed is steady and it allocates nothing (five
- * rounds in a row within a quarter of the best round, no bytes allocated where HotSpot can tell), or
- * after {@value #MAX_WARM_UP_MILLIS} ms. Only those: on a 2-core machine every update loop of the
- * Vector API is a few hundred ms of C2 that the steps wait for. An update loop asked for later (an
- * AMSGrad optimizer beside a plain one) runs on the portable kernel until a new warm-up hands it over
- * too; the kernels give the same bits, so any mix of them does.
+ * <p>An optimizer's start warms the norm and its update loop here, on its own thread, and hands them
+ * over before its first step ({@link #warmHere}, from {@link KernelWarmUp#beforeFirstStep}), so that
+ * its steps run the compiled vector kernel from the first. Only where that takes longer than its
+ * deadline, or for a loop no optimizer announced, does the warm-up thread take over: a daemon,
+ * started on the first call that finds a loop cold, which lets that call go first (it waits
+ * {@value #START_DELAY_MILLIS} ms), steps small arrays through the vector kernel's norm and the
+ * update loops asked for, in every shape a step's calls give them (see {@link KernelWarmUp}), and
+ * hands those over once steady (or after {@value #MAX_WARM_UP_MILLIS} ms) while the steps run on
+ * the portable kernel. Only the loops asked for: on a 2-core machine every update loop of the
+ * Vector API is a few hundred ms of C2. The kernels give the same bits, so any mix of them does.
  */
 final class WarmingKernel implements AdamKernel {
 
@@ -27,13 +25,11 @@ final class WarmingKernel implements AdamKernel {
     static final long MAX_WARM_UP_MILLIS = 20_000;
     /** Waits this long after the first call before warming up, so that the first step has the processors. */
     private static final long START_DELAY_MILLIS = 300;
-    /** Rounds before the comparison counts: some 4,000 calls of each loop, beyond C2's thresholds. */
-    private static final int MIN_ROUNDS = 200;
 
     private final AdamKernel vector;
     /** The update loops ({@link KernelWarmUp#PLAIN}, ... or'ed) that optimizers announced or steps asked for. */
     private volatile int requestedLoops;
-    /** The update loops whose calls go to the vector kernel; written by the warm-up thread only. */
+    /** The update loops whose calls go to the vector kernel; written under this object's lock ({@link #handOver}). */
     private volatile int warmLoops;
     /** True once the norm's calls (and the all-zero checks) go to the vector kernel. */
     private volatile boolean normWarm;
@@ -61,6 +57,31 @@ final class WarmingKernel implements AdamKernel {
      */
     void announce(int loops) {
         request(loops);
+    }
+
+    /**
+     * Warms the norm and these update loops of the vector kernel on the calling thread (an optimizer's
+     * start, {@link KernelWarmUp#beforeFirstStep}) and hands them over; returns at once when they are
+     * warm already. False when they were not warm within {@code maxMillis}: then they stay on the
+     * portable kernel, and a warm-up thread (started by the first call) goes on with them.
+     */
+    boolean warmHere(int loops, long maxMillis) {
+        request(loops);
+        int missing = loops & ~warmLoops;
+        if (normWarm && missing == 0) {
+            return true;
+        }
+        if (KernelWarmUp.untilSteady(vector, missing, KernelWarmUp.VECTOR_MIN_ROUNDS, maxMillis) <= 0) {
+            return false;
+        }
+        handOver(missing);
+        return true;
+    }
+
+    /** From now on the norm and these update loops go to the vector kernel. */
+    private synchronized void handOver(int loops) {
+        warmLoops |= loops;
+        normWarm = true;
     }
 
     /** Waits (for tests) until {@link #warm()}; false if that did not happen in time. */
@@ -125,9 +146,8 @@ final class WarmingKernel implements AdamKernel {
                     continue;
                 }
                 // only the loops asked for: each update loop of the Vector API is seconds of C2 on a small machine
-                KernelWarmUp.untilSteady(vector, missing, MIN_ROUNDS, MAX_WARM_UP_MILLIS);
-                warmLoops |= missing;
-                normWarm = true;
+                KernelWarmUp.untilSteady(vector, missing, KernelWarmUp.VECTOR_MIN_ROUNDS, MAX_WARM_UP_MILLIS);
+                handOver(missing);
             }
         } catch (InterruptedException e) {
             // stopped: the calls not handed over stay on the portable kernel (running stays set, so no new warm-up)

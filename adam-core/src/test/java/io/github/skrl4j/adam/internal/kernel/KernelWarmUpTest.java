@@ -112,15 +112,57 @@ class KernelWarmUpTest {
     }
 
     @Test
-    void anOptimizersStartWarmsThePortableLoopItsSettingsRun() {
+    void anOptimizersStartWarmsTheLoopItsSettingsRunOnThisJvmsKernelAndTheStepAroundIt() {
         KernelWarmUp.beforeFirstStep(settings(0, 1e-4, false, false));
-        assertThat(KernelWarmUp.portableWarmLoops() & KernelWarmUp.GENERAL).isEqualTo(KernelWarmUp.GENERAL);
+        assertWarm(KernelWarmUp.GENERAL);
         KernelWarmUp.beforeFirstStep(settings(0, 0, true, false));
-        assertThat(KernelWarmUp.portableWarmLoops() & KernelWarmUp.AMSGRAD).isEqualTo(KernelWarmUp.AMSGRAD);
+        assertWarm(KernelWarmUp.AMSGRAD);
         try (var pipeline = new io.github.skrl4j.adam.internal.pipeline.AdamPipeline(
                 AdamSettings.DEFAULTS, this, "warm-up-test", new int[] {16}, 1, 65_536)) {
-            assertThat(KernelWarmUp.portableWarmLoops() & KernelWarmUp.PLAIN).isEqualTo(KernelWarmUp.PLAIN);
+            assertWarm(KernelWarmUp.PLAIN);
         }
+    }
+
+    /**
+     * The loop is warm on the kernel the steps call (the vector kernel handed over, or the portable
+     * kernel where the vector kernel missed its deadline), and so is the step around it.
+     */
+    private static void assertWarm(int loop) {
+        AdamKernel kernel = AdamKernels.defaultKernel();
+        boolean vectorWarm = kernel instanceof WarmingKernel && (((WarmingKernel) kernel).warmLoops() & loop) == loop;
+        boolean portableWarm = (KernelWarmUp.portableWarmLoops() & loop) == loop;
+        assertThat(vectorWarm || portableWarm).as("loop %s warm on %s", loop, kernel.name()).isTrue();
+        assertThat(KernelWarmUp.stepWarmLoops() & loop).isEqualTo(loop);
+    }
+
+    @Test
+    void theStepWarmUpStepsThroughTheGivenKernelWithTheSettingsLoopAndStopsItsThreads() throws InterruptedException {
+        RecordingKernel amsgrad = new RecordingKernel();
+        try (WarmUpSteps steps = new WarmUpSteps(amsgrad, settings(0, 0, true, false))) {
+            for (int r = 0; r < 20; r++) {
+                steps.round();
+            }
+            assertThat(warmUpWorkers()).as("the split tensor's worker").isNotEmpty();
+        }
+        assertThat(amsgrad.updates).containsExactly(Loop.AMSGRAD);
+        assertThat(amsgrad.norms).isPositive();
+        RecordingKernel general = new RecordingKernel();
+        try (WarmUpSteps steps = new WarmUpSteps(general, settings(0, 1e-4, false, true))) {
+            steps.round();
+        }
+        assertThat(general.updates).containsExactly(Loop.GENERAL);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!warmUpWorkers().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(warmUpWorkers()).as("worker threads left running").isEmpty();
+    }
+
+    private static java.util.List<Thread> warmUpWorkers() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("skrl4j-adam-kernel-warm-up") && t.isAlive())
+                .filter(t -> !t.getName().equals("skrl4j-adam-kernel-warm-up"))
+                .toList();
     }
 
     /** Records the calls it gets on the test's arrays ({@value #TEST_LENGTH} elements; the warm-up's are longer). */
@@ -189,5 +231,40 @@ class KernelWarmUpTest {
         // asked for now: starts on the portable kernel (and a new warm-up, which this test does not wait for)
         kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, general, false);
         assertThat(vector.handedOver).doesNotContain(Loop.GENERAL);
+    }
+
+    @Test
+    void anOptimizersStartHandsTheVectorKernelOverBeforeItsFirstStep() {
+        HandOverRecorder vector = new HandOverRecorder();
+        WarmingKernel kernel = new WarmingKernel(vector);
+        float[] param = new float[TEST_LENGTH];
+        float[] grad = new float[TEST_LENGTH];
+        StepCoefficients plain = new StepCoefficients();
+        plain.setForWarmUp(true);
+
+        assertThat(kernel.warmHere(KernelWarmUp.PLAIN, 60_000)).isTrue();
+        assertThat(kernel.warm()).isTrue();
+        assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN);
+        assertThat(vector.updates).as("warmed here: the announced loop only").containsExactly(Loop.PLAIN);
+        kernel.sumOfSquares(grad, 0, TEST_LENGTH, new NormScratch());
+        kernel.update(param, grad, new float[TEST_LENGTH], new float[TEST_LENGTH], null, 0, TEST_LENGTH, plain, true);
+        assertThat(vector.normHandedOver).as("the first call's norm").isTrue();
+        assertThat(vector.handedOver).as("the first call's update").containsExactly(Loop.PLAIN);
+        assertThat(kernel.warmHere(KernelWarmUp.PLAIN, 0)).as("warm already: returns at once").isTrue();
+    }
+
+    @Test
+    void aVectorWarmUpPastItsDeadlineLeavesTheCallsOnThePortableKernel() {
+        HandOverRecorder vector = new HandOverRecorder();
+        WarmingKernel kernel = new WarmingKernel(vector);
+        StepCoefficients plain = new StepCoefficients();
+        plain.setForWarmUp(true);
+
+        assertThat(kernel.warmHere(KernelWarmUp.PLAIN, 0)).isFalse();
+        assertThat(kernel.warmLoops()).isZero();
+        // no call goes to the vector kernel (this one starts the background warm-up, which the test does not wait for)
+        kernel.update(new float[TEST_LENGTH], new float[TEST_LENGTH], new float[TEST_LENGTH], new float[TEST_LENGTH],
+                null, 0, TEST_LENGTH, plain, true);
+        assertThat(vector.handedOver).isEmpty();
     }
 }
