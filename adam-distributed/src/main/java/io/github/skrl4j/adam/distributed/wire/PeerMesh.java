@@ -24,8 +24,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PeerMesh implements AutoCloseable {
 
-    private static final long WATCHDOG_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-
     private final WireEndpoint endpoint;
     private final WireCounters counters;
     private final int rank;
@@ -62,7 +60,7 @@ public final class PeerMesh implements AutoCloseable {
         }
         this.writer = new FrameWriter(this, maxChunkFloats, options.heapBuffers());
         this.heartbeats = new Heartbeats(this, peers, options.peerSilenceTimeout());
-        this.watchdog = new Thread(this::watch, "skrl4j-wire-" + rank + "-deadlines");
+        this.watchdog = new Thread(new Watchdog(this, peers, heartbeats), "skrl4j-wire-" + rank + "-deadlines");
         this.watchdog.setDaemon(true);
         this.watchdog.start();
         this.heartbeatThread = new Thread(heartbeats, "skrl4j-wire-" + rank + "-heartbeats");
@@ -560,28 +558,6 @@ public final class PeerMesh implements AutoCloseable {
             }
             lock.notifyAll();
             return true;
-        }
-    }
-
-    /**
-     * Closes connections whose current write passed its deadline, so that the blocked writer fails, and
-     * fails the mesh when a peer fell silent ({@link Heartbeats}).
-     */
-    private void watch() {
-        while (!closed) {
-            LockSupport.parkNanos(this, WATCHDOG_PERIOD_NANOS);
-            long now = System.nanoTime();
-            int silent = heartbeats.silentPeer(now);
-            if (silent >= 0 && failure == null) {
-                silenced(silent, "nothing arrived from it for " + Heartbeats.describe(heartbeats.silenceNanos()));
-            }
-            for (PeerInbox peer : peers) {
-                Link link = peer == null ? null : peer.link;
-                if (link != null && link.writing && now - link.writeDeadline > 0) {
-                    link.timedOut = true;
-                    link.close();
-                }
-            }
         }
     }
 }
