@@ -35,14 +35,8 @@ final class TlsLink extends Link {
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
     /** TLS record header: type, version, length (a record's body is at most 2^14 + 256 bytes). */
     private static final int RECORD_HEADER_BYTES = 5;
-    /**
-     * How many records the network buffers hold (about 16 KiB each): a 1 MiB chunk then takes 4 writes and
-     * about as many reads instead of 16 of each, and as many fewer wake-ups of the peer's reader. The TLS
-     * all-reduce of 16M floats between two JVMs took a median 233 ms with 4 (9 runs) against 182 ms with 16
-     * (6 runs), interleaved on the shared 2-core machine, 2026-12-05; 64 (1 MiB buffers, which no longer stay
-     * in the core's cache between encrypting and writing) took 206 ms (3 runs).
-     */
-    private static final int RECORDS_PER_BUFFER = 16;
+    /** How many records the network buffers hold: fewer system calls than one record at a time. */
+    private static final int RECORDS_PER_BUFFER = 4;
 
     private final SSLEngine engine;
     private final boolean direct;
