@@ -298,13 +298,24 @@ public final class ChunkedCollective implements Collective {
     /**
      * A small vector: every rank sends it whole to every other rank and sums all of them itself, in
      * rank order 0..N-1 as the chunked path does, so the bits are the same; one network hop instead of
-     * two, which is what a small all-reduce's time is made of.
+     * two, which is what a small all-reduce's time is made of. The sum is not fused into one pass as the
+     * owner's is: at the sample's size the fused pass measured no faster in plaintext and slower over TLS
+     * (docs/distributed.md), because the time is in the hand-offs between threads, not in the passes.
      */
     private void allReduceInOneHop(float[] buffer, int total, long seq, long deadline, boolean mean) {
         if (worldSize > 1) {
             transport.sendFloatsToOthers(MessageKind.REDUCE_WHOLE, seq, 0, buffer, 0, total);
         }
-        sumInRankOrder(MessageKind.REDUCE_WHOLE, 0, 0, total, buffer, buffer, seq, deadline, mean);
+        double[] acc = accumulator;
+        for (int r = 0; r < worldSize; r++) {
+            float[] source = buffer;
+            if (r != rank) {
+                source = part;
+                transport.receiveFloats(r, MessageKind.REDUCE_WHOLE, seq, 0, source, 0, total, deadline);
+            }
+            RankOrderSum.accumulate(acc, source, 0, total, r == 0);
+        }
+        RankOrderSum.round(acc, buffer, 0, total, mean ? worldSize : 0);
     }
 
     /**
@@ -356,64 +367,44 @@ public final class ChunkedCollective implements Collective {
     private void reduceOwnedChunk(int c, int total, float[] results, long seq, long deadline, boolean mean) {
         int start = chunkStart(c);
         int length = chunkLength(c, total);
-        sumInRankOrder(MessageKind.REDUCE_PART, c, start, length, null, results, seq, deadline, mean);
-        if (worldSize > 1) {
-            transport.sendFloatsToOthers(MessageKind.REDUCED_CHUNK, seq, c, results, start, length);
-        }
-    }
-
-    /**
-     * Sums every rank's {@code kind} part of chunk {@code c} in rank order, in double, rounded once to float
-     * into {@code out[start, start + length)}. This rank's part is {@code own} from {@code start}, or, when
-     * {@code own} is null, where it lies in the caller's tensors ({@link #sources}). The first two parts are
-     * added in one pass and the last is added in the pass that rounds, so a world of two reads each part
-     * once and writes the result once; the operations, and so the bits, are those of adding one part at a
-     * time. {@code out} may be {@code own}: each value is read before it is written.
-     */
-    private void sumInRankOrder(MessageKind kind, int c, int start, int length, float @Nullable [] own,
-            float[] out, long seq, long deadline, boolean mean) {
         int meanOver = mean ? worldSize : 0;
-        float[] first = operand(0, kind, c, start, length, own, part, seq, deadline);
+        float[] first = operand(0, c, start, length, part, seq, deadline);
         int firstAt = operandOffset;
         if (worldSize == 1) {
             RankOrderSum.accumulate(accumulator, first, firstAt, length, true);
-            RankOrderSum.round(accumulator, out, start, length, meanOver);
+            RankOrderSum.round(accumulator, results, start, length, meanOver);
             return;
         }
-        float[] second = operand(1, kind, c, start, length, own, secondPart, seq, deadline);
+        float[] second = operand(1, c, start, length, secondPart, seq, deadline);
         int secondAt = operandOffset;
         if (worldSize == 2) {
-            RankOrderSum.addTwoAndRound(first, firstAt, second, secondAt, out, start, length, meanOver);
-            return;
+            RankOrderSum.addTwoAndRound(first, firstAt, second, secondAt, results, start, length, meanOver);
+        } else {
+            double[] acc = accumulator;
+            RankOrderSum.startWithTwo(acc, first, firstAt, second, secondAt, length);
+            for (int r = 2; r < worldSize - 1; r++) {
+                float[] next = operand(r, c, start, length, part, seq, deadline);
+                RankOrderSum.accumulate(acc, next, operandOffset, length, false);
+            }
+            float[] last = operand(worldSize - 1, c, start, length, part, seq, deadline);
+            RankOrderSum.addLastAndRound(acc, last, operandOffset, results, start, length, meanOver);
         }
-        double[] acc = accumulator;
-        RankOrderSum.startWithTwo(acc, first, firstAt, second, secondAt, length);
-        for (int r = 2; r < worldSize - 1; r++) {
-            float[] next = operand(r, kind, c, start, length, own, part, seq, deadline);
-            RankOrderSum.accumulate(acc, next, operandOffset, length, false);
-        }
-        float[] last = operand(worldSize - 1, kind, c, start, length, own, part, seq, deadline);
-        RankOrderSum.addLastAndRound(acc, last, operandOffset, out, start, length, meanOver);
+        transport.sendFloatsToOthers(MessageKind.REDUCED_CHUNK, seq, c, results, start, length);
     }
 
     /**
-     * Rank {@code r}'s {@code kind} part of chunk {@code c}: this rank's in {@code own} or, without it, where
-     * it is in the caller's tensors; another rank's received into {@code buffer} (into this collective's array:
-     * C2 vectorizes the sum over an array, not over the transport's direct buffer, measured in
-     * docs/distributed.md). Its offset is left in {@link #operandOffset}.
+     * Rank {@code r}'s part of chunk {@code c}: this rank's where it is in the caller's tensors, another
+     * rank's received into {@code buffer} (into this collective's array: C2 vectorizes the sum over an array,
+     * not over the transport's direct buffer, measured in docs/distributed.md). Its offset is left in
+     * {@link #operandOffset}.
      */
-    private float[] operand(int r, MessageKind kind, int c, int start, int length, float @Nullable [] own,
-            float[] buffer, long seq, long deadline) {
+    private float[] operand(int r, int c, int start, int length, float[] buffer, long seq, long deadline) {
         if (r == rank) {
-            if (own != null) {
-                operandOffset = start;
-                return own;
-            }
             float[] source = sources.chunk(start, length, staging);
             operandOffset = sources.offset();
             return source;
         }
-        transport.receiveFloats(r, kind, seq, c, buffer, 0, length, deadline);
+        transport.receiveFloats(r, MessageKind.REDUCE_PART, seq, c, buffer, 0, length, deadline);
         operandOffset = 0;
         return buffer;
     }
