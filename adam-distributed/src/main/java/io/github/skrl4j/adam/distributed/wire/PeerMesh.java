@@ -1,11 +1,6 @@
 package io.github.skrl4j.adam.distributed.wire;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.StringJoiner;
@@ -29,10 +24,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PeerMesh implements AutoCloseable {
 
-    private static final long WATCHDOG_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    private static final long ABORT_LOCK_WAIT_MILLIS = 200;
-    private static final long ABORT_WRITE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
     private final WireEndpoint endpoint;
     private final WireCounters counters;
     private final int rank;
@@ -48,9 +39,7 @@ public final class PeerMesh implements AutoCloseable {
     private volatile @Nullable WireException failure;
     private volatile boolean closed;
 
-    private final ByteBuffer sendFrame;
-    private final FloatBuffer sendFloats;
-    private final LongBuffer sendLongs;
+    private final FrameWriter writer;
     private final Thread watchdog;
     private final Heartbeats heartbeats;
     private final Thread heartbeatThread;
@@ -69,14 +58,9 @@ public final class PeerMesh implements AutoCloseable {
         for (int r = 0; r < worldSize; r++) {
             peers[r] = r == rank ? null : new PeerInbox(r, maxBuffered, frameCapacity);
         }
-        int sendCapacity = Protocol.HEADER_BYTES + frameCapacity;
-        this.sendFrame = options.heapBuffers() ? ByteBuffer.allocate(sendCapacity) : ByteBuffer.allocateDirect(sendCapacity);
-        this.sendFrame.order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer payload = sendFrame.slice(Protocol.HEADER_BYTES, frameCapacity).order(ByteOrder.LITTLE_ENDIAN);
-        this.sendFloats = payload.asFloatBuffer();
-        this.sendLongs = payload.asLongBuffer();
+        this.writer = new FrameWriter(this, maxChunkFloats, options.heapBuffers());
         this.heartbeats = new Heartbeats(this, peers, options.peerSilenceTimeout());
-        this.watchdog = new Thread(this::watch, "skrl4j-wire-" + rank + "-deadlines");
+        this.watchdog = new Thread(new Watchdog(this, peers, heartbeats), "skrl4j-wire-" + rank + "-deadlines");
         this.watchdog.setDaemon(true);
         this.watchdog.start();
         this.heartbeatThread = new Thread(heartbeats, "skrl4j-wire-" + rank + "-heartbeats");
@@ -137,8 +121,8 @@ public final class PeerMesh implements AutoCloseable {
     public void send(int toRank, long operation, int chunk, float[] src, int offset, int length,
             long deadlineNanos) {
         PeerInbox peer = peer(toRank);
-        encodeFloats(operation, chunk, src, offset, length);
-        write(peer, sendFrame, deadlineNanos);
+        writer.encodeFloats(operation, chunk, src, offset, length);
+        writer.writeEncoded(peer, deadlineNanos);
     }
 
     /**
@@ -150,64 +134,16 @@ public final class PeerMesh implements AutoCloseable {
         for (int r : toRanks) {
             peer(r);
         }
-        encodeFloats(operation, chunk, src, offset, length);
+        writer.encodeFloats(operation, chunk, src, offset, length);
         for (int r : toRanks) {
-            write(peers[r], sendFrame, deadlineNanos);
+            writer.writeEncoded(peers[r], deadlineNanos);
         }
     }
 
     /** Sends {@code length} longs of {@code src} (checksums, counts, fingerprints); as {@link #send}. */
     public void sendLongs(int toRank, long operation, int chunk, long[] src, int offset, int length,
             long deadlineNanos) {
-        PeerInbox peer = peer(toRank);
-        Objects.checkFromIndexSize(offset, length, src.length);
-        if ((long) length * Long.BYTES > frameCapacity) {
-            throw new IllegalArgumentException(length + " longs exceed one frame (" + frameCapacity + " bytes)");
-        }
-        requireWhole();
-        int bytes = length * Long.BYTES;
-        Protocol.putHeader(sendFrame, Protocol.LONGS, rank, worldId, operation, chunk, bytes);
-        sendLongs.put(0, src, offset, length);
-        sendFrame.limit(Protocol.HEADER_BYTES + bytes).position(0);
-        write(peer, sendFrame, deadlineNanos);
-    }
-
-    private void encodeFloats(long operation, int chunk, float[] src, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, src.length);
-        if (length > maxChunkFloats) {
-            throw new IllegalArgumentException(length + " floats exceed the chunk size " + maxChunkFloats);
-        }
-        requireWhole();
-        int bytes = length * Float.BYTES;
-        Protocol.putHeader(sendFrame, Protocol.FLOATS, rank, worldId, operation, chunk, bytes);
-        sendFloats.put(0, src, offset, length);
-        sendFrame.limit(Protocol.HEADER_BYTES + bytes).position(0);
-    }
-
-    private void write(PeerInbox peer, ByteBuffer frame, long deadlineNanos) {
-        Link link = peer.link;
-        if (link == null) {
-            throw new IllegalStateException("rank " + rank + " has no connection to rank " + peer.rank);
-        }
-        link.writeLock.lock();
-        try {
-            link.writeBefore(frame, deadlineNanos);
-            peer.lastWritten = System.nanoTime();
-        } catch (IOException e) {
-            WireException f;
-            if (link.timedOut) {
-                f = new WireException(WireException.Reason.TIMEOUT, peer.rank, "rank " + peer.rank
-                        + " did not take rank " + rank + "'s data before the deadline", e);
-            } else if (failure != null) {
-                throw failure.in("rank " + rank + " sending to rank " + peer.rank);
-            } else {
-                f = new WireException(WireException.Reason.PEER_LOST, peer.rank, "rank " + rank
-                        + " lost its connection to rank " + peer.rank + " while sending (" + e + ")", e);
-            }
-            throw fail(f);
-        } finally {
-            link.writeLock.unlock();
-        }
+        writer.sendLongs(peer(toRank), operation, chunk, src, offset, length, deadlineNanos);
     }
 
     // ---- receiving
@@ -377,36 +313,7 @@ public final class PeerMesh implements AutoCloseable {
         Objects.requireNonNull(reason, "reason");
         fail(new WireException(WireException.Reason.ABORTED, new int[] {rank}, "rank " + rank
                 + " aborted operation " + operation + ": " + reason));
-        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-        int n = Math.min(text.length, Protocol.MAX_ABORT_BYTES);
-        for (PeerInbox peer : peers) {
-            if (peer == null || peer.link == null) {
-                continue;
-            }
-            Link link = peer.link;
-            ByteBuffer frame = link.allocate(Protocol.HEADER_BYTES + n);
-            Protocol.putHeader(frame, Protocol.ABORT, rank, worldId, operation, 0, n);
-            frame.position(Protocol.HEADER_BYTES);
-            frame.put(text, 0, n).flip();
-            boolean sent = false;
-            try {
-                if (link.writeLock.tryLock(ABORT_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                    try {
-                        link.writeBefore(frame, System.nanoTime() + ABORT_WRITE_NANOS);
-                        sent = true;
-                    } finally {
-                        link.writeLock.unlock();
-                    }
-                }
-            } catch (IOException e) {
-                // the peer is gone or did not read: closing below tells it as well as anything can
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (!sent) {
-                link.close();
-            }
-        }
+        writer.abort(peers, operation, reason);
     }
 
     /** Records the first failure, drops every waiting frame and wakes every waiter; returns {@code f}. */
@@ -425,13 +332,6 @@ public final class PeerMesh implements AutoCloseable {
         return f;
     }
 
-    private void requireWhole() {
-        WireException f = failure;
-        if (f != null) {
-            throw f.in("rank " + rank + " cannot send");
-        }
-    }
-
     private PeerInbox peer(int r) {
         if (r < 0 || r >= worldSize || r == rank) {
             throw new IllegalArgumentException("rank " + r + " is not a peer of rank " + rank + " in a world of "
@@ -446,18 +346,7 @@ public final class PeerMesh implements AutoCloseable {
      */
     public void leave(long lastOperation) {
         if (failure == null) {
-            for (PeerInbox peer : peers) {
-                if (peer == null || peer.link == null) {
-                    continue;
-                }
-                ByteBuffer bytes = peer.link.allocate(Protocol.HEADER_BYTES);
-                Protocol.putHeader(bytes, Protocol.LEAVE, rank, worldId, lastOperation, 0, 0);
-                try {
-                    write(peer, bytes, System.nanoTime() + ABORT_WRITE_NANOS);
-                } catch (WireException e) {
-                    // that peer is gone already: it needs no goodbye
-                }
-            }
+            writer.goodbye(peers, lastOperation);
         }
         close();
     }
@@ -669,28 +558,6 @@ public final class PeerMesh implements AutoCloseable {
             }
             lock.notifyAll();
             return true;
-        }
-    }
-
-    /**
-     * Closes connections whose current write passed its deadline, so that the blocked writer fails, and
-     * fails the mesh when a peer fell silent ({@link Heartbeats}).
-     */
-    private void watch() {
-        while (!closed) {
-            LockSupport.parkNanos(this, WATCHDOG_PERIOD_NANOS);
-            long now = System.nanoTime();
-            int silent = heartbeats.silentPeer(now);
-            if (silent >= 0 && failure == null) {
-                silenced(silent, "nothing arrived from it for " + Heartbeats.describe(heartbeats.silenceNanos()));
-            }
-            for (PeerInbox peer : peers) {
-                Link link = peer == null ? null : peer.link;
-                if (link != null && link.writing && now - link.writeDeadline > 0) {
-                    link.timedOut = true;
-                    link.close();
-                }
-            }
         }
     }
 }

@@ -115,11 +115,14 @@ class ChunkedCollectiveTest {
      * added, and so on, rounded once to float (the mean divided by N before rounding). Chunks of 7 over 40
      * values put each rank's parts in several chunks, one of them spanning both tensors.
      */
-    @ParameterizedTest(name = "{0} ranks, mean {1}")
-    @CsvSource({"1, true", "2, true", "2, false", "3, true", "3, false", "4, true", "5, false"})
-    void everyWorldSizeGivesTheDocumentedReductionBitForBit(int worldSize, boolean mean) throws Exception {
+    /** Chunks of 7 values cut the 40 into six chunks; chunks of 64 hold all 40, which then go in one hop. */
+    @ParameterizedTest(name = "{0} ranks, mean {1}, chunks of {2}")
+    @CsvSource({"1, true, 7", "2, true, 7", "2, false, 7", "3, true, 7", "3, false, 7", "4, true, 7", "5, false, 7",
+            "1, false, 64", "2, true, 64", "2, false, 64", "3, true, 64", "4, false, 64", "5, true, 64"})
+    void everyWorldSizeGivesTheDocumentedReductionBitForBit(int worldSize, boolean mean, int chunkSize)
+            throws Exception {
         ScriptedWorld world = new ScriptedWorld(worldSize);
-        List<ChunkedCollective> ranks = collectives(world, 7, TIMEOUT);
+        List<ChunkedCollective> ranks = collectives(world, chunkSize, TIMEOUT);
         float[][] values = new float[worldSize][];
         for (int r = 0; r < worldSize; r++) {
             java.util.Random random = new java.util.Random(31L * r + worldSize);
@@ -151,6 +154,9 @@ class ChunkedCollectiveTest {
         for (Object result : results) {
             assertThat(floatBits((float[]) result)).containsExactly(floatBits(expected));
         }
+        boolean oneHop = chunkSize >= 40;
+        assertThat(world.sent(MessageKind.REDUCE_WHOLE)).hasSize(oneHop ? worldSize * (worldSize - 1) : 0);
+        assertThat(world.sent(MessageKind.REDUCE_PART).isEmpty()).isEqualTo(oneHop || worldSize == 1);
     }
 
     private static int[] floatBits(float[] v) {
