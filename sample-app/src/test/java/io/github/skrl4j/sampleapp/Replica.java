@@ -92,6 +92,23 @@ final class Replica {
         }
     }
 
+    /** Waits for the replica's JVM to exit (batch mode), at most {@code seconds}; its exit status. */
+    int awaitExit(int seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("rank " + rank + " did not exit within " + seconds + " s\n" + describe());
+        }
+        return process.exitValue();
+    }
+
+    /** This start's log. */
+    List<String> logLines() {
+        try {
+            return Files.readAllLines(log);
+        } catch (IOException e) {
+            throw new AssertionError("no log of rank " + rank, e);
+        }
+    }
+
     void destroy() {
         if (process != null && process.isAlive()) {
             try {

@@ -258,10 +258,19 @@ final class ReplicaCoordination {
         lastFailureAt = Instant.now();
     }
 
-    /** The run ended without a failure. */
+    /**
+     * The run ended without a failure. A replica says where it ended in its log, since a batch run
+     * ({@code exit-when-done}) exits before anyone can ask its endpoint: comparing the replicas' lines shows that
+     * they ended with the same parameters.
+     */
     void ended() {
         if (world != WorldState.BROKEN) {
             world = WorldState.DONE;
+        }
+        ReformableCollective c = replicas;
+        if (c != null) {
+            log.info("Replica rank {} of {} ended with parameter checksum {} (replicas consistent at the last check: {},"
+                    + " restarts: {})", rank, c.worldSize(), parameterChecksum, consistent, c.restarts());
         }
     }
 
