@@ -19,7 +19,12 @@ import org.jspecify.annotations.Nullable;
 final class WarmUpSteps implements AutoCloseable {
 
     private static final int SMALL_TENSORS = 48;
-    private static final int[] SMALL_SIZES = {2, 12, 64, 100};
+    /**
+     * Below the floor check's copy (2, 12) and layer-sized (640, 1,000): C2 unrolls a loop by the trip count
+     * its profile has seen, and a profile of tensors of at most 100 elements left six tensors of 768 a third
+     * slower in steady state (an A/B on 2026-12-05); these leave it about a fifth slower, see docs/benchmarks.md.
+     */
+    private static final int[] SMALL_SIZES = {2, 12, 640, 1_000};
     /**
      * A tensor split across the two parts, long enough that each part holds full norm chunks (read with a
      * line-aligning head, as a large tensor's are) and a short last chunk; a tensor of just over a norm
