@@ -33,6 +33,8 @@ final class WarmingKernel implements AdamKernel {
     private volatile int warmLoops;
     /** True once the norm's calls (and the all-zero checks) go to the vector kernel. */
     private volatile boolean normWarm;
+    /** Held while an optimizer's start warms loops on its own thread ({@link #warmHere}). */
+    private final Object warmingHere = new Object();
     /** True while a warm-up thread runs (or is about to). */
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean delayed;
@@ -67,15 +69,20 @@ final class WarmingKernel implements AdamKernel {
      */
     boolean warmHere(int loops, long maxMillis) {
         request(loops);
-        int missing = loops & ~warmLoops;
-        if (normWarm && missing == 0) {
+        // optimizers started at the same time warm one after another: the second finds the loops warm
+        // instead of running the same rounds beside the first (not under this object's lock, which the
+        // steps' calls take when they ask for a loop)
+        synchronized (warmingHere) {
+            int missing = loops & ~warmLoops;
+            if (normWarm && missing == 0) {
+                return true;
+            }
+            if (KernelWarmUp.untilSteady(vector, missing, KernelWarmUp.VECTOR_MIN_ROUNDS, maxMillis) <= 0) {
+                return false;
+            }
+            handOver(missing);
             return true;
         }
-        if (KernelWarmUp.untilSteady(vector, missing, KernelWarmUp.VECTOR_MIN_ROUNDS, maxMillis) <= 0) {
-            return false;
-        }
-        handOver(missing);
-        return true;
     }
 
     /** From now on the norm and these update loops go to the vector kernel. */
