@@ -469,14 +469,23 @@ final class NormTree {
      * separate addition does, and gives the same bits in half the operations (the eight chains run at
      * the adder's latency instead of the processor's width).
      *
-     * <p>The tail (fewer than eight elements, all in chain 0, in order) is written out case by case,
-     * which keeps the method above C2's {@code FreqInlineSize} (325 bytes of bytecode), so that it is
+     * <p>Each octet is converted to double in one iteration and squared in the next, so the eight
+     * converted values are carried across the loop's back edge and C2 gives each a register of its
+     * own. x86's {@code vcvtss2sd} keeps the upper half of its destination register, so a conversion
+     * waits for the last write of that register; AMD processors skip that wait only while the
+     * register's upper half is known to be zero, and the broadcast constants of the vectorized loops
+     * (the update's, the floor check's) leave it not zero. Written the plain way (convert, then square,
+     * within one iteration), C2 put the eight conversions into two registers, five and three of them
+     * chained per iteration: on AMD EPYC (Zen 4) six tensors of 768 took 1,400-2,300 ns instead of
+     * ~725 for their sums in JVMs whose earlier code had used those registers (after the warm-up at
+     * the optimizer's start, most JVMs), which was the six768 case's regression (docs/benchmarks.md,
+     * issue 24, session 9). Carried, each register takes one conversion per iteration, whose wait is
+     * shorter than the adder's.
+     *
+     * <p>The method stays above C2's {@code FreqInlineSize} (325 bytes of bytecode), so that it is
      * compiled on its own instead of inside the norm pass: inlined there (JDK 17, AVX-512), C2 kept
      * the loop's index on the stack, a store and a reload per eight elements, and six tensors of 768
-     * took ~300 ns more per step (docs/benchmarks.md, issue 24). A loop of sixteen elements per
-     * iteration, the other way to make the method that large, ran at half speed: C2 converted its
-     * floats into three registers, and {@code vcvtss2sd} keeps the upper half of its destination, so
-     * conversions sharing a register wait for each other.
+     * took ~300 ns more per step (docs/benchmarks.md, issue 24).
      */
     static double squaresInDoubleFused(float[] g, int from, int to) {
         double s0 = 0;
@@ -488,7 +497,7 @@ final class NormTree {
         double s6 = 0;
         double s7 = 0;
         int i = from;
-        for (; i <= to - 8; i += 8) {
+        if (to - from >= 8) {
             double a = g[i];
             double b = g[i + 1];
             double c = g[i + 2];
@@ -497,6 +506,25 @@ final class NormTree {
             double f = g[i + 5];
             double h = g[i + 6];
             double k = g[i + 7];
+            for (i += 8; i <= to - 8; i += 8) {
+                // the last octet's squares, then this octet's conversions
+                s0 = Math.fma(a, a, s0);
+                a = g[i];
+                s1 = Math.fma(b, b, s1);
+                b = g[i + 1];
+                s2 = Math.fma(c, c, s2);
+                c = g[i + 2];
+                s3 = Math.fma(d, d, s3);
+                d = g[i + 3];
+                s4 = Math.fma(e, e, s4);
+                e = g[i + 4];
+                s5 = Math.fma(f, f, s5);
+                f = g[i + 5];
+                s6 = Math.fma(h, h, s6);
+                h = g[i + 6];
+                s7 = Math.fma(k, k, s7);
+                k = g[i + 7];
+            }
             s0 = Math.fma(a, a, s0);
             s1 = Math.fma(b, b, s1);
             s2 = Math.fma(c, c, s2);
@@ -506,32 +534,12 @@ final class NormTree {
             s6 = Math.fma(h, h, s6);
             s7 = Math.fma(k, k, s7);
         }
-        // the last to - i < 8 elements into chain 0, first to last (each case falls through to the next)
-        switch (to - i) {
-            case 7:
-                s0 = fmaSquare(g[to - 7], s0);
-            case 6:
-                s0 = fmaSquare(g[to - 6], s0);
-            case 5:
-                s0 = fmaSquare(g[to - 5], s0);
-            case 4:
-                s0 = fmaSquare(g[to - 4], s0);
-            case 3:
-                s0 = fmaSquare(g[to - 3], s0);
-            case 2:
-                s0 = fmaSquare(g[to - 2], s0);
-            case 1:
-                s0 = fmaSquare(g[to - 1], s0);
-            default:
-                break;
+        // the last to - i < 8 elements into chain 0, first to last
+        for (; i < to; i++) {
+            double a = g[i];
+            s0 = Math.fma(a, a, s0);
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-    }
-
-    /** {@code s + x * x}, rounded once: {@code x}'s square is exact in double. */
-    private static double fmaSquare(float x, double s) {
-        double a = x;
-        return Math.fma(a, a, s);
     }
 
     /** {@link #squaresInDouble} with a multiplication and an addition per square. */

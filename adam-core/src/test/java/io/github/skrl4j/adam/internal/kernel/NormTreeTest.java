@@ -48,4 +48,38 @@ class NormTreeTest {
             }
         }
     }
+
+    /**
+     * Long ranges too (the fused loop carries each octet's converted values into the next iteration):
+     * every length from 0 to 40 and lengths around multiples of eight up to a norm block, at several
+     * offsets, against the separate sum bit for bit.
+     */
+    @Test
+    void fusedDoubleSumOfLongRangesGivesTheBitsOfTheSeparateOne() {
+        Random r = new Random(9);
+        float[] g = anyFloats(r, NormTree.NORM_BLOCK + 16);
+        for (int i = 0; i < g.length; i++) {
+            if (!Float.isFinite(g[i])) {
+                g[i] = -3e25f;
+            }
+        }
+        int[] lengths = new int[41 + 3 * 40];
+        for (int n = 0; n <= 40; n++) {
+            lengths[n] = n;
+        }
+        for (int k = 0; k < 40; k++) {
+            int around = 8 * (6 + r.nextInt(NormTree.NORM_BLOCK / 8 - 6));
+            lengths[41 + 3 * k] = around - 1;
+            lengths[42 + 3 * k] = around;
+            lengths[43 + 3 * k] = around + 1;
+        }
+        for (int n : lengths) {
+            for (int from = 0; from < 9; from += 4) {
+                double fused = NormTree.squaresInDoubleFused(g, from, from + n);
+                double separate = NormTree.squaresInDoubleSeparate(g, from, from + n);
+                assertThat(Double.doubleToRawLongBits(fused)).as("n %d from %d: %s vs %s", n, from, fused, separate)
+                        .isEqualTo(Double.doubleToRawLongBits(separate));
+            }
+        }
+    }
 }
