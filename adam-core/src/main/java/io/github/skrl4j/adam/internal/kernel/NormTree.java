@@ -166,6 +166,15 @@ final class NormTree {
      */
     private static void poolFloor(float[] g, int n, NormScratch scratch) {
         float[] f = scratch.pooledFloor;
+        if (scratch.pooledLanes == 0) {
+            // the pass's first pooled range: its factors are the lanes, without filling them with ones first
+            for (int j = 0; j < n; j++) {
+                float x = g[j];
+                f[j] = aboveFloor(x * x);
+            }
+            scratch.pooledLanes = n;
+            return;
+        }
         if (n > scratch.pooledLanes) {
             Arrays.fill(f, scratch.pooledLanes, n, 1f);
             scratch.pooledLanes = n;
@@ -178,11 +187,18 @@ final class NormTree {
 
     /**
      * True when the product of {@code f[0, n)} (each zero, at least 1, or not a number) is at least 1:
-     * padded with ones to a power of two, folded at constant distances down to 16 lanes.
+     * folded at constant distances down to 16 lanes (padded with ones below 16).
      */
     static boolean productAtLeastOne(float[] f, int n) {
         int size = Math.max(FOLDED_LANES, Integer.highestOneBit(Math.max(1, 2 * n - 1)));
-        Arrays.fill(f, n, size, 1f);
+        if (n <= FOLDED_LANES) {
+            Arrays.fill(f, n, FOLDED_LANES, 1f);
+        } else if (n < size) {
+            // not a power of two: the lanes from half the size on are multiplied into the first ones, the
+            // others keep their factors (instead of padding with ones to the size and multiplying by them)
+            foldPartialLevel(f, n, size);
+            size /= 2;
+        }
         switch (size) {
             case 4096:
                 for (int j = 0; j < 2048; j++) {
@@ -222,6 +238,55 @@ final class NormTree {
                     p *= f[j];
                 }
                 return p >= 1f;
+        }
+    }
+
+    /**
+     * The first level of {@link #productAtLeastOne}'s fold for {@code size / 2 < n < size}: lane
+     * {@code j} times lane {@code j + size / 2} for {@code j < n - size / 2}, each loop at a literal distance.
+     */
+    private static void foldPartialLevel(float[] f, int n, int size) {
+        switch (size) {
+            case 4096:
+                for (int j = 0; j < n - 2048; j++) {
+                    f[j] *= f[j + 2048];
+                }
+                break;
+            case 2048:
+                for (int j = 0; j < n - 1024; j++) {
+                    f[j] *= f[j + 1024];
+                }
+                break;
+            case 1024:
+                for (int j = 0; j < n - 512; j++) {
+                    f[j] *= f[j + 512];
+                }
+                break;
+            case 512:
+                for (int j = 0; j < n - 256; j++) {
+                    f[j] *= f[j + 256];
+                }
+                break;
+            case 256:
+                for (int j = 0; j < n - 128; j++) {
+                    f[j] *= f[j + 128];
+                }
+                break;
+            case 128:
+                for (int j = 0; j < n - 64; j++) {
+                    f[j] *= f[j + 64];
+                }
+                break;
+            case 64:
+                for (int j = 0; j < n - 32; j++) {
+                    f[j] *= f[j + 32];
+                }
+                break;
+            default:
+                for (int j = 0; j < n - 16; j++) {
+                    f[j] *= f[j + 16];
+                }
+                break;
         }
     }
 
