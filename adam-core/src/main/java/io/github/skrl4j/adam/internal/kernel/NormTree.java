@@ -161,8 +161,8 @@ final class NormTree {
 
     /**
      * Multiplies {@link #aboveFloor} of the squares of {@code g[0, n)} into the pool's lanes
-     * ({@link NormScratch#pooledFloor}; lanes not used before start at 1): indexed alike, so C2
-     * vectorizes it without a copy.
+     * ({@link NormScratch#pooledFloor}; the pass's first range writes them, and lanes no range used
+     * before start at 1): indexed alike, so C2 vectorizes it without a copy.
      */
     private static void poolFloor(float[] g, int n, NormScratch scratch) {
         float[] f = scratch.pooledFloor;
