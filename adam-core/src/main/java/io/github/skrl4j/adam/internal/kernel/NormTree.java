@@ -161,11 +161,20 @@ final class NormTree {
 
     /**
      * Multiplies {@link #aboveFloor} of the squares of {@code g[0, n)} into the pool's lanes
-     * ({@link NormScratch#pooledFloor}; lanes not used before start at 1): indexed alike, so C2
-     * vectorizes it without a copy.
+     * ({@link NormScratch#pooledFloor}; the pass's first range writes them, and lanes no range used
+     * before start at 1): indexed alike, so C2 vectorizes it without a copy.
      */
     private static void poolFloor(float[] g, int n, NormScratch scratch) {
         float[] f = scratch.pooledFloor;
+        if (scratch.pooledLanes == 0) {
+            // the pass's first pooled range: its factors are the lanes, without filling them with ones first
+            for (int j = 0; j < n; j++) {
+                float x = g[j];
+                f[j] = aboveFloor(x * x);
+            }
+            scratch.pooledLanes = n;
+            return;
+        }
         if (n > scratch.pooledLanes) {
             Arrays.fill(f, scratch.pooledLanes, n, 1f);
             scratch.pooledLanes = n;
@@ -178,11 +187,18 @@ final class NormTree {
 
     /**
      * True when the product of {@code f[0, n)} (each zero, at least 1, or not a number) is at least 1:
-     * padded with ones to a power of two, folded at constant distances down to 16 lanes.
+     * folded at constant distances down to 16 lanes (padded with ones below 16).
      */
     static boolean productAtLeastOne(float[] f, int n) {
         int size = Math.max(FOLDED_LANES, Integer.highestOneBit(Math.max(1, 2 * n - 1)));
-        Arrays.fill(f, n, size, 1f);
+        if (n <= FOLDED_LANES) {
+            Arrays.fill(f, n, FOLDED_LANES, 1f);
+        } else if (n < size) {
+            // not a power of two: the lanes from half the size on are multiplied into the first ones, the
+            // others keep their factors (instead of padding with ones to the size and multiplying by them)
+            foldPartialLevel(f, n, size);
+            size /= 2;
+        }
         switch (size) {
             case 4096:
                 for (int j = 0; j < 2048; j++) {
@@ -222,6 +238,55 @@ final class NormTree {
                     p *= f[j];
                 }
                 return p >= 1f;
+        }
+    }
+
+    /**
+     * The first level of {@link #productAtLeastOne}'s fold for {@code size / 2 < n < size}: lane
+     * {@code j} times lane {@code j + size / 2} for {@code j < n - size / 2}, each loop at a literal distance.
+     */
+    private static void foldPartialLevel(float[] f, int n, int size) {
+        switch (size) {
+            case 4096:
+                for (int j = 0; j < n - 2048; j++) {
+                    f[j] *= f[j + 2048];
+                }
+                break;
+            case 2048:
+                for (int j = 0; j < n - 1024; j++) {
+                    f[j] *= f[j + 1024];
+                }
+                break;
+            case 1024:
+                for (int j = 0; j < n - 512; j++) {
+                    f[j] *= f[j + 512];
+                }
+                break;
+            case 512:
+                for (int j = 0; j < n - 256; j++) {
+                    f[j] *= f[j + 256];
+                }
+                break;
+            case 256:
+                for (int j = 0; j < n - 128; j++) {
+                    f[j] *= f[j + 128];
+                }
+                break;
+            case 128:
+                for (int j = 0; j < n - 64; j++) {
+                    f[j] *= f[j + 64];
+                }
+                break;
+            case 64:
+                for (int j = 0; j < n - 32; j++) {
+                    f[j] *= f[j + 32];
+                }
+                break;
+            default:
+                for (int j = 0; j < n - 16; j++) {
+                    f[j] *= f[j + 16];
+                }
+                break;
         }
     }
 
@@ -469,14 +534,24 @@ final class NormTree {
      * separate addition does, and gives the same bits in half the operations (the eight chains run at
      * the adder's latency instead of the processor's width).
      *
-     * <p>The tail (fewer than eight elements, all in chain 0, in order) is written out case by case,
-     * which keeps the method above C2's {@code FreqInlineSize} (325 bytes of bytecode), so that it is
+     * <p>Each octet is converted to double in one iteration and squared in the next, so the eight
+     * converted values are carried across the loop's back edge and C2 gives each a register of its
+     * own. x86's {@code vcvtss2sd} keeps the upper half of its destination register, so a conversion
+     * waits for the last write of that register; AMD's processors skip that wait only while they know
+     * the register's upper half to be zero (their optimization guides' XMM register merge
+     * optimization; measured, not read from the compiled code), and the broadcast constants of the
+     * vectorized loops (the update's, the floor check's) leave it not zero. Written the plain way (convert, then square,
+     * within one iteration), C2 put the eight conversions into two registers, five and three of them
+     * chained per iteration: on AMD EPYC (Zen 4) six tensors of 768 took 1,400-2,300 ns instead of
+     * ~725 for their sums in JVMs whose earlier code had used those registers (after the warm-up at
+     * the optimizer's start, most JVMs), which was the six768 case's regression (docs/benchmarks.md,
+     * issue 24, session 9). Carried, each register takes one conversion per iteration, whose wait is
+     * shorter than the adder's.
+     *
+     * <p>The method stays above C2's {@code FreqInlineSize} (325 bytes of bytecode), so that it is
      * compiled on its own instead of inside the norm pass: inlined there (JDK 17, AVX-512), C2 kept
      * the loop's index on the stack, a store and a reload per eight elements, and six tensors of 768
-     * took ~300 ns more per step (docs/benchmarks.md, issue 24). A loop of sixteen elements per
-     * iteration, the other way to make the method that large, ran at half speed: C2 converted its
-     * floats into three registers, and {@code vcvtss2sd} keeps the upper half of its destination, so
-     * conversions sharing a register wait for each other.
+     * took ~300 ns more per step (docs/benchmarks.md, issue 24).
      */
     static double squaresInDoubleFused(float[] g, int from, int to) {
         double s0 = 0;
@@ -488,7 +563,7 @@ final class NormTree {
         double s6 = 0;
         double s7 = 0;
         int i = from;
-        for (; i <= to - 8; i += 8) {
+        if (to - from >= 8) {
             double a = g[i];
             double b = g[i + 1];
             double c = g[i + 2];
@@ -497,6 +572,25 @@ final class NormTree {
             double f = g[i + 5];
             double h = g[i + 6];
             double k = g[i + 7];
+            for (i += 8; i <= to - 8; i += 8) {
+                // the last octet's squares, then this octet's conversions
+                s0 = Math.fma(a, a, s0);
+                a = g[i];
+                s1 = Math.fma(b, b, s1);
+                b = g[i + 1];
+                s2 = Math.fma(c, c, s2);
+                c = g[i + 2];
+                s3 = Math.fma(d, d, s3);
+                d = g[i + 3];
+                s4 = Math.fma(e, e, s4);
+                e = g[i + 4];
+                s5 = Math.fma(f, f, s5);
+                f = g[i + 5];
+                s6 = Math.fma(h, h, s6);
+                h = g[i + 6];
+                s7 = Math.fma(k, k, s7);
+                k = g[i + 7];
+            }
             s0 = Math.fma(a, a, s0);
             s1 = Math.fma(b, b, s1);
             s2 = Math.fma(c, c, s2);
@@ -506,32 +600,12 @@ final class NormTree {
             s6 = Math.fma(h, h, s6);
             s7 = Math.fma(k, k, s7);
         }
-        // the last to - i < 8 elements into chain 0, first to last (each case falls through to the next)
-        switch (to - i) {
-            case 7:
-                s0 = fmaSquare(g[to - 7], s0);
-            case 6:
-                s0 = fmaSquare(g[to - 6], s0);
-            case 5:
-                s0 = fmaSquare(g[to - 5], s0);
-            case 4:
-                s0 = fmaSquare(g[to - 4], s0);
-            case 3:
-                s0 = fmaSquare(g[to - 3], s0);
-            case 2:
-                s0 = fmaSquare(g[to - 2], s0);
-            case 1:
-                s0 = fmaSquare(g[to - 1], s0);
-            default:
-                break;
+        // the last to - i < 8 elements into chain 0, first to last
+        for (; i < to; i++) {
+            double a = g[i];
+            s0 = Math.fma(a, a, s0);
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-    }
-
-    /** {@code s + x * x}, rounded once: {@code x}'s square is exact in double. */
-    private static double fmaSquare(float x, double s) {
-        double a = x;
-        return Math.fma(a, a, s);
     }
 
     /** {@link #squaresInDouble} with a multiplication and an addition per square. */
