@@ -86,9 +86,9 @@ abstract sealed class Link permits Link.Plain, TlsLink {
     }
 
     /**
-     * Reads what arrives of {@code dst.remaining()} bytes within {@code waitMillis}: {@code false} if not a
-     * byte did ({@code dst} unchanged, nothing consumed), {@code true} if some did (the rest, if any, for
-     * {@link #readFully}). A caller reads its own frames with it, where {@link #readByCaller()}: a poll it can
+     * Waits up to {@code waitMillis} for the first of {@code dst.remaining()} bytes: {@code false} if not a
+     * byte arrived ({@code dst} unchanged, nothing consumed), {@code true} once some did (read into
+     * {@code dst} or waiting in the socket; the rest for {@link #readFully}). A caller reads its own frames with it, where {@link #readByCaller()}: a poll it can
      * give up.
      */
     boolean readStart(ByteBuffer dst, int waitMillis) throws IOException {
@@ -132,12 +132,8 @@ abstract sealed class Link permits Link.Plain, TlsLink {
      * {@link java.net.SocketTimeoutException} when nothing arrived in time.
      */
     final int readWithTimeout(byte[] scratch, ByteBuffer dst, int timeoutMillis) throws IOException {
+        InputStream in = timedInput();
         Socket socket = channel.socket();
-        InputStream in = timedInput;
-        if (in == null) {
-            in = socket.getInputStream();
-            timedInput = in;
-        }
         socket.setSoTimeout(timeoutMillis);
         int n = in.read(scratch, 0, Math.min(scratch.length, dst.remaining()));
         socket.setSoTimeout(0); // not in a finally: a failed read's exception must not become a closed socket's
@@ -145,6 +141,16 @@ abstract sealed class Link permits Link.Plain, TlsLink {
             dst.put(scratch, 0, n);
         }
         return n;
+    }
+
+    /** The socket's stream, made once. */
+    final InputStream timedInput() throws IOException {
+        InputStream in = timedInput;
+        if (in == null) {
+            in = channel.socket().getInputStream();
+            timedInput = in;
+        }
+        return in;
     }
 
     static final class Plain extends Link {
@@ -162,6 +168,9 @@ abstract sealed class Link permits Link.Plain, TlsLink {
 
         @Override
         boolean readStart(ByteBuffer dst, int waitMillis) throws IOException {
+            if (timedInput().available() > 0) {
+                return true; // the frame has begun: read it with the channel, without the timed read's poll
+            }
             int n;
             try {
                 n = readWithTimeout(startScratch, dst, waitMillis);
