@@ -13,14 +13,18 @@ import org.jspecify.annotations.Nullable;
  * {@link WireEndpoint#formWorld}. Values travel as frames addressed by (operation, chunk); each
  * connection has a reader thread that checks every header (world, rank, kind, length against the
  * bounds) before it reads the payload into a reused buffer of that peer, where the calling thread
- * takes it ({@link #receive}, {@link #take}). Sends are written by the calling thread.
+ * takes it ({@link #receive}, {@link #take}); a caller that waits for a small frame on a plaintext
+ * connection reads and checks it the same way itself ({@link ReadSides}). Sends are written by the
+ * calling thread.
  *
  * <p>One thread at a time sends and receives values (the collective's thread); {@link #abort} and
  * {@link #close} may come from any thread. In steady state (buffers grown) sending and receiving
  * allocate nothing on the calling thread.
  *
  * <p>The first failure (a deadline, a lost or refused peer, an abort, a close) is final: every wait
- * of this mesh fails with it at once. A world that failed is formed again under a new world id.
+ * of this mesh fails with it at once (a caller reading its own socket within its 20 ms poll, at once
+ * when the failure is that connection's or a close). A world that failed is formed again under a new
+ * world id.
  */
 public final class PeerMesh implements AutoCloseable {
 
