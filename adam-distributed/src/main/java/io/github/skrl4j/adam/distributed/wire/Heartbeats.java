@@ -18,8 +18,10 @@ import org.jspecify.annotations.Nullable;
  * by the silence bound through the mesh's write-deadline watchdog (a peer that takes not even 32 bytes
  * that long is lost as well); the watchdog calls {@link #silentPeer} every period, which never blocks.
  *
- * <p>Two silences are not the peer's and are never held against it: while this rank's reader waits for
- * its own caller to take frames (this rank stopped reading), and right after this process itself
+ * <p>Three silences are not the peer's and are never held against it: while this rank's reader waits for
+ * its own caller to take frames (this rank stopped reading), while nobody reads because the read side is
+ * left to this rank's caller ({@link PeerInbox.ReadSide#FREE}, at most a watchdog period or two), and
+ * right after this process itself
  * stood still (its own pause would otherwise make every peer look silent; the heartbeats they sent
  * meanwhile wait unread in the socket).
  */
@@ -59,8 +61,9 @@ final class Heartbeats implements Runnable {
         }
         lastCheck = now;
         for (PeerInbox peer : peers) {
-            if (peer == null || !peer.reading || peer.readerWaitsForBuffer) {
-                continue;
+            if (peer == null || !peer.reading || peer.readerWaitsForBuffer
+                    || peer.readSide == PeerInbox.ReadSide.FREE) {
+                continue; // this rank is not reading (its caller holds buffers, or will read itself)
             }
             long heard = Math.max(peer.lastHeard, judgedSince);
             if (now - heard > silenceNanos) {

@@ -14,6 +14,19 @@ final class PeerInbox {
     @Nullable Link link;
     /** Whether its reader runs: the connection is part of the formed world. */
     boolean reading;
+    /**
+     * Who reads the connection's next frame ({@link ReadSide}); changes only between frames, under the
+     * mesh's lock (volatile for {@link Heartbeats}, which does not hold it).
+     */
+    volatile ReadSide readSide = ReadSide.READER;
+    /** {@link System#nanoTime()} when {@link #readSide} last became {@code FREE}. */
+    long freeSince;
+    /** Set by a caller that waited while the reader thread read: the reader leaves the next frames to it. */
+    boolean callerWants;
+    /** Reads and files this connection's frames, for the reader thread and the caller alike (set at start). */
+    @Nullable FrameReader frames;
+    /** The thread that reads when the read side is {@code READER}; parked otherwise. */
+    @Nullable Thread readerThread;
     boolean left;
     long leftAfter;
 
@@ -78,6 +91,21 @@ final class PeerInbox {
             waiting[i] = null;
         }
         waitingCount = 0;
+    }
+
+    /** Whether a frame could be read now without waiting for the caller to release a buffer. */
+    boolean hasFreeBuffer() {
+        return !free.isEmpty() || allocated < waiting.length;
+    }
+
+    /** Who reads a connection ({@link ReadSides} hands it over, between frames, under the mesh's lock). */
+    enum ReadSide {
+        /** The reader thread reads (it may be blocked in a read). */
+        READER,
+        /** Nobody reads; the reader thread is parked; a caller may take it. */
+        FREE,
+        /** The calling thread reads one frame. */
+        CALLER
     }
 
     /**

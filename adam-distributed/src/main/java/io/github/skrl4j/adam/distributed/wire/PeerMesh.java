@@ -13,14 +13,18 @@ import org.jspecify.annotations.Nullable;
  * {@link WireEndpoint#formWorld}. Values travel as frames addressed by (operation, chunk); each
  * connection has a reader thread that checks every header (world, rank, kind, length against the
  * bounds) before it reads the payload into a reused buffer of that peer, where the calling thread
- * takes it ({@link #receive}, {@link #take}). Sends are written by the calling thread.
+ * takes it ({@link #receive}, {@link #take}); a caller that waits for a small frame on a plaintext
+ * connection reads and checks it the same way itself ({@link ReadSides}). Sends are written by the
+ * calling thread.
  *
  * <p>One thread at a time sends and receives values (the collective's thread); {@link #abort} and
  * {@link #close} may come from any thread. In steady state (buffers grown) sending and receiving
  * allocate nothing on the calling thread.
  *
  * <p>The first failure (a deadline, a lost or refused peer, an abort, a close) is final: every wait
- * of this mesh fails with it at once. A world that failed is formed again under a new world id.
+ * of this mesh fails with it at once (a caller reading its own socket within its 20 ms poll, at once
+ * when the failure is that connection's or a close). A world that failed is formed again under a new
+ * world id.
  */
 public final class PeerMesh implements AutoCloseable {
 
@@ -38,6 +42,8 @@ public final class PeerMesh implements AutoCloseable {
     private final @Nullable PeerInbox[] peers;
     private volatile @Nullable WireException failure;
     private volatile boolean closed;
+    /** Who reads each connection: its reader thread, or a caller waiting for a small frame. */
+    private final ReadSides readSides;
 
     private final FrameWriter writer;
     private final Thread watchdog;
@@ -58,6 +64,7 @@ public final class PeerMesh implements AutoCloseable {
         for (int r = 0; r < worldSize; r++) {
             peers[r] = r == rank ? null : new PeerInbox(r, maxBuffered, frameCapacity);
         }
+        this.readSides = new ReadSides(this, lock, peers);
         this.writer = new FrameWriter(this, maxChunkFloats, options.heapBuffers());
         this.heartbeats = new Heartbeats(this, peers, options.peerSilenceTimeout());
         this.watchdog = new Thread(new Watchdog(this, peers, heartbeats), "skrl4j-wire-" + rank + "-deadlines");
@@ -121,6 +128,7 @@ public final class PeerMesh implements AutoCloseable {
     public void send(int toRank, long operation, int chunk, float[] src, int offset, int length,
             long deadlineNanos) {
         PeerInbox peer = peer(toRank);
+        readSides.resumeBefore(length * Float.BYTES);
         writer.encodeFloats(operation, chunk, src, offset, length);
         writer.writeEncoded(peer, deadlineNanos);
     }
@@ -134,6 +142,7 @@ public final class PeerMesh implements AutoCloseable {
         for (int r : toRanks) {
             peer(r);
         }
+        readSides.resumeBefore(length * Float.BYTES);
         writer.encodeFloats(operation, chunk, src, offset, length);
         for (int r : toRanks) {
             writer.writeEncoded(peers[r], deadlineNanos);
@@ -143,7 +152,9 @@ public final class PeerMesh implements AutoCloseable {
     /** Sends {@code length} longs of {@code src} (checksums, counts, fingerprints); as {@link #send}. */
     public void sendLongs(int toRank, long operation, int chunk, long[] src, int offset, int length,
             long deadlineNanos) {
-        writer.sendLongs(peer(toRank), operation, chunk, src, offset, length, deadlineNanos);
+        PeerInbox peer = peer(toRank);
+        readSides.resumeBefore((long) length * Long.BYTES);
+        writer.sendLongs(peer, operation, chunk, src, offset, length, deadlineNanos);
     }
 
     // ---- receiving
@@ -159,7 +170,8 @@ public final class PeerMesh implements AutoCloseable {
     public int receive(int fromRank, long operation, int chunk, float[] dst, int offset, int maxLength,
             long deadlineNanos) {
         Objects.checkFromIndexSize(offset, maxLength, dst.length);
-        Received received = take(fromRank, operation, chunk, deadlineNanos);
+        Received received = take(fromRank, operation, chunk, deadlineNanos,
+                ReadSides.small((long) maxLength * Float.BYTES));
         try {
             if (!received.holdsFloats() || received.length() > maxLength) {
                 throw mismatch(received, "floats", maxLength);
@@ -176,7 +188,8 @@ public final class PeerMesh implements AutoCloseable {
     public int receiveLongs(int fromRank, long operation, int chunk, long[] dst, int offset, int maxLength,
             long deadlineNanos) {
         Objects.checkFromIndexSize(offset, maxLength, dst.length);
-        Received received = take(fromRank, operation, chunk, deadlineNanos);
+        Received received = take(fromRank, operation, chunk, deadlineNanos,
+                ReadSides.small((long) maxLength * Long.BYTES));
         try {
             if (received.holdsFloats() || received.length() > maxLength) {
                 throw mismatch(received, "longs", maxLength);
@@ -198,28 +211,46 @@ public final class PeerMesh implements AutoCloseable {
 
     /**
      * The frame {@code fromRank} sent as chunk {@code chunk} of {@code operation}, waiting until
-     * {@code deadlineNanos}; read it in place and {@link #release} it.
+     * {@code deadlineNanos}; read it in place and {@link #release} it. (Its reader thread reads it:
+     * whatever its size.)
      */
     public Received take(int fromRank, long operation, int chunk, long deadlineNanos) {
+        return take(fromRank, operation, chunk, deadlineNanos, false);
+    }
+
+    /**
+     * As {@link #take(int, long, int, long)}; for a {@code smallFrame}, this thread reads the peer's socket
+     * itself while it waits whenever the read side is free ({@link ReadSides}), so that the kernel wakes it
+     * when the frame arrives instead of waking a reader that then wakes it.
+     */
+    private Received take(int fromRank, long operation, int chunk, long deadlineNanos, boolean smallFrame) {
         PeerInbox peer = peer(fromRank);
-        synchronized (lock) {
-            while (true) {
-                WireException f = failure;
-                if (f != null) {
-                    throw f.in("rank " + rank + " waiting for rank " + fromRank + "'s chunk " + chunk
-                            + " of operation " + operation);
+        while (true) {
+            FrameReader frames;
+            synchronized (lock) {
+                while (true) {
+                    WireException f = failure;
+                    if (f != null) {
+                        throw f.in("rank " + rank + " waiting for rank " + fromRank + "'s chunk " + chunk
+                                + " of operation " + operation);
+                    }
+                    Received received = peer.take(operation, chunk);
+                    if (received != null) {
+                        return received;
+                    }
+                    if (peer.left) {
+                        throw fail(new WireException(WireException.Reason.MEMBER_LEFT, fromRank, "rank " + fromRank
+                                + " left the world after operation " + peer.leftAfter + "; rank " + rank
+                                + " waited for its chunk " + chunk + " of operation " + operation));
+                    }
+                    frames = readSides.claim(peer, smallFrame, deadlineNanos);
+                    if (frames != null) {
+                        break; // this thread reads the peer's next frame itself
+                    }
+                    waitUntil(deadlineNanos, operation, chunk, fromRank, null);
                 }
-                Received received = peer.take(operation, chunk);
-                if (received != null) {
-                    return received;
-                }
-                if (peer.left) {
-                    throw fail(new WireException(WireException.Reason.MEMBER_LEFT, fromRank, "rank " + fromRank
-                            + " left the world after operation " + peer.leftAfter + "; rank " + rank
-                            + " waited for its chunk " + chunk + " of operation " + operation));
-                }
-                waitUntil(deadlineNanos, operation, chunk, fromRank, null);
             }
+            readSides.readOne(peer, frames, deadlineNanos);
         }
     }
 
@@ -244,6 +275,9 @@ public final class PeerMesh implements AutoCloseable {
             peer(r);
         }
         synchronized (lock) {
+            for (int r : fromRanks) {
+                readSides.resume(peers[r]); // several peers at once: their reader threads read
+            }
             while (true) {
                 WireException f = failure;
                 if (f != null) {
@@ -325,6 +359,7 @@ public final class PeerMesh implements AutoCloseable {
             for (PeerInbox peer : peers) {
                 if (peer != null) {
                     peer.dropWaiting();
+                    readSides.resume(peer); // the reader thread drains the connection as before
                 }
             }
             lock.notifyAll();
@@ -407,9 +442,13 @@ public final class PeerMesh implements AutoCloseable {
     void start(int peerRank) {
         PeerInbox peer = peers[peerRank];
         Link link = Objects.requireNonNull(peer.link, "reserved link");
-        Thread reader = new Thread(new FrameReader(this, peerRank, link, worldId, frameCapacity),
-                "skrl4j-wire-" + rank + "-from-" + peerRank);
+        FrameReader frames = new FrameReader(this, peer, link, worldId, frameCapacity);
+        Thread reader = new Thread(frames, "skrl4j-wire-" + rank + "-from-" + peerRank);
         reader.setDaemon(true);
+        synchronized (lock) {
+            peer.frames = frames;
+            peer.readerThread = reader;
+        }
         reader.start();
         synchronized (lock) {
             peer.lastHeard = System.nanoTime();
@@ -515,8 +554,11 @@ public final class PeerMesh implements AutoCloseable {
         }
     }
 
-    /** A free buffer of {@code peer}, waiting while all of them hold frames the caller has not taken. */
-    @Nullable Received acquire(int peerRank, Link link) throws IOException {
+    /**
+     * A free buffer of {@code peer}, waiting (if {@code mayWait}: the reader thread) while all of them hold
+     * frames the caller has not taken.
+     */
+    @Nullable Received acquire(int peerRank, Link link, boolean mayWait) throws IOException {
         PeerInbox peer = peers[peerRank];
         synchronized (lock) {
             try {
@@ -525,7 +567,7 @@ public final class PeerMesh implements AutoCloseable {
                     if (free != null) {
                         return free;
                     }
-                    if (closed || failure != null) {
+                    if (closed || failure != null || !mayWait) {
                         return null;
                     }
                     peer.readerWaitsForBuffer = true; // this rank stopped reading: the peer is not silent
@@ -543,6 +585,16 @@ public final class PeerMesh implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Who reads each connection (for the readers, the watchdog and tests). */
+    ReadSides readSides() {
+        return readSides;
+    }
+
+    /** Who reads {@code peerRank}'s connection now (for tests). */
+    PeerInbox.ReadSide readSide(int peerRank) {
+        return readSides.of(peer(peerRank));
     }
 
     /** Files a frame for the caller; {@code false} for a duplicate (the buffer goes back to the pool). */

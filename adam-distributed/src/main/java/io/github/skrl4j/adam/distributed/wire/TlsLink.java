@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Whoever made the engine, this class sets and then checks what the plane requires: TLS 1.3 only,
  * the server requiring a client certificate; the handshake as a whole must finish by its deadline.
- * One thread reads (the connection's reader) while another writes (under {@link #writeLock}); the
- * engine is never used for I/O, so neither waits for the other. Closing the channel ends both.
+ * One thread reads (the connection's reader: a TLS link is not read by the caller,
+ * {@link Link#readByCaller()}) while another writes (under {@link #writeLock}); the engine is never used
+ * for I/O, so neither waits for the other. Closing the channel ends both.
  */
 final class TlsLink extends Link {
 
@@ -201,7 +202,7 @@ final class TlsLink extends Link {
                 throw new SocketTimeoutException("the TLS handshake did not finish in time");
             }
             int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left)));
-            if (readWithTimeout(channel, scratch, netIn, millis) < 0) {
+            if (readWithTimeout(scratch, netIn, millis) < 0) {
                 throw new EOFException("the connection ended during the TLS handshake");
             }
         } finally {

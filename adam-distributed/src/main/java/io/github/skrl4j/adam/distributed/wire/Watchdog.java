@@ -7,8 +7,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The thread that keeps a {@link PeerMesh}'s blocking calls bounded: every period it closes each connection
  * whose current write passed its deadline (the blocked writer then fails with {@code TIMEOUT}: a blocking
- * channel's write has no timeout of its own), and fails the mesh when a peer fell silent
- * ({@link Heartbeats#silentPeer}). It never blocks, and ends when the mesh closes.
+ * channel's write has no timeout of its own) or whose frame a caller reads itself stopped half read past
+ * the caller's deadline, gives read sides nobody read for a period back to their reader threads
+ * ({@link ReadSides#resumeIdle}), and fails the mesh when a peer fell silent
+ * ({@link Heartbeats#silentPeer}). It never blocks (but for the mesh's lock), and ends when the mesh closes.
  */
 final class Watchdog implements Runnable {
 
@@ -34,10 +36,15 @@ final class Watchdog implements Runnable {
                 mesh.silenced(silent, "nothing arrived from it for "
                         + Heartbeats.describe(heartbeats.silenceNanos()));
             }
+            mesh.readSides().resumeIdle(now);
             for (PeerInbox peer : peers) {
                 Link link = peer == null ? null : peer.link;
                 if (link != null && link.writing && now - link.writeDeadline > 0) {
                     link.timedOut = true;
+                    link.close();
+                }
+                if (link != null && link.callerReading && now - link.readDeadline > 0) {
+                    link.readTimedOut = true; // the caller's frame stopped half read: the stream cannot go on
                     link.close();
                 }
             }
