@@ -1,6 +1,8 @@
 package io.github.skrl4j.adam.internal.kernel;
 
 import io.github.skrl4j.adam.AdamSettings;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * at its deadline.
  */
 public final class KernelWarmUp {
+
+    private static final Logger LOG = System.getLogger(KernelWarmUp.class.getName());
 
     /** The norm's arrays: just over one block, so that the tree runs, in registers and on a copy. */
     private static final int ELEMENTS = 4_100;
@@ -136,7 +140,7 @@ public final class KernelWarmUp {
                 try (WarmUpSteps steps = new WarmUpSteps(kernel, settings)) {
                     // not by speed: a round's time is mostly the hand-offs to the worker thread, which on a
                     // busy machine waits for a processor in most rounds; the JIT's quiet tells instead
-                    untilSteady(steps::round, STEPS_MIN_ROUNDS, STEPS_MAX_MILLIS, false);
+                    untilSteady("steps, loop " + loop, steps::round, STEPS_MIN_ROUNDS, STEPS_MAX_MILLIS, false);
                 }
                 stepWarmLoops |= loop;
             }
@@ -178,7 +182,7 @@ public final class KernelWarmUp {
      */
     static int untilSteady(AdamKernel kernel, int loops, int minRounds, long maxMillis) {
         Workload w = new Workload(loops);
-        return untilSteady(() -> w.round(kernel), minRounds, maxMillis, true);
+        return untilSteady(kernel.name() + " kernel, loops " + loops, () -> w.round(kernel), minRounds, maxMillis, true);
     }
 
     /** One round of a warm-up's calls. */
@@ -197,9 +201,12 @@ public final class KernelWarmUp {
      *
      * @return the rounds run, negated when the deadline came before the rounds were steady
      */
-    static int untilSteady(Round round, int minRounds, long maxMillis, boolean bySpeed) {
-        long deadline = System.nanoTime() + maxMillis * 1_000_000;
+    static int untilSteady(String what, Round round, int minRounds, long maxMillis, boolean bySpeed) {
+        long start = System.nanoTime();
+        long deadline = start + maxMillis * 1_000_000;
         ThreadMeter meter = ThreadMeter.forCurrentThread();
+        long cpuStart = meter.cpuNanos();
+        int steadySince = 0;
         CompilerActivity jit = CompilerActivity.start();
         long[] recent = new long[STEADY_ROUNDS_NEEDED];
         int rounds = 0;
@@ -221,12 +228,30 @@ public final class KernelWarmUp {
             }
             boolean steady = rounds >= Math.max(minRounds, recent.length) && sinceAllocation >= recent.length
                     && (!bySpeed || recentBest <= best + best / 4);
+            if (!steady) {
+                steadySince = 0;
+            } else if (steadySince == 0) {
+                steadySince = rounds;
+            }
             if (steady && jitQuiet) {
+                logEnd(what, "steady and the JIT quiet", rounds, steadySince, start, meter.cpuNanos() - cpuStart);
                 return rounds;
             }
             if (System.nanoTime() >= deadline) {
+                logEnd(what, steady ? "deadline, steady but the JIT busy" : "deadline, not steady", rounds,
+                        steadySince, start, meter.cpuNanos() - cpuStart);
                 return steady ? rounds : -rounds;
             }
+        }
+    }
+
+    /** At DEBUG: how a warm-up on this thread ended, its wall and CPU time (to tell what an application's start pays). */
+    private static void logEnd(String what, String how, int rounds, int steadySince, long startNanos, long cpuNanos) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, String.format(java.util.Locale.ROOT,
+                    "skrl4j Adam warm-up (%s) on %s: %.0f ms, %.0f ms CPU, %d rounds, steady from round %d; ended: %s",
+                    what, Thread.currentThread().getName(), (System.nanoTime() - startNanos) / 1e6, cpuNanos / 1e6,
+                    rounds, steadySince, how));
         }
     }
 
