@@ -185,6 +185,18 @@ public final class KernelWarmUp {
         return untilSteady(kernel.name() + " kernel, loops " + loops, () -> w.round(kernel), minRounds, maxMillis, true);
     }
 
+    /**
+     * Fills a warm-up's parameters and gradients: gradients above the floor, as a learning model's mostly
+     * are (see {@link Workload#round}), and parameters of a few sizes; the same for the kernel's rounds
+     * and for {@link WarmUpSteps}.
+     */
+    static void fill(float[] params, float[] grads) {
+        for (int i = 0; i < grads.length; i++) {
+            grads[i] = 1e-3f * ((i % 13) - 6.5f);
+            params[i] = 0.01f * (i % 97);
+        }
+    }
+
     /** One round of a warm-up's calls. */
     interface Round {
         /** Runs the round. */
@@ -306,10 +318,19 @@ public final class KernelWarmUp {
      * time the thread waited for a processor or for its workers, which on a busy machine made rounds
      * of the same code take many times the fastest one.
      */
-    private interface ThreadMeter {
-        long allocatedBytes();
+    private static final class ThreadMeter {
+        /** Null where the runtime image has no {@code java.management}; then neither figure is read from it. */
+        private final java.lang.management.@Nullable ThreadMXBean threads;
+        private final boolean cpu;
+        private final boolean allocation;
+        private final long threadId;
 
-        long cpuNanos();
+        private ThreadMeter(java.lang.management.@Nullable ThreadMXBean threads, boolean cpu, boolean allocation) {
+            this.threads = threads;
+            this.cpu = cpu;
+            this.allocation = allocation;
+            this.threadId = Thread.currentThread().getId();
+        }
 
         static ThreadMeter forCurrentThread() {
             try {
@@ -318,32 +339,19 @@ public final class KernelWarmUp {
                 boolean allocation = threads instanceof com.sun.management.ThreadMXBean
                         && ((com.sun.management.ThreadMXBean) threads).isThreadAllocatedMemorySupported()
                         && ((com.sun.management.ThreadMXBean) threads).isThreadAllocatedMemoryEnabled();
-                long id = Thread.currentThread().getId();
-                return new ThreadMeter() {
-                    @Override
-                    public long allocatedBytes() {
-                        return allocation ? ((com.sun.management.ThreadMXBean) threads).getThreadAllocatedBytes(id) : 0L;
-                    }
-
-                    @Override
-                    public long cpuNanos() {
-                        return cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
-                    }
-                };
+                return new ThreadMeter(threads, cpu, allocation);
             } catch (LinkageError | RuntimeException e) {
                 // no java.management in this runtime image: elapsed time alone decides
-                return new ThreadMeter() {
-                    @Override
-                    public long allocatedBytes() {
-                        return 0L;
-                    }
-
-                    @Override
-                    public long cpuNanos() {
-                        return System.nanoTime();
-                    }
-                };
+                return new ThreadMeter(null, false, false);
             }
+        }
+
+        long allocatedBytes() {
+            return allocation ? ((com.sun.management.ThreadMXBean) threads).getThreadAllocatedBytes(threadId) : 0L;
+        }
+
+        long cpuNanos() {
+            return cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
         }
     }
 
@@ -379,10 +387,7 @@ public final class KernelWarmUp {
 
         Workload(int loops) {
             this.loops = loops;
-            for (int i = 0; i < ELEMENTS; i++) {
-                grad[i] = 1e-3f * ((i % 13) - 6.5f);
-                param[i] = 0.01f * (i % 97);
-            }
+            fill(param, grad);
             plain.setForWarmUp(true);
             general.setForWarmUp(false);
         }
