@@ -40,10 +40,13 @@ public enum WarmUp {
     NONE;
 
     /**
-     * Models from this many parameters on warm up at their start under {@link #AUTOMATIC}: from here
-     * on a warm-up paid for itself within the first steps (measured on 2 cores, see docs/benchmarks.md).
+     * Models from this many parameters (4,194,304) on warm up at their start under {@link #AUTOMATIC}.
+     * A warm-up costs some 1.5-3.5 s of CPU time on 2 cores; a fresh JVM's first 200 steps without it
+     * cost 0.3-0.6 s more than after it at 262,144-4M parameters and 0.1 s at 65,536 (docs/benchmarks.md).
+     * From here on the vector kernel, which only a warm-up hands the steps, repays it within a few
+     * thousand steps (some 1 ms a step at 4M), and at 16M the first steps are 1.2x C's time instead of 1.65x.
      */
-    public static final long AUTOMATIC_MIN_PARAMETERS = 1L << 20;
+    public static final long AUTOMATIC_MIN_PARAMETERS = 1L << 22;
 
     /** Whether an optimizer of a model with this many parameters warms up at its start. */
     public boolean atStart(long parameters) {

@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * ({@code minRounds}), a warm-up ends once the fastest of the last {@value #STEADY_ROUNDS_NEEDED}
  * rounds is within a quarter of the fastest so far, none of them allocated (where HotSpot can tell)
  * and no compilation finished for a while ({@link CompilerActivity}: a compilation still under way
- * would take the first steps' processors, and on 2 cores a step waits for its slower thread), or
- * at its deadline.
+ * would take the first steps' processors, and on 2 cores a step waits for its slower thread) or, the
+ * JIT busy with other code, {@value #QUIET_WAIT_MILLIS} ms after the rounds became steady; or at its
+ * deadline.
  */
 public final class KernelWarmUp {
 
@@ -35,6 +36,14 @@ public final class KernelWarmUp {
     private static final int UPDATE_WHOLE = 1_024;
     private static final int ROUND_CALLS = 20;
     private static final int STEADY_ROUNDS_NEEDED = 5;
+    /**
+     * Once the rounds are steady, the JIT's quiet is waited for this long at most. C2 compiled a kernel
+     * loop in 0.03-0.4 s on 2 busy cores, so a compilation of the warm-up's code still under way ends
+     * within it; compilations that go on beyond it are other code's: the JIT's activity is JVM-wide, and
+     * during a Spring application's start, which compiles for seconds, the warm-up otherwise ran on
+     * until its deadline (2-4 s; docs/benchmarks.md) with its loops long compiled.
+     */
+    static final long QUIET_WAIT_MILLIS = 500;
 
     /**
      * Rounds of the portable kernel before its speed counts: some 2,000 calls of each loop, past C2's
@@ -207,19 +216,26 @@ public final class KernelWarmUp {
      * Runs {@code round} until, after {@code minRounds}, the last {@value #STEADY_ROUNDS_NEEDED} rounds
      * allocated nothing, the fastest of them took at most a quarter more of the calling thread's CPU
      * time than the fastest round so far (when {@code bySpeed}; the fastest, since on a busy machine
-     * any round may lose its caches or wait in a spin) and the JIT is quiet; or until {@code maxMillis}
-     * passed. The JIT's quiet is waited for within the deadline only: when the deadline comes, rounds
-     * that were steady otherwise count as warm (a busy machine's JIT may not go quiet in time).
+     * any round may lose its caches or wait in a spin) and the JIT is quiet, or the rounds have been
+     * steady for {@value #QUIET_WAIT_MILLIS} ms (the JIT compiling other code: an application's start);
+     * or until {@code maxMillis} passed. When the deadline comes, rounds that were steady otherwise
+     * count as warm.
      *
      * @return the rounds run, negated when the deadline came before the rounds were steady
      */
     static int untilSteady(String what, Round round, int minRounds, long maxMillis, boolean bySpeed) {
+        return untilSteady(what, round, minRounds, maxMillis, bySpeed, CompilerActivity.start());
+    }
+
+    /** {@link #untilSteady(String, Round, int, long, boolean)} with the JIT's activity told by {@code jit}. */
+    static int untilSteady(String what, Round round, int minRounds, long maxMillis, boolean bySpeed,
+                           CompilerActivity jit) {
         long start = System.nanoTime();
         long deadline = start + maxMillis * 1_000_000;
         ThreadMeter meter = ThreadMeter.forCurrentThread();
         long cpuStart = meter.cpuNanos();
         int steadySince = 0;
-        CompilerActivity jit = CompilerActivity.start();
+        long steadySinceNanos = 0;
         long[] recent = new long[STEADY_ROUNDS_NEEDED];
         int rounds = 0;
         int sinceAllocation = 0;
@@ -240,16 +256,23 @@ public final class KernelWarmUp {
             }
             boolean steady = rounds >= Math.max(minRounds, recent.length) && sinceAllocation >= recent.length
                     && (!bySpeed || recentBest <= best + best / 4);
+            long now = System.nanoTime();
             if (!steady) {
                 steadySince = 0;
             } else if (steadySince == 0) {
                 steadySince = rounds;
+                steadySinceNanos = now;
             }
             if (steady && jitQuiet) {
                 logEnd(what, "steady and the JIT quiet", rounds, steadySince, start, meter.cpuNanos() - cpuStart);
                 return rounds;
             }
-            if (System.nanoTime() >= deadline) {
+            if (steady && now - steadySinceNanos >= QUIET_WAIT_MILLIS * 1_000_000) {
+                logEnd(what, "steady, the JIT busy with other code", rounds, steadySince, start,
+                        meter.cpuNanos() - cpuStart);
+                return rounds;
+            }
+            if (now >= deadline) {
                 logEnd(what, steady ? "deadline, steady but the JIT busy" : "deadline, not steady", rounds,
                         steadySince, start, meter.cpuNanos() - cpuStart);
                 return steady ? rounds : -rounds;
@@ -275,7 +298,7 @@ public final class KernelWarmUp {
      * compilation under way, so this is an estimate (the deadlines bound it). Without a JIT or
      * {@code java.management}, always quiet.
      */
-    private interface CompilerActivity {
+    interface CompilerActivity {
         long QUIET_MIN_MILLIS = 30;
         long QUIET_MAX_MILLIS = 300;
 

@@ -111,6 +111,24 @@ class KernelWarmUpTest {
         assertThat(every.updates).containsExactlyInAnyOrder(Loop.values());
     }
 
+    /**
+     * A JIT that never goes quiet (an application's start compiling its own code) does not keep a
+     * warm-up whose rounds are steady running until its deadline (here a minute; the test's timeout is
+     * far shorter); a JIT that goes quiet ends it at once.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void steadyRoundsEndTheWarmUpSoonAfterwardsEvenWhileTheJitCompilesOtherCode() {
+        int[] calls = new int[1];
+        KernelWarmUp.Round round = () -> calls[0]++;
+        int rounds = KernelWarmUp.untilSteady("test", round, 10, 60_000, false, () -> false);
+        assertThat(rounds).as("ended steady").isGreaterThanOrEqualTo(10).isEqualTo(calls[0]);
+
+        calls[0] = 0;
+        assertThat(KernelWarmUp.untilSteady("test", round, 10, 60_000, false, () -> true))
+                .as("the JIT quiet: as soon as the rounds are steady").isEqualTo(10);
+    }
+
     @Test
     void anOptimizersStartWarmsTheLoopItsSettingsRunOnThisJvmsKernelAndTheStepAroundIt() {
         KernelWarmUp.beforeFirstStep(settings(0, 1e-4, false, false));
