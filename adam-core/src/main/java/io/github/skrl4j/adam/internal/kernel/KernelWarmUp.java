@@ -94,7 +94,8 @@ public final class KernelWarmUp {
     }
 
     /**
-     * An optimizer's start, before its first step: warms, on the calling thread, the kernel its steps
+     * An optimizer's start that warms up ({@code WarmUp.AT_START}, or {@code AUTOMATIC} for a large
+     * model), before its first step: warms, on the calling thread, the kernel its steps
      * will call for these settings and then the step around it ({@link WarmUpSteps}), so that the
      * first step runs compiled code and nothing is left for the JIT to compile on the steps' processors.
      *
