@@ -152,13 +152,13 @@ final class WarmingKernel implements AdamKernel {
                 int missing = requestedLoops & ~warmLoops;
                 if (normWarm && missing == 0) {
                     running.set(false);
-                    // a loop asked for between the look and the reset found a warm-up running: look again
+                    // a loop announced between the look and the reset found a warm-up running: look again
                     if ((requestedLoops & ~warmLoops) == 0 || !running.compareAndSet(false, true)) {
                         return;
                     }
                     continue;
                 }
-                // only the loops asked for: each update loop of the Vector API is seconds of C2 on a small machine
+                // only the loops announced: each update loop of the Vector API is seconds of C2 on a small machine
                 KernelWarmUp.untilSteady(vector, missing, KernelWarmUp.VECTOR_MIN_ROUNDS, MAX_WARM_UP_MILLIS);
                 handOver(missing);
             }
