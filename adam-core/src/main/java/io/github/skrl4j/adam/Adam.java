@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>What a step computes is one {@link AdamSettings} value ({@link #settings()}); beside it stand the
  * settings that only say who the optimizer is and how a step runs: its name, its listeners, how
- * many threads share the work, whether a step measures its duration and whether its start warms up. Defaults are skrl's and
- * Optax's ({@link AdamSettings#DEFAULTS}).
+ * many threads share the work, whether a step measures its duration and whether its start warms up.
+ * Defaults are skrl's and Optax's ({@link AdamSettings#DEFAULTS}).
  */
 public final class Adam {
 

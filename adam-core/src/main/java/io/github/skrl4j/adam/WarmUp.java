@@ -8,10 +8,10 @@ package io.github.skrl4j.adam;
  *
  * <p>A warm-up runs once per JVM and update loop (the first optimizer that needs it pays, later ones
  * find the code compiled): it calls the kernel's loops and the step around them on small arrays until
- * C2 has compiled them, which on a 2-core machine takes some 1.5-3.5 s of CPU time, the JIT's included
- * (more while the application around it is starting and the JIT compiles the rest of it). With the vector kernel
- * ({@code --add-modules jdk.incubator.vector}) it also hands the vector kernel's loops over before
- * the first step; an optimizer whose start did not warm up runs the portable kernel (the same bits),
+ * C2 has compiled them, which on a 2-core machine takes some 1.5-3.5 s of CPU time, the JIT's
+ * included (more while the application around it is starting and the JIT compiles the rest of it).
+ * With the vector kernel ({@code --add-modules jdk.incubator.vector}) it also hands the vector
+ * kernel's loops over before the first step; an optimizer whose start did not warm up runs the portable kernel (the same bits),
  * unless another optimizer of the JVM had the vector kernel's loop warmed.
  */
 public enum WarmUp {

@@ -192,7 +192,8 @@ public final class KernelWarmUp {
      */
     static int untilSteady(AdamKernel kernel, int loops, int minRounds, long maxMillis) {
         Workload w = new Workload(loops);
-        return untilSteady(kernel.name() + " kernel, loops " + loops, () -> w.round(kernel), minRounds, maxMillis, true);
+        return untilSteady(kernel.name() + " kernel, loops " + loops, () -> w.round(kernel), minRounds, maxMillis,
+                true);
     }
 
     /**
