@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>What a step computes is one {@link AdamSettings} value ({@link #settings()}); beside it stand the
  * settings that only say who the optimizer is and how a step runs: its name, its listeners, how
- * many threads share the work and whether a step measures its duration. Defaults are skrl's and
- * Optax's ({@link AdamSettings#DEFAULTS}).
+ * many threads share the work, whether a step measures its duration and whether its start warms up.
+ * Defaults are skrl's and Optax's ({@link AdamSettings#DEFAULTS}).
  */
 public final class Adam {
 
@@ -35,6 +35,7 @@ public final class Adam {
     private final int parallelism;
     private final int parallelThreshold;
     private final boolean measureStepDuration;
+    private final WarmUp warmUp;
 
     private Adam(AdamSettings settings, Builder b) {
         this.settings = settings;
@@ -43,6 +44,7 @@ public final class Adam {
         this.parallelism = b.parallelism;
         this.parallelThreshold = b.parallelThreshold;
         this.measureStepDuration = b.measureStepDuration;
+        this.warmUp = b.warmUp;
     }
 
     /** skrl's {@code Adam(model=model, lr=lr, grad_norm_clip=gradNormClip, scale=scale)}. */
@@ -180,6 +182,15 @@ public final class Adam {
         return measureStepDuration;
     }
 
+    /**
+     * Whether an optimizer's start compiles the code its steps run before the first step; default
+     * {@link WarmUp#AUTOMATIC} (at the start for models of at least {@value WarmUp#AUTOMATIC_MIN_PARAMETERS}
+     * parameters). Results are bit for bit the same for any value.
+     */
+    public WarmUp warmUp() {
+        return warmUp;
+    }
+
     /** See {@link AdamSettings#hasSchedule()}. */
     public boolean hasSchedule() {
         return settings.hasSchedule();
@@ -201,18 +212,19 @@ public final class Adam {
         Adam a = (Adam) o;
         return settings.equals(a.settings) && name.equals(a.name) && listeners.equals(a.listeners)
                 && parallelism == a.parallelism && parallelThreshold == a.parallelThreshold
-                && measureStepDuration == a.measureStepDuration;
+                && measureStepDuration == a.measureStepDuration && warmUp == a.warmUp;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(settings, name, listeners, parallelism, parallelThreshold, measureStepDuration);
+        return Objects.hash(settings, name, listeners, parallelism, parallelThreshold, measureStepDuration, warmUp);
     }
 
     @Override
     public String toString() {
         return "Adam[name=" + name + ", " + settings + ", parallelism=" + parallelism
-                + ", parallelThreshold=" + parallelThreshold + ", measureStepDuration=" + measureStepDuration + "]";
+                + ", parallelThreshold=" + parallelThreshold + ", measureStepDuration=" + measureStepDuration
+                + ", warmUp=" + warmUp + "]";
     }
 
     /** Collects settings; {@link #build()} checks them all at once. Not thread-safe. */
@@ -238,6 +250,7 @@ public final class Adam {
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private int parallelThreshold = DEFAULT_PARALLEL_THRESHOLD;
         private boolean measureStepDuration;
+        private WarmUp warmUp = WarmUp.AUTOMATIC;
 
         private Builder() {
             settings(AdamSettings.DEFAULTS);
@@ -250,9 +263,10 @@ public final class Adam {
             parallelism = a.parallelism;
             parallelThreshold = a.parallelThreshold;
             measureStepDuration = a.measureStepDuration;
+            warmUp = a.warmUp;
         }
 
-        /** Takes every setting of {@code settings} (name, listeners, threads and timing stay as they are). */
+        /** Takes every setting of {@code settings} (name, listeners, threads, timing and warm-up stay as they are). */
         public Builder settings(AdamSettings settings) {
             Objects.requireNonNull(settings, "settings");
             lr = settings.lr();
@@ -373,6 +387,12 @@ public final class Adam {
         /** See {@link Adam#measuresStepDuration()}; default false. */
         public Builder measureStepDuration(boolean measure) {
             this.measureStepDuration = measure;
+            return this;
+        }
+
+        /** See {@link Adam#warmUp()}; default {@link WarmUp#AUTOMATIC}. */
+        public Builder warmUp(WarmUp warmUp) {
+            this.warmUp = Objects.requireNonNull(warmUp, "warmUp");
             return this;
         }
 

@@ -25,12 +25,14 @@ public final class Kernels {
     }
 
     /**
-     * Waits until the active kernel runs at full speed for the optimizers made so far. The vector
-     * kernel is compiled by a background warm-up from the first step on, for the norm and the update
-     * loops those optimizers' settings use (the steps meanwhile run on the portable kernel, with the
-     * same results); a service that wants its first timed steps at full speed, or a test that counts
-     * allocations, can wait for it. Returns at once for the portable kernel, whose loops an
-     * optimizer's start compiles.
+     * Waits until the active kernel runs at full speed for the optimizers made so far that warm up at
+     * their start ({@link WarmUp}). Such a start compiles the vector kernel's norm and the update loop
+     * its settings use and hands them over before the first step; where that missed its deadline (a
+     * slow or busy machine), a background warm-up goes on while the steps run on the portable kernel
+     * (the same results), and a service that wants its first timed steps at full speed, or a test that
+     * counts allocations, can wait for it. The loops of optimizers that started without a warm-up stay
+     * on the portable kernel and are not waited for; with none announced, this warms the vector
+     * kernel's norm. Returns at once for the portable kernel.
      *
      * @param timeout how long to wait at most
      * @return true when the active kernel is warm

@@ -68,7 +68,7 @@ public final class Optimizer implements AutoCloseable {
             count = state.count();
         }
         this.pipeline = new AdamPipeline(settings, this, name, layout.sizes(), config.parallelism(),
-                config.parallelThreshold());
+                config.parallelThreshold(), config.warmUp().atStart(parameterCount(layout.sizes())));
         this.event = new StepEvent(name);
         this.measureStepDuration = config.measuresStepDuration();
         this.listeners = new StepListeners(config.listeners());
@@ -355,6 +355,15 @@ public final class Optimizer implements AutoCloseable {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(settings, "settings");
         return OptimizerFiles.load(file, model, settings);
+    }
+
+    /** The model's parameters: the sum of its tensors' sizes. */
+    private static long parameterCount(int[] sizes) {
+        long total = 0;
+        for (int size : sizes) {
+            total += size;
+        }
+        return total;
     }
 
     @Override

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A step allocates nothing once warmed up, with and without a listener and on the parallel path. It
  * counts the stepping thread's allocated bytes (HotSpot's ThreadMXBean), it does not time anything.
+ * The optimizers warm up at their start ({@link WarmUp#AT_START}), so that with the vector module
+ * their steps run the vector kernel, small models too (under the default they run the portable one).
  */
 @AllocationCounting
 class SteadyStateAllocationTest {
@@ -38,7 +40,7 @@ class SteadyStateAllocationTest {
         Tensors grad = Tensors.of(Tensor.of("w", gw, size), Tensor.of("b", new float[64], 64));
         long[] heard = new long[1];
         String name = "alloc-" + size + "-" + withListener + "-" + parallelism;
-        Adam.Builder settings = Adam.builder().name(name).gradNormClip(0.5).parallelism(parallelism)
+        Adam.Builder settings = Adam.builder().warmUp(WarmUp.AT_START).name(name).gradNormClip(0.5).parallelism(parallelism)
                 .parallelThreshold(65_536);
         if (withListener) {
             settings.listener(e -> heard[0] += e.count());
@@ -59,7 +61,7 @@ class SteadyStateAllocationTest {
         Tensors grad = Tensors.of(Tensor.of("w", gw, size), Tensor.of("b", new float[64], 64));
         long[] measured = new long[1];
         String name = "alloc-measured-" + size + "-" + parallelism;
-        try (Optimizer opt = Adam.builder().name(name).gradNormClip(0.5).parallelism(parallelism)
+        try (Optimizer opt = Adam.builder().warmUp(WarmUp.AT_START).name(name).gradNormClip(0.5).parallelism(parallelism)
                 .parallelThreshold(65_536).measureStepDuration(true)
                 .listener(e -> measured[0] += e.durationNanos() >= 0 ? 1 : 0).build().init(model)) {
             assertAllocatesNothing(opt, model, grad, name, parallelism);
@@ -79,7 +81,7 @@ class SteadyStateAllocationTest {
         Arrays.fill(gb, -0.02f);
         Tensors grad = Tensors.of(Tensor.of("w", gw, size), Tensor.of("b", gb, 66));
         String name = "alloc-amsgrad-" + size + "-" + nesterov + "-" + parallelism;
-        try (Optimizer opt = Adam.builder().name(name).gradNormClip(0.5).amsgrad(true).nesterov(nesterov)
+        try (Optimizer opt = Adam.builder().warmUp(WarmUp.AT_START).name(name).gradNormClip(0.5).amsgrad(true).nesterov(nesterov)
                 .weightDecay(1e-4).parallelism(parallelism).parallelThreshold(65_536).build().init(model)) {
             assertAllocatesNothing(opt, model, grad, name, parallelism);
         }
@@ -94,7 +96,7 @@ class SteadyStateAllocationTest {
         Arrays.fill(gb, 0.01f);
         Tensors grad = Tensors.of(Tensor.of("w", new float[size], size), Tensor.of("b", gb, 64));
         String name = "alloc-frozen-" + size + "-" + parallelism;
-        try (Optimizer opt = Adam.builder().name(name).gradNormClip(0.5).parallelism(parallelism)
+        try (Optimizer opt = Adam.builder().warmUp(WarmUp.AT_START).name(name).gradNormClip(0.5).parallelism(parallelism)
                 .parallelThreshold(65_536).build().init(model)) {
             assertAllocatesNothing(opt, model, grad, name, parallelism);
         }

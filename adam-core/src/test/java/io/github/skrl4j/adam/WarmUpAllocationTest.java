@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * No step allocates on the training thread or the workers during warm-up, from the very first
@@ -25,7 +25,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * without {@code --add-modules jdk.incubator.vector}, through the vector kernel's warm-up and hand-over
  * and some hundreds of steps after it, and counts every step's allocated bytes with HotSpot's
  * ThreadMXBean. Before the fix a step after the hand-over allocated hundreds of MB of boxed vectors
- * (the compiled loops thrown away at a shape the warm-up had not shown C2). It times nothing.
+ * (the compiled loops thrown away at a shape the warm-up had not shown C2). The same without a warm-up
+ * at the start ({@link WarmUp#NONE}): the steps compile the portable code as they run, and a later
+ * hand-over of the vector kernel's norm (a background warm-up that {@code Kernels.awaitWarm} starts)
+ * allocates nothing either. It times nothing.
  */
 @AllocationCounting
 @ChildJvm
@@ -60,7 +63,7 @@ class WarmUpAllocationTest {
                     tensor("l2", 64 * 2, true), tensor("b2", 2, true));
             long deadline = System.nanoTime() + MAX_STEPPING_NANOS;
             try (Optimizer optimizer = Adam.builder().name(NAME).lr(1e-3).gradNormClip(1.0).parallelism(2)
-                    .parallelThreshold(65_536).build().init(params)) {
+                    .parallelThreshold(65_536).warmUp(WarmUp.valueOf(args[0])).build().init(params)) {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 optimizer.step(grads, params);
                 long firstStep = threads.getCurrentThreadAllocatedBytes() - before;
@@ -117,10 +120,10 @@ class WarmUpAllocationTest {
         }
     }
 
-    @ParameterizedTest(name = "vector module: {0}")
-    @ValueSource(booleans = {true, false})
+    @ParameterizedTest(name = "vector module: {0}, warm-up {1}")
+    @CsvSource({"true, AT_START", "false, AT_START", "true, NONE", "false, NONE"})
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void noStepAllocatesFromTheFirstOnInAFreshJvm(boolean vectorModule) throws Exception {
+    void noStepAllocatesFromTheFirstOnInAFreshJvm(boolean vectorModule, WarmUp warmUp) throws Exception {
         Path out = dir.resolve("child.out");
         Path err = dir.resolve("child.err");
         List<String> command = new ArrayList<>(List.of(
@@ -130,7 +133,7 @@ class WarmUpAllocationTest {
             command.add("jdk.incubator.vector");
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                SteppingFromAFreshStart.class.getName()));
+                SteppingFromAFreshStart.class.getName(), warmUp.name()));
         Process child = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             assertThat(child.waitFor(3, TimeUnit.MINUTES)).as("the child finished").isTrue();

@@ -4,6 +4,7 @@ import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.Kernels;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.WarmUp;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
@@ -15,7 +16,8 @@ import java.time.Duration;
  *
  * <p>Without arguments each of the first {@value #STEPS} steps is timed alone; prints one line: the
  * kernel and each step's nanoseconds. With {@code ramp [steps]} (default {@value #RAMP_STEPS}) the
- * first steps are timed together and the bytes the training thread and the worker thread allocate
+ * first steps are timed together ({@code ramp steps params warm-up} times a tensor of another size, e.g.
+ * {@code ramp 200 262144 NONE}, with the {@link WarmUp} given) and the bytes the training thread and the worker thread allocate
  * during them are counted (HotSpot's ThreadMXBean); prints one line: the kernel, the steps, their
  * nanoseconds, both byte counts, the step after which the vector kernel had taken over (1 when the
  * optimizer's start had handed it over; 0 when it had not, or for the portable kernel), the nanoseconds of the
@@ -39,12 +41,14 @@ public final class FirstStep {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Tensors params = Workloads.equalTensors(1, Workloads.LARGE, false);
-        Tensors grads = Workloads.equalTensors(1, Workloads.LARGE, true);
+        int size = args.length > 2 ? Integer.parseInt(args[2]) : Workloads.LARGE;
+        WarmUp warmUp = args.length > 3 ? WarmUp.valueOf(args[3]) : WarmUp.AUTOMATIC;
+        Tensors params = Workloads.equalTensors(1, size, false);
+        Tensors grads = Workloads.equalTensors(1, size, true);
         long initCpuStart = processCpuNanos();
         long initStart = System.nanoTime();
-        try (Optimizer optimizer = Adam.builder().name(NAME).lr(1e-3).gradNormClip(1.0).parallelism(2).build()
-                .init(params)) {
+        try (Optimizer optimizer = Adam.builder().name(NAME).lr(1e-3).gradNormClip(1.0).parallelism(2)
+                .warmUp(warmUp).build().init(params)) {
             long initNanos = System.nanoTime() - initStart;
             initCpuNanos = processCpuNanos() - initCpuStart;
             if (args.length > 0 && args[0].equals("ramp")) {
@@ -74,7 +78,10 @@ public final class FirstStep {
     private static void ramp(Optimizer optimizer, Tensors params, Tensors grads, int steps, long initNanos)
             throws InterruptedException {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        boolean vector = Kernels.active().vectorized();
+        // an optimizer that did not warm up at its start runs the portable kernel: asking whether the vector
+        // kernel is warm would start a warm-up of its norm beside the steps
+        boolean vector = Kernels.active().vectorized()
+                && optimizer.config().warmUp().atStart(params.get(0).data().length);
         long[] workers = new long[0];
         long workersBefore = 0;
         long allocatedBefore = threads.getCurrentThreadAllocatedBytes();

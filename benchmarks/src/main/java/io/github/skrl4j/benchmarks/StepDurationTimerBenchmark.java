@@ -4,6 +4,7 @@ import io.github.skrl4j.adam.Adam;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.StepEvent;
 import io.github.skrl4j.adam.Tensors;
+import io.github.skrl4j.adam.WarmUp;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,9 @@ public class StepDurationTimerBenchmark {
         }
 
         private static Adam.Builder policy(String name, boolean measure) {
-            return Adam.builder().name(name).lr(1e-3).gradNormClip(0.5).parallelism(1).measureStepDuration(measure);
+            // warmed at the start, as AdamStepBenchmark's policy case: the same kernel as its table's
+            return Adam.builder().name(name).lr(1e-3).gradNormClip(0.5).parallelism(1).measureStepDuration(measure)
+                    .warmUp(WarmUp.AT_START);
         }
 
         // what the starter's meters do with an applied step's duration

@@ -4,6 +4,7 @@ import io.github.skrl4j.adam.Adam
 import io.github.skrl4j.adam.LearningRateSchedule
 import io.github.skrl4j.adam.NonFinitePolicy
 import io.github.skrl4j.adam.StepListener
+import io.github.skrl4j.adam.WarmUp
 
 /** Keeps an outer `adam { }` block's settings from being set inside a nested block by mistake. */
 @DslMarker
@@ -73,6 +74,13 @@ public class AdamSpec internal constructor() {
      */
     public var measureStepDuration: Boolean = false
 
+    /**
+     * Whether an optimizer's start compiles the code its steps run before the first step:
+     * [WarmUp.AUTOMATIC] (the default) for models of at least [WarmUp.AUTOMATIC_MIN_PARAMETERS]
+     * parameters, [WarmUp.AT_START] always, [WarmUp.NONE] never. The results are the same with any.
+     */
+    public var warmUp: WarmUp = WarmUp.AUTOMATIC
+
     private val listeners = mutableListOf<StepListener>()
 
     /** Adds a listener that every optimizer made from these settings starts with: `listener { e -> ... }`. */
@@ -85,7 +93,7 @@ public class AdamSpec internal constructor() {
         val builder = Adam.builder().name(name).lr(lr).gradNormClip(gradNormClip).scale(scale)
             .b1(b1).b2(b2).eps(eps).epsRoot(epsRoot).weightDecay(weightDecay).amsgrad(amsgrad)
             .nesterov(nesterov).nonFinitePolicy(nonFinite).parallelism(parallelism)
-            .parallelThreshold(parallelThreshold).measureStepDuration(measureStepDuration)
+            .parallelThreshold(parallelThreshold).measureStepDuration(measureStepDuration).warmUp(warmUp)
         // after lr(Double), which clears a schedule
         schedule?.let { builder.lr(it) }
         listeners.forEach { builder.listener(it) }
@@ -133,6 +141,7 @@ public fun adam(block: AdamSpec.() -> Unit): Adam = AdamSpec().apply(block).buil
  * @param parallelism threads sharing the work on a large tensor, the stepping thread included
  * @param parallelThreshold elements from which a tensor is split across [parallelism] threads
  * @param measureStepDuration whether each step measures its wall time (`StepEvent.durationNanos`)
+ * @param warmUp whether an optimizer's start warms up before the first step ([WarmUp.AUTOMATIC]: by the model's size)
  * @param listeners listeners every optimizer made from these settings starts with
  * @throws IllegalArgumentException naming the first setting out of its range
  */
@@ -154,6 +163,7 @@ public fun adam(
     parallelism: Int = Runtime.getRuntime().availableProcessors(),
     parallelThreshold: Int = Adam.Builder.DEFAULT_PARALLEL_THRESHOLD,
     measureStepDuration: Boolean = false,
+    warmUp: WarmUp = WarmUp.AUTOMATIC,
     listeners: List<StepListener> = emptyList(),
 ): Adam = adam {
     this.lr = lr
@@ -172,5 +182,6 @@ public fun adam(
     this.parallelism = parallelism
     this.parallelThreshold = parallelThreshold
     this.measureStepDuration = measureStepDuration
+    this.warmUp = warmUp
     listeners.forEach { listener(it) }
 }

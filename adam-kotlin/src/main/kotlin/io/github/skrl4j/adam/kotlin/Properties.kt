@@ -9,6 +9,7 @@ import io.github.skrl4j.adam.StepEvent
 import io.github.skrl4j.adam.StepListener
 import io.github.skrl4j.adam.Tensor
 import io.github.skrl4j.adam.Tensors
+import io.github.skrl4j.adam.WarmUp
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR
 
 // adam-core's accessors are named like record components (`count()`), which Kotlin sees as functions,
@@ -133,6 +134,9 @@ public val Adam.parallelThreshold: Int get() = parallelThreshold()
 
 /** [Adam.measuresStepDuration]: true when each step measures its wall time. */
 public val Adam.measuresStepDuration: Boolean get() = measuresStepDuration()
+
+/** [Adam.warmUp]: whether an optimizer's start warms up before the first step. */
+public val Adam.warmUp: WarmUp get() = warmUp()
 
 /** [KLAdaptiveLR.Tracker.lr]: the lr to give the next `step(grad, model, lr)`. */
 public val KLAdaptiveLR.Tracker.lr: Double get() = lr()

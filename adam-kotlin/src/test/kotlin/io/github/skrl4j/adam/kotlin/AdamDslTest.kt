@@ -4,6 +4,7 @@ import io.github.skrl4j.adam.Adam
 import io.github.skrl4j.adam.NonFinitePolicy
 import io.github.skrl4j.adam.StepEvent
 import io.github.skrl4j.adam.StepListener
+import io.github.skrl4j.adam.WarmUp
 import io.github.skrl4j.adam.schedule.Schedules
 import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.api.Assertions.assertThatThrownBy
@@ -18,7 +19,7 @@ class AdamDslTest {
     private val everySettingChanged: Adam = Adam.builder()
         .name("policy").lr(5e-4).gradNormClip(0.5).scale(true).b1(0.8).b2(0.99).eps(1e-7).epsRoot(1e-9)
         .weightDecay(1e-4).amsgrad(true).nesterov(true).nonFinitePolicy(NonFinitePolicy.SKIP)
-        .parallelism(3).parallelThreshold(1_000).measureStepDuration(true).listener(listener)
+        .parallelism(3).parallelThreshold(1_000).measureStepDuration(true).warmUp(WarmUp.NONE).listener(listener)
         .build()
 
     @Test
@@ -36,7 +37,8 @@ class AdamDslTest {
         val settings = adam(
             name = "policy", lr = 5e-4, gradNormClip = 0.5, scale = true, b1 = 0.8, b2 = 0.99, eps = 1e-7,
             epsRoot = 1e-9, weightDecay = 1e-4, amsgrad = true, nesterov = true, nonFinite = NonFinitePolicy.SKIP,
-            parallelism = 3, parallelThreshold = 1_000, measureStepDuration = true, listeners = listOf(listener),
+            parallelism = 3, parallelThreshold = 1_000, measureStepDuration = true, warmUp = WarmUp.NONE,
+            listeners = listOf(listener),
         )
         assertThat(settings).isEqualTo(everySettingChanged)
     }
@@ -59,6 +61,7 @@ class AdamDslTest {
             parallelism = 3
             parallelThreshold = 1_000
             measureStepDuration = true
+            warmUp = WarmUp.NONE
             listener(listener)
         }
         assertThat(settings).isEqualTo(everySettingChanged)

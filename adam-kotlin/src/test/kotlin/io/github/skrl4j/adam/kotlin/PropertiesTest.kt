@@ -4,6 +4,7 @@ import io.github.skrl4j.adam.Adam
 import io.github.skrl4j.adam.NonFinitePolicy
 import io.github.skrl4j.adam.StepEvent
 import io.github.skrl4j.adam.StepListener
+import io.github.skrl4j.adam.WarmUp
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR
 import io.github.skrl4j.adam.schedule.Schedules
 import org.assertj.core.api.Assertions.assertThat
@@ -61,7 +62,7 @@ class PropertiesTest {
         val settings = Adam.builder().name("value").lr(5e-4).lr(schedule).gradNormClip(0.5).b1(0.8).b2(0.99)
             .eps(1e-7).epsRoot(1e-9).weightDecay(1e-4).amsgrad(true).nesterov(true)
             .nonFinitePolicy(NonFinitePolicy.SKIP).parallelism(3).parallelThreshold(1_000).measureStepDuration(true)
-            .listener(listener).build()
+            .warmUp(WarmUp.AT_START).listener(listener).build()
         assertThat(settings.name).isEqualTo("value")
         assertThat(settings.lr).isEqualTo(5e-4)
         assertThat(settings.schedule).isSameAs(schedule)
@@ -78,6 +79,7 @@ class PropertiesTest {
         assertThat(settings.parallelism).isEqualTo(3)
         assertThat(settings.parallelThreshold).isEqualTo(1_000)
         assertThat(settings.measuresStepDuration).isTrue()
+        assertThat(settings.warmUp).isEqualTo(WarmUp.AT_START)
         assertThat(settings.listeners).containsExactly(listener)
     }
 

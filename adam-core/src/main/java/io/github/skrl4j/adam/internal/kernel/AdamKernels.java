@@ -17,9 +17,10 @@ import org.jspecify.annotations.Nullable;
  * vectors (a linkage error, a packaging mistake) is logged at WARNING with its cause.
  *
  * <p>The chosen vector kernel is wrapped in a {@link WarmingKernel}: the Vector API runs boxed and
- * slowly until C2 has compiled it, so an optimizer's start warms it up before the first step, and
- * until it is warm (a warm-up past its deadline goes on in the background) the calls go to the
- * portable kernel, which gives the same bits.
+ * slowly until C2 has compiled it, so an optimizer's start that warms up ({@code WarmUp}) warms it
+ * before the first step, and until it is warm (a warm-up past its deadline goes on in the background)
+ * the calls go to the portable kernel, which gives the same bits; so do the calls of a loop no
+ * optimizer's start warmed.
  *
  * <p>The system property {@value #PROPERTY} = {@code scalar} forces the portable kernel (to compare
  * both); {@code vector} insists on the vector kernel and fails the start when it cannot be had;

@@ -1,6 +1,8 @@
 package io.github.skrl4j.adam.internal.kernel;
 
 import io.github.skrl4j.adam.AdamSettings;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,10 +17,13 @@ import org.jspecify.annotations.Nullable;
  * ({@code minRounds}), a warm-up ends once the fastest of the last {@value #STEADY_ROUNDS_NEEDED}
  * rounds is within a quarter of the fastest so far, none of them allocated (where HotSpot can tell)
  * and no compilation finished for a while ({@link CompilerActivity}: a compilation still under way
- * would take the first steps' processors, and on 2 cores a step waits for its slower thread), or
- * at its deadline.
+ * would take the first steps' processors, and on 2 cores a step waits for its slower thread) or, the
+ * JIT busy with other code, {@value #QUIET_WAIT_MILLIS} ms after the rounds became steady; or at its
+ * deadline.
  */
 public final class KernelWarmUp {
+
+    private static final Logger LOG = System.getLogger(KernelWarmUp.class.getName());
 
     /** The norm's arrays: just over one block, so that the tree runs, in registers and on a copy. */
     private static final int ELEMENTS = 4_100;
@@ -31,6 +36,14 @@ public final class KernelWarmUp {
     private static final int UPDATE_WHOLE = 1_024;
     private static final int ROUND_CALLS = 20;
     private static final int STEADY_ROUNDS_NEEDED = 5;
+    /**
+     * Once the rounds are steady, the JIT's quiet is waited for this long at most. C2 compiled a kernel
+     * loop in 0.03-0.4 s on 2 busy cores, so a compilation of the warm-up's code still under way ends
+     * within it; compilations that go on beyond it are other code's: the JIT's activity is JVM-wide, and
+     * during a Spring application's start, which compiles for seconds, the warm-up otherwise ran on
+     * until its deadline (2-4 s; docs/benchmarks.md) with its loops long compiled.
+     */
+    static final long QUIET_WAIT_MILLIS = 500;
 
     /**
      * Rounds of the portable kernel before its speed counts: some 2,000 calls of each loop, past C2's
@@ -81,7 +94,8 @@ public final class KernelWarmUp {
     }
 
     /**
-     * An optimizer's start, before its first step: warms, on the calling thread, the kernel its steps
+     * An optimizer's start that warms up ({@code WarmUp.AT_START}, or {@code AUTOMATIC} for a large
+     * model), before its first step: warms, on the calling thread, the kernel its steps
      * will call for these settings and then the step around it ({@link WarmUpSteps}), so that the
      * first step runs compiled code and nothing is left for the JIT to compile on the steps' processors.
      *
@@ -136,7 +150,7 @@ public final class KernelWarmUp {
                 try (WarmUpSteps steps = new WarmUpSteps(kernel, settings)) {
                     // not by speed: a round's time is mostly the hand-offs to the worker thread, which on a
                     // busy machine waits for a processor in most rounds; the JIT's quiet tells instead
-                    untilSteady(steps::round, STEPS_MIN_ROUNDS, STEPS_MAX_MILLIS, false);
+                    untilSteady("steps, loop " + loop, steps::round, STEPS_MIN_ROUNDS, STEPS_MAX_MILLIS, false);
                 }
                 stepWarmLoops |= loop;
             }
@@ -178,7 +192,20 @@ public final class KernelWarmUp {
      */
     static int untilSteady(AdamKernel kernel, int loops, int minRounds, long maxMillis) {
         Workload w = new Workload(loops);
-        return untilSteady(() -> w.round(kernel), minRounds, maxMillis, true);
+        return untilSteady(kernel.name() + " kernel, loops " + loops, () -> w.round(kernel), minRounds, maxMillis,
+                true);
+    }
+
+    /**
+     * Fills a warm-up's parameters and gradients: gradients above the floor, as a learning model's mostly
+     * are (see {@link Workload#round}), and parameters of a few sizes; the same for the kernel's rounds
+     * and for {@link WarmUpSteps}.
+     */
+    static void fill(float[] params, float[] grads) {
+        for (int i = 0; i < grads.length; i++) {
+            grads[i] = 1e-3f * ((i % 13) - 6.5f);
+            params[i] = 0.01f * (i % 97);
+        }
     }
 
     /** One round of a warm-up's calls. */
@@ -191,16 +218,26 @@ public final class KernelWarmUp {
      * Runs {@code round} until, after {@code minRounds}, the last {@value #STEADY_ROUNDS_NEEDED} rounds
      * allocated nothing, the fastest of them took at most a quarter more of the calling thread's CPU
      * time than the fastest round so far (when {@code bySpeed}; the fastest, since on a busy machine
-     * any round may lose its caches or wait in a spin) and the JIT is quiet; or until {@code maxMillis}
-     * passed. The JIT's quiet is waited for within the deadline only: when the deadline comes, rounds
-     * that were steady otherwise count as warm (a busy machine's JIT may not go quiet in time).
+     * any round may lose its caches or wait in a spin) and the JIT is quiet, or the rounds have been
+     * steady for {@value #QUIET_WAIT_MILLIS} ms (the JIT compiling other code: an application's start);
+     * or until {@code maxMillis} passed. When the deadline comes, rounds that were steady otherwise
+     * count as warm.
      *
      * @return the rounds run, negated when the deadline came before the rounds were steady
      */
-    static int untilSteady(Round round, int minRounds, long maxMillis, boolean bySpeed) {
-        long deadline = System.nanoTime() + maxMillis * 1_000_000;
+    static int untilSteady(String what, Round round, int minRounds, long maxMillis, boolean bySpeed) {
+        return untilSteady(what, round, minRounds, maxMillis, bySpeed, CompilerActivity.start());
+    }
+
+    /** {@link #untilSteady(String, Round, int, long, boolean)} with the JIT's activity told by {@code jit}. */
+    static int untilSteady(String what, Round round, int minRounds, long maxMillis, boolean bySpeed,
+                           CompilerActivity jit) {
+        long start = System.nanoTime();
+        long deadline = start + maxMillis * 1_000_000;
         ThreadMeter meter = ThreadMeter.forCurrentThread();
-        CompilerActivity jit = CompilerActivity.start();
+        long cpuStart = meter.cpuNanos();
+        int steadySince = 0;
+        long steadySinceNanos = 0;
         long[] recent = new long[STEADY_ROUNDS_NEEDED];
         int rounds = 0;
         int sinceAllocation = 0;
@@ -221,12 +258,37 @@ public final class KernelWarmUp {
             }
             boolean steady = rounds >= Math.max(minRounds, recent.length) && sinceAllocation >= recent.length
                     && (!bySpeed || recentBest <= best + best / 4);
+            long now = System.nanoTime();
+            if (!steady) {
+                steadySince = 0;
+            } else if (steadySince == 0) {
+                steadySince = rounds;
+                steadySinceNanos = now;
+            }
             if (steady && jitQuiet) {
+                logEnd(what, "steady and the JIT quiet", rounds, steadySince, start, meter.cpuNanos() - cpuStart);
                 return rounds;
             }
-            if (System.nanoTime() >= deadline) {
+            if (steady && now - steadySinceNanos >= QUIET_WAIT_MILLIS * 1_000_000) {
+                logEnd(what, "steady, the JIT busy with other code", rounds, steadySince, start,
+                        meter.cpuNanos() - cpuStart);
+                return rounds;
+            }
+            if (now >= deadline) {
+                logEnd(what, steady ? "deadline, steady but the JIT busy" : "deadline, not steady", rounds,
+                        steadySince, start, meter.cpuNanos() - cpuStart);
                 return steady ? rounds : -rounds;
             }
+        }
+    }
+
+    /** At DEBUG: how a warm-up on this thread ended, its wall and CPU time (to tell what an application's start pays). */
+    private static void logEnd(String what, String how, int rounds, int steadySince, long startNanos, long cpuNanos) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, String.format(java.util.Locale.ROOT,
+                    "skrl4j Adam warm-up (%s) on %s: %.0f ms, %.0f ms CPU, %d rounds, steady from round %d; ended: %s",
+                    what, Thread.currentThread().getName(), (System.nanoTime() - startNanos) / 1e6, cpuNanos / 1e6,
+                    rounds, steadySince, how));
         }
     }
 
@@ -238,7 +300,7 @@ public final class KernelWarmUp {
      * compilation under way, so this is an estimate (the deadlines bound it). Without a JIT or
      * {@code java.management}, always quiet.
      */
-    private interface CompilerActivity {
+    interface CompilerActivity {
         long QUIET_MIN_MILLIS = 30;
         long QUIET_MAX_MILLIS = 300;
 
@@ -281,10 +343,19 @@ public final class KernelWarmUp {
      * time the thread waited for a processor or for its workers, which on a busy machine made rounds
      * of the same code take many times the fastest one.
      */
-    private interface ThreadMeter {
-        long allocatedBytes();
+    private static final class ThreadMeter {
+        /** Null where the runtime image has no {@code java.management}; then neither figure is read from it. */
+        private final java.lang.management.@Nullable ThreadMXBean threads;
+        private final boolean cpu;
+        private final boolean allocation;
+        private final long threadId;
 
-        long cpuNanos();
+        private ThreadMeter(java.lang.management.@Nullable ThreadMXBean threads, boolean cpu, boolean allocation) {
+            this.threads = threads;
+            this.cpu = cpu;
+            this.allocation = allocation;
+            this.threadId = Thread.currentThread().getId();
+        }
 
         static ThreadMeter forCurrentThread() {
             try {
@@ -293,32 +364,19 @@ public final class KernelWarmUp {
                 boolean allocation = threads instanceof com.sun.management.ThreadMXBean
                         && ((com.sun.management.ThreadMXBean) threads).isThreadAllocatedMemorySupported()
                         && ((com.sun.management.ThreadMXBean) threads).isThreadAllocatedMemoryEnabled();
-                long id = Thread.currentThread().getId();
-                return new ThreadMeter() {
-                    @Override
-                    public long allocatedBytes() {
-                        return allocation ? ((com.sun.management.ThreadMXBean) threads).getThreadAllocatedBytes(id) : 0L;
-                    }
-
-                    @Override
-                    public long cpuNanos() {
-                        return cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
-                    }
-                };
+                return new ThreadMeter(threads, cpu, allocation);
             } catch (LinkageError | RuntimeException e) {
                 // no java.management in this runtime image: elapsed time alone decides
-                return new ThreadMeter() {
-                    @Override
-                    public long allocatedBytes() {
-                        return 0L;
-                    }
-
-                    @Override
-                    public long cpuNanos() {
-                        return System.nanoTime();
-                    }
-                };
+                return new ThreadMeter(null, false, false);
             }
+        }
+
+        long allocatedBytes() {
+            return allocation ? ((com.sun.management.ThreadMXBean) threads).getThreadAllocatedBytes(threadId) : 0L;
+        }
+
+        long cpuNanos() {
+            return cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
         }
     }
 
@@ -354,10 +412,7 @@ public final class KernelWarmUp {
 
         Workload(int loops) {
             this.loops = loops;
-            for (int i = 0; i < ELEMENTS; i++) {
-                grad[i] = 1e-3f * ((i % 13) - 6.5f);
-                param[i] = 0.01f * (i % 97);
-            }
+            fill(param, grad);
             plain.setForWarmUp(true);
             general.setForWarmUp(false);
         }

@@ -109,11 +109,7 @@ final class WarmUpSteps implements AutoCloseable {
             if (nuMax != null) {
                 nuMax[t] = new float[n];
             }
-            for (int i = 0; i < n; i++) {
-                // above the floor, as a learning model's gradients mostly are (see KernelWarmUp's workload)
-                grads[t][i] = 1e-3f * ((i % 13) - 6.5f);
-                params[t][i] = 0.01f * (i % 97);
-            }
+            KernelWarmUp.fill(params[t], grads[t]);
         }
         this.model = new Model(params, grads, mu, nu, nuMax);
         this.passes = new StepPasses(this, "kernel-warm-up", SIZES, PARTS, PARALLEL_THRESHOLD, kernel);

@@ -8,16 +8,19 @@ import org.jspecify.annotations.Nullable;
  * compile them (the Vector API runs boxed, a hundred times slower, before), every call goes to the
  * portable kernel, which computes the same bits.
  *
- * <p>An optimizer's start warms the norm and its update loop here, on its own thread, and hands them
- * over before its first step ({@link #warmHere}, from {@link KernelWarmUp#beforeFirstStep}), so that
- * its steps run the compiled vector kernel from the first. Only where that takes longer than its
- * deadline, or for a loop no optimizer announced, does the warm-up thread take over: a daemon,
- * started on the first call that finds a loop cold, which lets that call go first (it waits
- * {@value #START_DELAY_MILLIS} ms), steps small arrays through the vector kernel's norm and the
- * update loops asked for, in every shape a step's calls give them (see {@link KernelWarmUp}), and
- * hands those over once steady (or after {@value #MAX_WARM_UP_MILLIS} ms) while the steps run on
- * the portable kernel. Only the loops asked for: on a 2-core machine every update loop of the
- * Vector API is a few hundred ms of C2. The kernels give the same bits, so any mix of them does.
+ * <p>An optimizer's start that warms up ({@code WarmUp.AT_START}, or {@code AUTOMATIC} for a large model)
+ * warms the norm and its update loop here, on its own thread, and hands them over before its first step
+ * ({@link #warmHere}, from {@link KernelWarmUp#beforeFirstStep}), so that its steps run the compiled
+ * vector kernel from the first. Only where that takes longer than its deadline does a warm-up thread
+ * take over: a daemon, started on the first call that finds an announced loop cold, which lets that
+ * call go first (it waits {@value #START_DELAY_MILLIS} ms), steps small arrays through the vector
+ * kernel's norm and the loops announced, in every shape a step's calls give them (see
+ * {@link KernelWarmUp}), and hands those over once steady (or after {@value #MAX_WARM_UP_MILLIS} ms)
+ * while the steps run on the portable kernel. A loop no optimizer announced (its optimizers start
+ * without a warm-up: a small model, for which seconds of warm-up never pay back) stays on the portable
+ * kernel and starts no warm-up: on a 2-core machine every update loop of the Vector API is a few
+ * hundred ms of C2, and a warm-up thread beside the steps of a small model costs more than the vector
+ * kernel could save them. The kernels give the same bits, so any mix of them does.
  */
 final class WarmingKernel implements AdamKernel {
 
@@ -27,7 +30,7 @@ final class WarmingKernel implements AdamKernel {
     private static final long START_DELAY_MILLIS = 300;
 
     private final AdamKernel vector;
-    /** The update loops ({@link KernelWarmUp#PLAIN}, ... or'ed) that optimizers announced or steps asked for. */
+    /** The update loops ({@link KernelWarmUp#PLAIN}, ... or'ed) that optimizers announced. */
     private volatile int requestedLoops;
     /** The update loops whose calls go to the vector kernel; written under this object's lock ({@link #handOver}). */
     private volatile int warmLoops;
@@ -43,7 +46,7 @@ final class WarmingKernel implements AdamKernel {
         this.vector = vector;
     }
 
-    /** True once the norm and every update loop asked for so far go to the vector kernel. */
+    /** True once the norm and every update loop announced so far go to the vector kernel. */
     boolean warm() {
         return normWarm && (requestedLoops & ~warmLoops) == 0;
     }
@@ -105,7 +108,10 @@ final class WarmingKernel implements AdamKernel {
         if (normWarm) {
             return vector;
         }
-        ensureWarmUp();
+        if (requestedLoops != 0) {
+            // an optimizer's start announced a loop and missed its deadline: the warm-up goes on in the background
+            ensureWarmUp();
+        }
         return ScalarAdamKernel.INSTANCE;
     }
 
@@ -114,10 +120,10 @@ final class WarmingKernel implements AdamKernel {
         if ((warmLoops & loop) != 0) {
             return vector;
         }
-        if ((requestedLoops & loop) == 0) {
-            request(loop);
+        if ((requestedLoops & loop) != 0) {
+            ensureWarmUp();
         }
-        ensureWarmUp();
+        // not announced: its optimizers start without a warm-up, and their steps stay on the portable kernel
         return ScalarAdamKernel.INSTANCE;
     }
 
@@ -146,13 +152,13 @@ final class WarmingKernel implements AdamKernel {
                 int missing = requestedLoops & ~warmLoops;
                 if (normWarm && missing == 0) {
                     running.set(false);
-                    // a loop asked for between the look and the reset found a warm-up running: look again
+                    // a loop announced between the look and the reset found a warm-up running: look again
                     if ((requestedLoops & ~warmLoops) == 0 || !running.compareAndSet(false, true)) {
                         return;
                     }
                     continue;
                 }
-                // only the loops asked for: each update loop of the Vector API is seconds of C2 on a small machine
+                // only the loops announced: each update loop of the Vector API is seconds of C2 on a small machine
                 KernelWarmUp.untilSteady(vector, missing, KernelWarmUp.VECTOR_MIN_ROUNDS, MAX_WARM_UP_MILLIS);
                 handOver(missing);
             }

@@ -32,13 +32,17 @@ public final class AdamPipeline implements AutoCloseable {
      *
      * @param owner the object whose unreachability stops the worker threads, unless {@link #close()} did
      * @param name  names the worker threads
+     * @param warmUpAtStart whether to warm the kernel and the step up before the first step
+     *                      ({@link KernelWarmUp#beforeFirstStep}); without, the steps compile as they run
      */
     public AdamPipeline(AdamSettings settings, Object owner, String name, int[] sizes, int parallelism,
-                        int parallelThreshold) {
+                        int parallelThreshold, boolean warmUpAtStart) {
         this.settings = settings;
         this.passes = new StepPasses(owner, name, sizes, parallelism, parallelThreshold);
-        // before the first step: compiled on small arrays, not interpreted over whole tensors
-        KernelWarmUp.beforeFirstStep(settings);
+        if (warmUpAtStart) {
+            // before the first step: compiled on small arrays, not interpreted over whole tensors
+            KernelWarmUp.beforeFirstStep(settings);
+        }
     }
 
     /** The global gradient norm {@code sqrt(sum g_i^2)} over every tensor; infinite or NaN for a non-finite gradient. */

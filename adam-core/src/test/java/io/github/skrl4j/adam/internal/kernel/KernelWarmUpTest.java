@@ -111,6 +111,24 @@ class KernelWarmUpTest {
         assertThat(every.updates).containsExactlyInAnyOrder(Loop.values());
     }
 
+    /**
+     * A JIT that never goes quiet (an application's start compiling its own code) does not keep a
+     * warm-up whose rounds are steady running until its deadline (here a minute; the test's timeout is
+     * far shorter); a JIT that goes quiet ends it at once.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void steadyRoundsEndTheWarmUpSoonAfterwardsEvenWhileTheJitCompilesOtherCode() {
+        int[] calls = new int[1];
+        KernelWarmUp.Round round = () -> calls[0]++;
+        int rounds = KernelWarmUp.untilSteady("test", round, 10, 60_000, false, () -> false);
+        assertThat(rounds).as("ended steady").isGreaterThanOrEqualTo(10).isEqualTo(calls[0]);
+
+        calls[0] = 0;
+        assertThat(KernelWarmUp.untilSteady("test", round, 10, 60_000, false, () -> true))
+                .as("the JIT quiet: as soon as the rounds are steady").isEqualTo(10);
+    }
+
     @Test
     void anOptimizersStartWarmsTheLoopItsSettingsRunOnThisJvmsKernelAndTheStepAroundIt() {
         KernelWarmUp.beforeFirstStep(settings(0, 1e-4, false, false));
@@ -118,7 +136,7 @@ class KernelWarmUpTest {
         KernelWarmUp.beforeFirstStep(settings(0, 0, true, false));
         assertWarm(KernelWarmUp.AMSGRAD);
         try (var pipeline = new io.github.skrl4j.adam.internal.pipeline.AdamPipeline(
-                AdamSettings.DEFAULTS, this, "warm-up-test", new int[] {16}, 1, 65_536)) {
+                AdamSettings.DEFAULTS, this, "warm-up-test", new int[] {16}, 1, 65_536, true)) {
             assertWarm(KernelWarmUp.PLAIN);
         }
     }
@@ -216,21 +234,43 @@ class KernelWarmUpTest {
         kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, plain, false);
         kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, general, false);
         assertThat(vector.normHandedOver).isTrue();
-        // routed when asked for, before any warm-up had compiled it (a new warm-up may have finished since)
-        assertThat(vector.handedOver).as("AMSGrad was not warmed yet").containsExactly(Loop.PLAIN);
+        assertThat(vector.handedOver).as("AMSGrad was never announced").containsExactly(Loop.PLAIN);
+        assertThat(kernel.warm()).as("a loop no optimizer announced starts no warm-up").isTrue();
 
+        kernel.announce(KernelWarmUp.AMSGRAD_GENERAL);
         assertThat(kernel.awaitWarm(60_000)).isTrue();
         assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN | KernelWarmUp.AMSGRAD_GENERAL);
         kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, general, false);
         assertThat(vector.handedOver).containsExactlyInAnyOrder(Loop.PLAIN, Loop.AMSGRAD_GENERAL);
-        assertThat(vector.updates).as("the general loops were never asked for")
+        assertThat(vector.updates).as("the general loops were never announced")
                 .doesNotContain(Loop.GENERAL, Loop.AMSGRAD);
-        // AMSGrad in one loop is a loop of its own: asked for now, it starts on the portable kernel too
+        // AMSGrad in one loop is a loop of its own: not announced, it stays on the portable kernel
         kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, plain, false);
-        assertThat(vector.handedOver).doesNotContain(Loop.AMSGRAD);
-        // asked for now: starts on the portable kernel (and a new warm-up, which this test does not wait for)
         kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, general, false);
-        assertThat(vector.handedOver).doesNotContain(Loop.GENERAL);
+        assertThat(vector.handedOver).doesNotContain(Loop.AMSGRAD, Loop.GENERAL);
+        assertThat(kernel.warm()).isTrue();
+    }
+
+    @Test
+    void loopsNoOptimizerAnnouncedStayOnThePortableKernelAndStartNoWarmUp()
+            throws InterruptedException {
+        HandOverRecorder vector = new HandOverRecorder();
+        WarmingKernel kernel = new WarmingKernel(vector);
+        StepCoefficients plain = new StepCoefficients();
+        plain.setForWarmUp(true);
+        float[] grad = new float[TEST_LENGTH];
+        for (int call = 0; call < 100; call++) {
+            kernel.sumOfSquares(grad, 0, TEST_LENGTH, new NormScratch());
+            kernel.allZero(grad, 0, TEST_LENGTH, new NormScratch());
+            kernel.update(new float[TEST_LENGTH], grad, new float[TEST_LENGTH], new float[TEST_LENGTH], null, 0,
+                    TEST_LENGTH, plain, true);
+        }
+        // a warm-up thread would be started by now (it waits 300 ms before its first round): give it longer
+        Thread.sleep(600);
+        assertThat(vector.norms).as("no warm-up ran the vector kernel").isZero();
+        assertThat(vector.updates).isEmpty();
+        assertThat(vector.zeroChecks).isZero();
+        assertThat(kernel.warmLoops()).isZero();
     }
 
     @Test

@@ -69,11 +69,12 @@ public record OptimizerDescriptor(String name, Settings settings, long count, @N
      * @param parallelism          threads sharing the work on a large tensor, the stepping thread included
      * @param parallelThreshold    elements from which a tensor is split across the threads
      * @param measuresStepDuration whether each step's wall time is measured (the step.duration timer)
+     * @param warmUp               AUTOMATIC, AT_START or NONE: whether the optimizer's start warmed up
      */
     public record Settings(LearningRateSource learningRateSource, @Nullable Double lr,
             @Nullable String learningRateSchedule, double gradNormClip, boolean scale, double b1, double b2,
             double eps, double epsRoot, double weightDecay, boolean amsgrad, boolean nesterov, String nonFinite,
-            int parallelism, int parallelThreshold, boolean measuresStepDuration) {
+            int parallelism, int parallelThreshold, boolean measuresStepDuration, String warmUp) {
 
         static Settings of(Adam a) {
             LearningRateSchedule schedule = a.learningRateSchedule();
@@ -82,7 +83,8 @@ public record OptimizerDescriptor(String name, Settings settings, long count, @N
             return new Settings(source, source == LearningRateSource.FIXED ? a.lr() : null,
                     source == LearningRateSource.SCHEDULE ? String.valueOf(schedule) : null, a.gradNormClip(),
                     a.scale(), a.b1(), a.b2(), a.eps(), a.epsRoot(), a.weightDecay(), a.amsgrad(), a.nesterov(),
-                    a.nonFinitePolicy().name(), a.parallelism(), a.parallelThreshold(), a.measuresStepDuration());
+                    a.nonFinitePolicy().name(), a.parallelism(), a.parallelThreshold(), a.measuresStepDuration(),
+                    a.warmUp().name());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.skrl4j.adam.spring.autoconfigure;
 
 import io.github.skrl4j.adam.NonFinitePolicy;
+import io.github.skrl4j.adam.WarmUp;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -103,6 +104,15 @@ public class AdamInstanceProperties {
      */
     @Positive
     private @Nullable Integer parallelThreshold;
+
+    /**
+     * Whether the optimizer's start compiles the code its steps run before the first step: "automatic"
+     * warms up for models of at least 4,194,304 parameters and not for smaller ones, "at-start" always,
+     * "none" never (the steps compile as they run; with the vector kernel they run the portable kernel
+     * unless another optimizer's start warmed the vector kernel). A warm-up costs some 1.5-3.5 s of CPU
+     * time once per JVM, during the application's start; results are the same with any value.
+     */
+    private @Nullable WarmUp warmUp;
 
     /**
      * A learning-rate schedule replacing the fixed lr (needs scale=true). An instance without a
@@ -210,6 +220,14 @@ public class AdamInstanceProperties {
 
     public void setParallelism(@Nullable Integer parallelism) {
         this.parallelism = parallelism;
+    }
+
+    public @Nullable WarmUp getWarmUp() {
+        return warmUp;
+    }
+
+    public void setWarmUp(@Nullable WarmUp warmUp) {
+        this.warmUp = warmUp;
     }
 
     public @Nullable Integer getParallelThreshold() {

@@ -90,6 +90,7 @@ final class AdamPropertiesMapper {
         map.from(level::getNonFinite).to(builder::nonFinitePolicy);
         map.from(level::getParallelism).to(builder::parallelism);
         map.from(level::getParallelThreshold).to(builder::parallelThreshold);
+        map.from(level::getWarmUp).to(builder::warmUp);
     }
 
     /**

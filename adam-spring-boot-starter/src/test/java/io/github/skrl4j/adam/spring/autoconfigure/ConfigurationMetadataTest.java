@@ -101,6 +101,7 @@ class ConfigurationMetadataTest {
                 Map.entry("amsgrad", defaults.amsgrad()), Map.entry("nesterov", defaults.nesterov()),
                 Map.entry("non-finite", defaults.nonFinitePolicy()),
                 Map.entry("parallel-threshold", defaults.parallelThreshold()),
+                Map.entry("warm-up", defaults.warmUp()),
                 Map.entry("health.failure-threshold", AdamPropertiesMapper.DEFAULT_FAILURE_THRESHOLD),
                 Map.entry("health.allow-health-indicator-to-fail",
                         AdamPropertiesMapper.DEFAULT_ALLOW_HEALTH_INDICATOR_TO_FAIL));
@@ -114,6 +115,6 @@ class ConfigurationMetadataTest {
             }
         }
         assertThat(used.keySet()).as("every option with a fixed default is compared")
-                .containsAll(Set.of("lr", "b2", "non-finite", "parallel-threshold"));
+                .containsAll(Set.of("lr", "b2", "non-finite", "parallel-threshold", "warm-up"));
     }
 }
