@@ -20,9 +20,10 @@ final class WarmUpSteps implements AutoCloseable {
 
     private static final int SMALL_TENSORS = 48;
     /**
-     * Below the floor check's copy (2, 12) and layer-sized (640, 1,000): C2 unrolls a loop by the trip count
-     * its profile has seen, and a profile of tensors of at most 100 elements left six tensors of 768 a third
-     * slower in steady state (an A/B on 2026-12-05); these leave it about a fifth slower, see docs/benchmarks.md.
+     * Below the floor check's copy (2, 12) and layer-sized (640, 1,000), so the steps' calls of both shapes
+     * are compiled. Six tensors of 768 ran slower after the warm-up (2026-12-05) whatever these sizes were: the
+     * cause was the norm's double sum converting into registers the vector loops had left dirty, mended in
+     * {@code NormTree} (docs/benchmarks.md, session 9), not this profile.
      */
     private static final int[] SMALL_SIZES = {2, 12, 640, 1_000};
     /**
