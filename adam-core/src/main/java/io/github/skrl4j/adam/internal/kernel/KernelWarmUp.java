@@ -87,6 +87,8 @@ public final class KernelWarmUp {
 
     /** The portable update loops warmed in this JVM ({@link #PLAIN}, ... or'ed); the norm's with the first. */
     private static volatile int portableWarmLoops;
+    /** Whether {@link #withoutWarmUp} said, in this JVM, that an optimizer's steps run the portable kernel. */
+    private static volatile boolean portableNoted;
     /** The update loops whose steps ({@link WarmUpSteps}) were warmed in this JVM, on the kernel of this JVM. */
     private static volatile int stepWarmLoops;
 
@@ -114,6 +116,32 @@ public final class KernelWarmUp {
             warmPortableOnce(loop);
         }
         warmStepsOnce(kernel, loop, settings);
+    }
+
+    /**
+     * An optimizer's start without a warm-up ({@code WarmUp.NONE}, or {@code AUTOMATIC} for a small model):
+     * where the vector kernel is active but the update loop of these settings was not warmed by another
+     * optimizer's start, its steps run the portable kernel (the same bits), which a user who added the
+     * incubator module did not ask for; says so once per JVM, at INFO, with what to set instead.
+     */
+    public static void withoutWarmUp(AdamSettings settings, String optimizer, long parameters) {
+        if (!portableNoted && notePortableSteps(AdamKernels.defaultKernel(), settings, optimizer, parameters, LOG)) {
+            portableNoted = true;
+        }
+    }
+
+    /** Logs that the optimizer's steps run the portable kernel, if they do; returns whether it logged. */
+    static boolean notePortableSteps(AdamKernel kernel, AdamSettings settings, String optimizer, long parameters,
+                                     Logger log) {
+        if (!(kernel instanceof WarmingKernel) || (((WarmingKernel) kernel).warmLoops() & loopsOf(settings)) != 0) {
+            return false;
+        }
+        log.log(Level.INFO, "skrl4j Adam: optimizer " + optimizer + " (" + parameters + " parameters) starts"
+                + " without a warm-up, so its steps run the portable kernel, not " + kernel.name() + " (the same"
+                + " results; a warm-up costs about 2 CPU-seconds once and pays for a small model only over millions"
+                + " of steps). For the vector kernel from its first step: Adam.Builder.warmUp(WarmUp.AT_START), or"
+                + " skrl.optim.adam.warm-up=at-start with the Spring Boot starter");
+        return true;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.github.skrl4j.adam.AdamSettings;
 import io.github.skrl4j.adam.internal.kernel.KernelWarmUp;
 import io.github.skrl4j.adam.internal.kernel.StepCoefficients;
 import io.github.skrl4j.adam.internal.kernel.StepPasses;
+import java.util.Arrays;
 
 /**
  * One step of skrl's Optax chain over all of an optimizer's tensors, stage by stage:
@@ -42,6 +43,8 @@ public final class AdamPipeline implements AutoCloseable {
         if (warmUpAtStart) {
             // before the first step: compiled on small arrays, not interpreted over whole tensors
             KernelWarmUp.beforeFirstStep(settings);
+        } else {
+            KernelWarmUp.withoutWarmUp(settings, name, Arrays.stream(sizes).asLongStream().sum());
         }
     }
 

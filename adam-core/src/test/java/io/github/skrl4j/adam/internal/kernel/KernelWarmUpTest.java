@@ -274,6 +274,26 @@ class KernelWarmUpTest {
     }
 
     @Test
+    void aStartWithoutWarmUpSaysOnceWhatToSetWhenItsStepsRunThePortableKernelInsteadOfTheVectorOne() {
+        AdamKernelsTest.CapturingLogger log = new AdamKernelsTest.CapturingLogger();
+        WarmingKernel kernel = new WarmingKernel(new HandOverRecorder());
+
+        assertThat(KernelWarmUp.notePortableSteps(kernel, AdamSettings.DEFAULTS, "policy", 4_610, log)).isTrue();
+        assertThat(log.lines).singleElement().satisfies(line -> {
+            assertThat(line.level()).isEqualTo(System.Logger.Level.INFO);
+            assertThat(line.message()).contains("optimizer policy (4610 parameters)", "portable kernel",
+                    "WarmUp.AT_START", "skrl.optim.adam.warm-up=at-start");
+        });
+
+        assertThat(kernel.warmHere(KernelWarmUp.PLAIN, 60_000)).isTrue();
+        assertThat(KernelWarmUp.notePortableSteps(kernel, AdamSettings.DEFAULTS, "value", 4_610, log))
+                .as("another optimizer's start warmed its loop: its steps run the vector kernel").isFalse();
+        assertThat(KernelWarmUp.notePortableSteps(ScalarAdamKernel.INSTANCE, AdamSettings.DEFAULTS, "policy", 4_610,
+                log)).as("the portable kernel is the active one: nothing to say").isFalse();
+        assertThat(log.lines).hasSize(1);
+    }
+
+    @Test
     void anOptimizersStartHandsTheVectorKernelOverBeforeItsFirstStep() {
         HandOverRecorder vector = new HandOverRecorder();
         WarmingKernel kernel = new WarmingKernel(vector);
