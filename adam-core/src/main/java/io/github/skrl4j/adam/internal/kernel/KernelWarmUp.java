@@ -137,8 +137,8 @@ public final class KernelWarmUp {
             return false;
         }
         log.log(Level.INFO, "skrl4j Adam: optimizer " + optimizer + " (" + parameters + " parameters) starts"
-                + " without a warm-up, so its steps run the portable kernel, not " + kernel.name() + " (the same"
-                + " results; a warm-up costs about 2 CPU-seconds once and pays for a small model only over millions"
+                + " without a warm-up, so its steps run the portable kernel, not " + kernel.name() + ", as do those of"
+                + " other optimizers started without one while no start has warmed their loop (the same results; a warm-up costs about 2 CPU-seconds once and pays for a small model only over millions"
                 + " of steps). For the vector kernel from its first step: Adam.Builder.warmUp(WarmUp.AT_START), or"
                 + " skrl.optim.adam.warm-up=at-start with the Spring Boot starter");
         return true;
