@@ -90,8 +90,8 @@ public final class Kernels {
      * </ul>
      *
      * @param kernel          the kernel its update loop runs now: {@code scalar} (portable) or the vector kernel
-     *                        of {@link Kernels#active()}; the global norm runs it too, and runs the vector kernel
-     *                        as soon as any loop was warmed up
+     *                        of {@link Kernels#active()}; its global norm runs the vector kernel whenever this
+     *                        is the vector one, and already once any start of the JVM warmed up a loop
      * @param warming         true while the vector kernel's loop for its settings is being warmed up, after
      *                        which its steps run the vector kernel; always false when {@code kernel} is vectorized
      * @param warmedUpAtStart whether its start warmed up: {@link WarmUp#atStart(long)} of its
