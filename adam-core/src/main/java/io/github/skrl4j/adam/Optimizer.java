@@ -41,6 +41,8 @@ public final class Optimizer implements AutoCloseable {
     private final AdamPipeline pipeline;
     private final StepEvent event;
     private final boolean measureStepDuration;
+    /** Whether the start warmed up ({@link WarmUp#atStart(long)} for this model), for {@link #stepKernel()}. */
+    private final boolean warmedUpAtStart;
     /** Held by the one thread inside {@code step}: a second stepper is refused, not queued. */
     private final AtomicBoolean stepping = new AtomicBoolean();
     /** Guards the moments and the count: a step holds it throughout, readers while they copy. */
@@ -67,8 +69,9 @@ public final class Optimizer implements AutoCloseable {
             layout.restore(state, moments);
             count = state.count();
         }
+        this.warmedUpAtStart = config.warmUp().atStart(parameterCount(layout.sizes()));
         this.pipeline = new AdamPipeline(settings, this, name, layout.sizes(), config.parallelism(),
-                config.parallelThreshold(), config.warmUp().atStart(parameterCount(layout.sizes())));
+                config.parallelThreshold(), warmedUpAtStart);
         this.event = new StepEvent(name);
         this.measureStepDuration = config.measuresStepDuration();
         this.listeners = new StepListeners(config.listeners());
@@ -277,6 +280,24 @@ public final class Optimizer implements AutoCloseable {
     /** Steps skipped for a non-finite gradient under {@link NonFinitePolicy#SKIP}. */
     public long skippedSteps() {
         return skippedSteps;
+    }
+
+    /**
+     * The kernel this optimizer's steps run now, whether that is still to change, and whether its start
+     * warmed up. {@link Kernels#active()} is the kernel this JVM offers; a step's update loop runs the
+     * vector kernel only once a warm-up compiled that loop, this optimizer's start's or that of another
+     * optimizer of the JVM whose settings run the same loop (AMSGrad, Nesterov, weight decay and
+     * {@code epsRoot} choose it). So a small model under the default {@link WarmUp#AUTOMATIC} reports the
+     * portable kernel while {@link Kernels#active()} names the vector one; {@link WarmUp#AT_START} gives it
+     * the vector kernel. Results are the same bits on either.
+     *
+     * <p>Costs the caller two volatile reads and the small record, and the steps nothing: for reports
+     * (Actuator, dashboards), at any time and from any thread, also after {@link #close()}.
+     *
+     * @return the kernel, whether a warm-up will move the steps to the vector kernel, and whether the start warmed up
+     */
+    public Kernels.StepKernel stepKernel() {
+        return Kernels.stepKernel(settings, warmedUpAtStart);
     }
 
     /** Names of the parameters, in the order the global norm sums them. */

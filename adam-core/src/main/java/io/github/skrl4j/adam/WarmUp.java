@@ -12,7 +12,8 @@ package io.github.skrl4j.adam;
  * included (more while the application around it is starting and the JIT compiles the rest of it).
  * With the vector kernel ({@code --add-modules jdk.incubator.vector}) it also hands the vector
  * kernel's loops over before the first step; an optimizer whose start did not warm up runs the portable kernel (the same bits),
- * unless another optimizer of the JVM had the vector kernel's loop warmed.
+ * unless another optimizer of the JVM had the vector kernel's loop warmed ({@link Optimizer#stepKernel()}
+ * says which kernel an optimizer's steps run).
  */
 public enum WarmUp {
 

@@ -241,7 +241,8 @@ public class TrainingService implements SmartLifecycle {
         double norm = optimizer.lastGradientNorm();
         return new TrainingSnapshot.OptimizerSnapshot(optimizer.name(), optimizer.count(),
                 StepForm.nextLearningRate(optimizer, agentLr), Double.isNaN(norm) ? null : norm,
-                StepForm.appliesItsOwnRate(optimizer), optimizer.config().gradNormClip());
+                StepForm.appliesItsOwnRate(optimizer), optimizer.config().gradNormClip(),
+                TrainingSnapshot.StepKernel.of(optimizer.stepKernel()));
     }
 
     /** Where the run is. */

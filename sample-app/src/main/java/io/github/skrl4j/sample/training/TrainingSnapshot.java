@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param lastCheckpoint      the newest checkpoint written by this run, if any
  * @param error               what went wrong, when FAILED
  * @param replica             this replica's place in data-parallel training; null when it trains alone
- * @see #kernel()
+ * @see #availableKernel()
  */
 public record TrainingSnapshot(
         TrainingStatus status,
@@ -56,9 +56,13 @@ public record TrainingSnapshot(
             WorldState world, int restarts, @Nullable String lastFailure, @Nullable String lastFailureAt) {
     }
 
-    /** The step kernel of this JVM (shown as {@code kernel}): its name and whether it is the vector one. */
-    @JsonProperty("kernel")
-    public Kernels.Kernel kernel() {
+    /**
+     * The step kernel this JVM offers its optimizers (shown as {@code availableKernel}): its name and whether it
+     * is the vector one. Each optimizer's {@code kernel} is the one its steps run, which for the sample's small
+     * networks is the portable kernel unless they warm up at their start ({@code skrl.optim.adam.warm-up}).
+     */
+    @JsonProperty("availableKernel")
+    public Kernels.Kernel availableKernel() {
         return Kernels.active();
     }
 
@@ -71,8 +75,25 @@ public record TrainingSnapshot(
      * @param lastGradientNorm   global gradient norm of its last step, before clipping (null before the first)
      * @param scale              true when it applies its own learning rate, false when the agent passes one
      * @param gradNormClip       the global-norm clipping threshold (0 when it does not clip)
+     * @param kernel             the kernel its steps run now
      */
     public record OptimizerSnapshot(String name, long count, double learningRate, @Nullable Double lastGradientNorm,
-            boolean scale, double gradNormClip) {
+            boolean scale, double gradNormClip, StepKernel kernel) {
+    }
+
+    /**
+     * The kernel an optimizer's steps run now ({@code Optimizer.stepKernel()}).
+     *
+     * @param name            {@code scalar} (portable) or {@code vector-<bits>}
+     * @param vectorized      true for the {@code jdk.incubator.vector} kernel
+     * @param warming         true while the vector kernel's loop is warmed up for it: its steps move to it then
+     * @param warmedUpAtStart whether its start warmed up ({@code skrl.optim.adam.warm-up} for its model's size)
+     */
+    public record StepKernel(String name, boolean vectorized, boolean warming, boolean warmedUpAtStart) {
+
+        /** The report of {@link io.github.skrl4j.adam.Optimizer#stepKernel()}, flattened. */
+        public static StepKernel of(Kernels.StepKernel k) {
+            return new StepKernel(k.kernel().name(), k.kernel().vectorized(), k.warming(), k.warmedUpAtStart());
+        }
     }
 }

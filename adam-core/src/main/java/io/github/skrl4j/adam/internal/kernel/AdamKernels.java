@@ -1,5 +1,6 @@
 package io.github.skrl4j.adam.internal.kernel;
 
+import io.github.skrl4j.adam.AdamSettings;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Locale;
@@ -53,6 +54,40 @@ public final class AdamKernels {
     /** True when this JVM's kernel is the {@code jdk.incubator.vector} one. */
     public static boolean activeIsVector() {
         return Holder.DEFAULT != ScalarAdamKernel.INSTANCE;
+    }
+
+    /** The name of the portable kernel ({@code scalar}), which runs every call the vector kernel was not handed. */
+    public static String portableName() {
+        return ScalarAdamKernel.INSTANCE.name();
+    }
+
+    /** Where the update loop of an optimizer's steps runs, as {@link #loopKernel(AdamSettings)} reports it. */
+    public enum LoopKernel {
+        /** The portable kernel, and it stays there until another optimizer's start warms the vector kernel's loop. */
+        PORTABLE,
+        /**
+         * The portable kernel while the vector kernel's loop is warmed up (a start's warm-up past its deadline
+         * goes on in the background, or another optimizer's start is warming it); the vector kernel once it ends.
+         */
+        WARMING,
+        /** The vector kernel (the norm too: a loop is only handed over with it). */
+        VECTOR
+    }
+
+    /**
+     * Where the update loop of steps with these settings runs now, on this JVM's kernel: one or two volatile
+     * reads, for a report (a step never asks; the kernel's calls decide by the same fields).
+     */
+    public static LoopKernel loopKernel(AdamSettings settings) {
+        return loopKernel(Holder.DEFAULT, KernelWarmUp.loopsOf(settings));
+    }
+
+    /** Where the calls of this update loop ({@link KernelWarmUp#PLAIN}, ...) of {@code kernel} go now. */
+    static LoopKernel loopKernel(AdamKernel kernel, int loop) {
+        if (kernel == ScalarAdamKernel.INSTANCE) {
+            return LoopKernel.PORTABLE;
+        }
+        return kernel instanceof WarmingKernel ? ((WarmingKernel) kernel).loopKernel(loop) : LoopKernel.VECTOR;
     }
 
     /** Waits up to {@code millis} for this JVM's kernel to be warm (starting its warm-up); true when it is. */

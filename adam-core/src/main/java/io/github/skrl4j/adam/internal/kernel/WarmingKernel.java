@@ -57,18 +57,25 @@ final class WarmingKernel implements AdamKernel {
     }
 
     /**
-     * Notes that an optimizer will run these update loops, so that a warm-up (started by the first
-     * call or by {@link #awaitWarm}) compiles them with the norm; starts nothing.
+     * Where this update loop's calls go now: to the vector kernel once handed over; to the portable kernel
+     * while an optimizer's start warms it or, past its deadline, the background warm-up does
+     * ({@link AdamKernels.LoopKernel#WARMING}); to the portable kernel, without a warm-up, while no start has
+     * announced it ({@link #warmHere}).
      */
-    void announce(int loops) {
-        request(loops);
+    AdamKernels.LoopKernel loopKernel(int loop) {
+        if ((warmLoops & loop) != 0) {
+            return AdamKernels.LoopKernel.VECTOR;
+        }
+        // announced before it is handed over: read second, so a hand-over in between reads as still warming
+        return (requestedLoops & loop) != 0 ? AdamKernels.LoopKernel.WARMING : AdamKernels.LoopKernel.PORTABLE;
     }
 
     /**
-     * Warms the norm and these update loops of the vector kernel on the calling thread (an optimizer's
-     * start, {@link KernelWarmUp#beforeFirstStep}) and hands them over; returns at once when they are
-     * warm already. False when they were not warm within {@code maxMillis}: then they stay on the
-     * portable kernel, and a warm-up thread (started by the first call) goes on with them.
+     * Announces these update loops and warms them, with the norm, on the calling thread (an optimizer's
+     * start, {@link KernelWarmUp#beforeFirstStep}), then hands them over to the vector kernel; returns at
+     * once when they are warm already. False when they were not warm within {@code maxMillis}: then they
+     * stay on the portable kernel, and a warm-up thread (started by the first call that finds an announced
+     * loop cold, or by {@link #awaitWarm}) goes on with them.
      */
     boolean warmHere(int loops, long maxMillis) {
         request(loops);

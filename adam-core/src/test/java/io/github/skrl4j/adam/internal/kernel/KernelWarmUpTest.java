@@ -206,6 +206,10 @@ class KernelWarmUpTest {
         }
     }
 
+    /**
+     * A start whose warm-up of the vector kernel misses its deadline (here at once) leaves its loop on the
+     * portable kernel, and the warm-up thread the first call starts hands over that loop only.
+     */
     @Test
     void theVectorKernelTakesOverOnlyTheLoopsItsWarmUpCompiled() throws InterruptedException {
         HandOverRecorder vector = new HandOverRecorder();
@@ -221,7 +225,9 @@ class KernelWarmUpTest {
         StepCoefficients general = new StepCoefficients();
         general.setForWarmUp(false);
 
-        kernel.announce(KernelWarmUp.PLAIN);
+        assertThat(kernel.warmHere(KernelWarmUp.PLAIN, 0)).as("past its deadline").isFalse();
+        assertThat(AdamKernels.loopKernel(kernel, KernelWarmUp.PLAIN)).isEqualTo(AdamKernels.LoopKernel.WARMING);
+        assertThat(AdamKernels.loopKernel(kernel, KernelWarmUp.GENERAL)).isEqualTo(AdamKernels.LoopKernel.PORTABLE);
         kernel.sumOfSquares(grad, 0, TEST_LENGTH, scratch);
         kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, plain, false);
         assertThat(vector.normHandedOver).as("a cold norm stays on the portable kernel").isFalse();
@@ -229,6 +235,7 @@ class KernelWarmUpTest {
 
         assertThat(kernel.awaitWarm(60_000)).isTrue();
         assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN);
+        assertThat(AdamKernels.loopKernel(kernel, KernelWarmUp.PLAIN)).isEqualTo(AdamKernels.LoopKernel.VECTOR);
         assertThat(vector.updates).as("the warm-up compiled the announced loop only").containsExactly(Loop.PLAIN);
         kernel.sumOfSquares(grad, 0, TEST_LENGTH, scratch);
         kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, plain, false);
@@ -237,7 +244,9 @@ class KernelWarmUpTest {
         assertThat(vector.handedOver).as("AMSGrad was never announced").containsExactly(Loop.PLAIN);
         assertThat(kernel.warm()).as("a loop no optimizer announced starts no warm-up").isTrue();
 
-        kernel.announce(KernelWarmUp.AMSGRAD_GENERAL);
+        assertThat(kernel.warmHere(KernelWarmUp.AMSGRAD_GENERAL, 0)).as("past its deadline").isFalse();
+        assertThat(AdamKernels.loopKernel(kernel, KernelWarmUp.AMSGRAD_GENERAL))
+                .isEqualTo(AdamKernels.LoopKernel.WARMING);
         assertThat(kernel.awaitWarm(60_000)).isTrue();
         assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN | KernelWarmUp.AMSGRAD_GENERAL);
         kernel.update(param, grad, mu, nu, nuMax, 0, TEST_LENGTH, general, false);
@@ -249,6 +258,8 @@ class KernelWarmUpTest {
         kernel.update(param, grad, mu, nu, null, 0, TEST_LENGTH, general, false);
         assertThat(vector.handedOver).doesNotContain(Loop.AMSGRAD, Loop.GENERAL);
         assertThat(kernel.warm()).isTrue();
+        assertThat(AdamKernels.loopKernel(kernel, KernelWarmUp.AMSGRAD_GENERAL)).isEqualTo(AdamKernels.LoopKernel.VECTOR);
+        assertThat(AdamKernels.loopKernel(kernel, KernelWarmUp.AMSGRAD)).isEqualTo(AdamKernels.LoopKernel.PORTABLE);
     }
 
     @Test
@@ -271,6 +282,8 @@ class KernelWarmUpTest {
         assertThat(vector.updates).isEmpty();
         assertThat(vector.zeroChecks).isZero();
         assertThat(kernel.warmLoops()).isZero();
+        assertThat(AdamKernels.loopKernel(kernel, KernelWarmUp.PLAIN)).as("reported as it runs")
+                .isEqualTo(AdamKernels.LoopKernel.PORTABLE);
     }
 
     @Test
@@ -305,6 +318,10 @@ class KernelWarmUpTest {
         assertThat(kernel.warmHere(KernelWarmUp.PLAIN, 60_000)).isTrue();
         assertThat(kernel.warm()).isTrue();
         assertThat(kernel.warmLoops()).isEqualTo(KernelWarmUp.PLAIN);
+        assertThat(AdamKernels.loopKernel(kernel, KernelWarmUp.PLAIN)).isEqualTo(AdamKernels.LoopKernel.VECTOR);
+        assertThat(AdamKernels.loopKernel(kernel, KernelWarmUp.GENERAL)).isEqualTo(AdamKernels.LoopKernel.PORTABLE);
+        assertThat(AdamKernels.loopKernel(ScalarAdamKernel.INSTANCE, KernelWarmUp.PLAIN))
+                .as("the portable kernel alone").isEqualTo(AdamKernels.LoopKernel.PORTABLE);
         assertThat(vector.updates).as("warmed here: the announced loop only").containsExactly(Loop.PLAIN);
         kernel.sumOfSquares(grad, 0, TEST_LENGTH, new NormScratch());
         kernel.update(param, grad, new float[TEST_LENGTH], new float[TEST_LENGTH], null, 0, TEST_LENGTH, plain, true);

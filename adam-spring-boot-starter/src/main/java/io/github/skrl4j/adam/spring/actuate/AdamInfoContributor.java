@@ -12,13 +12,17 @@ import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 
 /**
- * Adds {@code skrl4j} to {@code /actuator/info}: skrl4j's version, the step kernel this JVM runs (as
- * {@link Kernels#active()} reports it) and the configured optimizer instances:
+ * Adds {@code skrl4j} to {@code /actuator/info}: skrl4j's version, the step kernel this JVM offers its
+ * optimizers (as {@link Kernels#active()} reports it) and the configured optimizer instances:
  *
  * <pre>
- * "skrl4j": { "version": "0.1.0-SNAPSHOT", "kernel": { "name": "vector-256", "vectorized": true },
+ * "skrl4j": { "version": "0.1.0-SNAPSHOT", "availableKernel": { "name": "vector-256", "vectorized": true },
  *             "instances": ["policy", "value"] }
  * </pre>
+ *
+ * An optimizer's steps run the available kernel once their update loop is warmed up; which kernel each
+ * running optimizer's steps run is in {@code /actuator/optimizers} (the instances here are configured
+ * names, not running optimizers).
  */
 public final class AdamInfoContributor implements InfoContributor {
 
@@ -41,7 +45,7 @@ public final class AdamInfoContributor implements InfoContributor {
         Kernels.Kernel kernel = Kernels.active();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("version", version);
-        details.put("kernel", Map.of("name", kernel.name(), "vectorized", kernel.vectorized()));
+        details.put("availableKernel", Map.of("name", kernel.name(), "vectorized", kernel.vectorized()));
         details.put("instances", instances);
         builder.withDetail("skrl4j", details);
     }

@@ -1,6 +1,7 @@
 package io.github.skrl4j.adam.spring.actuate;
 
 import io.github.skrl4j.adam.Adam;
+import io.github.skrl4j.adam.Kernels;
 import io.github.skrl4j.adam.LearningRateSchedule;
 import io.github.skrl4j.adam.Optimizer;
 import org.jspecify.annotations.Nullable;
@@ -21,9 +22,12 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  *                         the one given to that step when {@code scale} is false
  * @param skippedSteps     steps skipped for a non-finite gradient
  * @param lastStep         how the last step call ended
+ * @param kernel           the kernel this optimizer's steps run now ({@link Optimizer#stepKernel()}), which may be
+ *                         the portable one while the JVM offers the vector one
  */
 public record OptimizerDescriptor(String name, Settings settings, long count, @Nullable Double lastGradientNorm,
-        @Nullable Double lastLearningRate, long skippedSteps, LastStep lastStep) implements OperationResponseBody {
+        @Nullable Double lastLearningRate, long skippedSteps, LastStep lastStep, StepKernel kernel)
+        implements OperationResponseBody {
 
     static OptimizerDescriptor of(Optimizer optimizer, @Nullable StepOutcome outcome) {
         StepOutcome last = outcome != null ? outcome
@@ -31,7 +35,8 @@ public record OptimizerDescriptor(String name, Settings settings, long count, @N
         return new OptimizerDescriptor(optimizer.name(), Settings.of(optimizer.config()), optimizer.count(),
                 finiteOrNull(optimizer.lastGradientNorm()), finiteOrNull(optimizer.lastLearningRate()),
                 optimizer.skippedSteps(),
-                new LastStep(last.status().name(), last.consecutiveFailures(), last.reason()));
+                new LastStep(last.status().name(), last.consecutiveFailures(), last.reason()),
+                StepKernel.of(optimizer.stepKernel()));
     }
 
     private static @Nullable Double finiteOrNull(double value) {
@@ -85,6 +90,29 @@ public record OptimizerDescriptor(String name, Settings settings, long count, @N
                     a.scale(), a.b1(), a.b2(), a.eps(), a.epsRoot(), a.weightDecay(), a.amsgrad(), a.nesterov(),
                     a.nonFinitePolicy().name(), a.parallelism(), a.parallelThreshold(), a.measuresStepDuration(),
                     a.warmUp().name());
+        }
+    }
+
+    /**
+     * The kernel an optimizer's steps run now ({@link Optimizer#stepKernel()}). The JVM offers one kernel
+     * (the endpoint's {@code availableKernel}); with the vector kernel, an optimizer's update loop runs it
+     * only once a warm-up compiled that loop, its start's or another optimizer's with the same kind of loop.
+     * The kernels give the same bits: this tells how fast the steps run, not what they compute.
+     *
+     * @param name            {@code scalar} (portable) or {@code vector-<bits>}
+     * @param vectorized      true for the {@code jdk.incubator.vector} kernel
+     * @param warming         true while the vector kernel's loop for its settings is being warmed up (its start's
+     *                        warm-up past its deadline, or another optimizer's start): its steps move to the
+     *                        vector kernel when that ends; false when {@code name} will stay as it is (unless a
+     *                        later optimizer's start warms its loop)
+     * @param warmedUpAtStart whether its start warmed up: {@code settings.warmUp} resolved for its model
+     *                        ({@code AUTOMATIC} from 4,194,304 parameters on); without, it runs the portable
+     *                        kernel unless another optimizer's start warmed its loop
+     */
+    public record StepKernel(String name, boolean vectorized, boolean warming, boolean warmedUpAtStart) {
+
+        static StepKernel of(Kernels.StepKernel k) {
+            return new StepKernel(k.kernel().name(), k.kernel().vectorized(), k.warming(), k.warmedUpAtStart());
         }
     }
 

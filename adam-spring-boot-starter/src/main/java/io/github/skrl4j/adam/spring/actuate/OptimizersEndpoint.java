@@ -33,7 +33,7 @@ public class OptimizersEndpoint {
         this.distributed = distributed;
     }
 
-    /** The JVM's step kernel and all registered optimizers, by name. */
+    /** The step kernel this JVM offers and all registered optimizers (each with the kernel it runs), by name. */
     @ReadOperation
     public OptimizersDescriptor optimizers() {
         Map<String, OptimizerDescriptor> all = new LinkedHashMap<>();
@@ -53,12 +53,15 @@ public class OptimizersEndpoint {
     /**
      * The response of {@code /actuator/optimizers}.
      *
-     * @param kernel      the step kernel of this JVM (one for all optimizers): its name and whether it is
-     *                    the {@code jdk.incubator.vector} one
-     * @param optimizers  every registered optimizer, sorted by name
-     * @param distributed rank, world size and last divergence check of data-parallel training; null without
+     * @param availableKernel the step kernel this JVM offers ({@link Kernels#active()}): its name and whether
+     *                        it is the {@code jdk.incubator.vector} one. An optimizer's steps run it once their
+     *                        update loop is warmed up; which kernel each optimizer runs now is its own
+     *                        {@code kernel} (the portable one, for instance, for a small model that started
+     *                        without a warm-up, while this names the vector kernel)
+     * @param optimizers      every registered optimizer, sorted by name
+     * @param distributed     rank, world size and last divergence check of data-parallel training; null without
      */
-    public record OptimizersDescriptor(Kernels.Kernel kernel, Map<String, OptimizerDescriptor> optimizers,
+    public record OptimizersDescriptor(Kernels.Kernel availableKernel, Map<String, OptimizerDescriptor> optimizers,
             @Nullable Map<String, Object> distributed) implements OperationResponseBody {
     }
 }

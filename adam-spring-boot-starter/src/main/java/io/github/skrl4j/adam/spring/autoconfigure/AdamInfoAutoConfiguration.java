@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@code skrl4j} in {@code /actuator/info} (version, kernel, configured instances) when Actuator is on
+ * {@code skrl4j} in {@code /actuator/info} (version, available kernel, configured instances) when Actuator is on
  * the class path. On by default, as Spring Boot's build and git contributors are;
  * {@code management.info.skrl4j.enabled=false} (or {@code management.info.defaults.enabled=false})
  * switches it off.

@@ -53,7 +53,7 @@ final class AdamRuntimeHints implements RuntimeHintsRegistrar {
 
         binding.registerReflectionHints(hints.reflection(), OptimizersEndpoint.OptimizersDescriptor.class,
                 OptimizerDescriptor.class, OptimizerDescriptor.Settings.class, OptimizerDescriptor.LastStep.class,
-                Kernels.Kernel.class);
+                OptimizerDescriptor.StepKernel.class, Kernels.Kernel.class);
 
         hints.resources().registerPattern(AdamInfoContributor.VERSION_RESOURCE);
     }

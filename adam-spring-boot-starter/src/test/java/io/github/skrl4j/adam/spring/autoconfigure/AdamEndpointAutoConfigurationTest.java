@@ -6,11 +6,13 @@ import static io.github.skrl4j.adam.spring.TestModels.nanGradient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.skrl4j.adam.Kernels;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.Tensors;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.actuate.OptimizerDescriptor;
 import io.github.skrl4j.adam.spring.actuate.OptimizersEndpoint;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -69,6 +71,50 @@ class AdamEndpointAutoConfigurationTest {
             assertThat(v.get("settings").get("amsgrad").asBoolean()).isTrue();
             assertThat(v.get("settings").get("nonFinite").asString()).isEqualTo("SKIP");
         });
+    }
+
+    /**
+     * Each optimizer shows the kernel its own steps run beside the one the JVM offers: a small model under
+     * the default warm-up did not warm up at its start, one configured {@code at-start} did and, once warm,
+     * runs the JVM's kernel. (This JVM runs without {@code jdk.incubator.vector}, so both run the portable
+     * kernel here; adam-core's {@code StepKernelTest} shows them apart with the vector kernel.)
+     */
+    @Test
+    void eachOptimizerShowsTheKernelItsStepsRunBesideTheOneTheJvmOffers() {
+        runner.withPropertyValues("skrl.optim.adam.instances.warmed.warm-up=at-start").run(context -> {
+            OptimizerFactory factory = context.getBean(OptimizerFactory.class);
+            Optimizer policy = factory.create("policy", model());
+            Optimizer warmed = factory.create("warmed", model());
+            assertThat(Kernels.awaitWarm(Duration.ofSeconds(60))).isTrue();
+
+            JsonNode json = JsonMapper.builder().build()
+                    .valueToTree(context.getBean(OptimizersEndpoint.class).optimizers());
+            Kernels.Kernel available = Kernels.active();
+            assertThat(json.get("availableKernel").get("name").asString()).isEqualTo(available.name());
+            assertThat(json.get("availableKernel").get("vectorized").asBoolean()).isEqualTo(available.vectorized());
+            assertThat(json.has("kernel")).as("the JVM's kernel is named for what it is").isFalse();
+
+            JsonNode p = json.get("optimizers").get("policy").get("kernel");
+            assertThat(p.get("warmedUpAtStart").asBoolean()).as("AUTOMATIC, a small model").isFalse();
+            assertSameKernel(p, policy.stepKernel());
+            if (!available.vectorized()) {
+                assertThat(p.get("name").asString()).isEqualTo("scalar");
+            }
+            JsonNode w = json.get("optimizers").get("warmed").get("kernel");
+            assertThat(w.get("warmedUpAtStart").asBoolean()).isTrue();
+            assertThat(w.get("name").asString()).as("warmed up: the JVM's kernel").isEqualTo(available.name());
+            assertThat(w.get("warming").asBoolean()).isFalse();
+            assertSameKernel(w, warmed.stepKernel());
+            assertThat(context.getBean(OptimizersEndpoint.class).optimizer("warmed").kernel().name())
+                    .isEqualTo(available.name());
+        });
+    }
+
+    private static void assertSameKernel(JsonNode shown, Kernels.StepKernel stepKernel) {
+        assertThat(shown.get("name").asString()).isEqualTo(stepKernel.kernel().name());
+        assertThat(shown.get("vectorized").asBoolean()).isEqualTo(stepKernel.kernel().vectorized());
+        assertThat(shown.get("warming").asBoolean()).isEqualTo(stepKernel.warming());
+        assertThat(shown.get("warmedUpAtStart").asBoolean()).isEqualTo(stepKernel.warmedUpAtStart());
     }
 
     @Test

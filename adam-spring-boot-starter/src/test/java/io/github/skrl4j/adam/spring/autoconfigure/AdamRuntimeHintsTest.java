@@ -83,11 +83,14 @@ class AdamRuntimeHintsTest {
     void theEndpointRecordsCanBeWrittenAsJsonAndTheVersionResourceRead() {
         RuntimeHints hints = registered();
         for (Class<?> type : List.of(OptimizersEndpoint.OptimizersDescriptor.class, OptimizerDescriptor.class,
-                OptimizerDescriptor.Settings.class, OptimizerDescriptor.LastStep.class)) {
+                OptimizerDescriptor.Settings.class, OptimizerDescriptor.LastStep.class,
+                OptimizerDescriptor.StepKernel.class)) {
             assertThat(RuntimeHintsPredicates.reflection().onType(type)).as(type.getName()).accepts(hints);
         }
         assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(OptimizerDescriptor.Settings.class,
                 "parallelism")).accepts(hints);
+        assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(OptimizerDescriptor.StepKernel.class,
+                "warmedUpAtStart")).accepts(hints);
         assertThat(RuntimeHintsPredicates.resource().forResource(AdamInfoContributor.VERSION_RESOURCE)).accepts(hints);
     }
 

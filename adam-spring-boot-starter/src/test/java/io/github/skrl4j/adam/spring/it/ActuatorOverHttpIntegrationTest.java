@@ -102,9 +102,17 @@ class ActuatorOverHttpIntegrationTest {
 
         JsonNode all = JSON.readTree(get("/actuator/optimizers").body());
         assertThat(all.get("optimizers").has("policy")).isTrue();
-        assertThat(all.get("kernel").get("name").asString()).isEqualTo(io.github.skrl4j.adam.Kernels.active().name());
-        assertThat(all.get("kernel").get("vectorized").asBoolean())
+        // the kernel the JVM offers, and the one the policy's steps run (a small model: no warm-up at its start)
+        assertThat(all.get("availableKernel").get("name").asString())
+                .isEqualTo(io.github.skrl4j.adam.Kernels.active().name());
+        assertThat(all.get("availableKernel").get("vectorized").asBoolean())
                 .isEqualTo(io.github.skrl4j.adam.Kernels.active().vectorized());
+        JsonNode kernel = all.get("optimizers").get("policy").get("kernel");
+        assertThat(kernel.get("name").asString()).isEqualTo(policy.stepKernel().kernel().name());
+        assertThat(kernel.get("vectorized").asBoolean()).isEqualTo(policy.stepKernel().kernel().vectorized());
+        assertThat(kernel.get("warming").asBoolean()).isEqualTo(policy.stepKernel().warming());
+        assertThat(kernel.get("warmedUpAtStart").asBoolean()).isFalse();
+        assertThat(body.get("kernel")).as("/actuator/optimizers/policy shows it too").isEqualTo(kernel);
         assertThat(get("/actuator/optimizers/critic").statusCode()).isEqualTo(404);
     }
 
@@ -116,7 +124,7 @@ class ActuatorOverHttpIntegrationTest {
         JsonNode fresh = JSON.readTree(get("/actuator/optimizers/driven").body());
         List<String> keys = new ArrayList<>();
         fresh.propertyNames().forEach(keys::add);
-        assertThat(keys).containsExactly("name", "settings", "count", "skippedSteps", "lastStep");
+        assertThat(keys).containsExactly("name", "settings", "count", "skippedSteps", "lastStep", "kernel");
         assertThat(fresh.get("settings").get("learningRateSource").asString()).isEqualTo("STEP");
         assertThat(fresh.get("settings").has("lr")).isFalse(); // configured 0.002, never used with scale=false
         assertThat(fresh.get("lastStep").get("status").asString()).isEqualTo("NONE");
