@@ -248,11 +248,10 @@ final class ReplicaCoordination {
      * re-form, or in this replica's own training): the world is broken, {@code failure} is its last failure, and
      * this replica gives up, telling the others, whose re-formation then fails at once naming this replica and
      * {@code failure} instead of waiting for it. (A replica that is stopped, to be restarted, does not give up:
-     * the others wait for it.)
+     * {@link #failedWhileStopping}.)
      */
     void failed(Throwable failure) {
-        world = WorldState.BROKEN;
-        noteFailure(failure);
+        failedWhileStopping(failure);
         ReformableCollective c = replicas;
         if (c != null) {
             try {
@@ -261,6 +260,16 @@ final class ReplicaCoordination {
                 log.warn("Could not tell the other replicas that this one gave up: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * The run failed while the application stops (to be restarted, say in a rolling restart): the world is
+     * broken here and {@code failure} is its last failure, but this replica does not give up, so the others
+     * wait for it to come back.
+     */
+    void failedWhileStopping(Throwable failure) {
+        world = WorldState.BROKEN;
+        noteFailure(failure);
     }
 
     private void noteFailure(Throwable failure) {
