@@ -122,9 +122,14 @@ final class Replica {
 
     /** {@code /api/training}; fails when the replica does not answer. */
     JsonNode training() {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/training")).timeout(REQUEST_TIMEOUT).GET().build());
+        return get("/api/training");
+    }
+
+    /** {@code GET path} as JSON; fails when the replica does not answer 200. */
+    JsonNode get(String path) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).GET().build());
         if (response == null || response.statusCode() != 200) {
-            throw new AssertionError("rank " + rank + " did not answer /api/training: "
+            throw new AssertionError("rank " + rank + " did not answer " + path + ": "
                     + (response == null ? "no connection" : response.statusCode()) + "\n" + describe());
         }
         return JSON.readTree(response.body());

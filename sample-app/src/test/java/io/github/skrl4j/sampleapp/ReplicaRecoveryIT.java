@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
  * machines fail while they train: killed with {@code kill -9} and started again with the same command, frozen
  * with SIGSTOP past the failure-detection bound and continued, or losing one collective operation. In every case
  * the world re-forms by itself and both replicas solve CartPole with the same parameters; no person and no
- * checkpoint directory is involved.
+ * checkpoint directory is involved. A replica whose own training fails gives up, and the other's run fails at
+ * once naming it rather than waiting the restart timeout.
  */
 @ChildJvm
 @HazelcastCluster
@@ -126,6 +127,25 @@ class ReplicaRecoveryIT {
         bothSolveWithEqualParameters();
         assertThat(rank0.training().get("replica").get("restarts").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(rank1.training().get("replica").get("restarts").asInt()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aReplicaWhoseOwnTrainingFailsGivesUpAndTheOtherFailsAtOnceNamingIt() throws Exception {
+        // a restart timeout far beyond the waits below: the survivor must not wait it out
+        startTrainingTogether("--sample.faults.enabled=true", "--skrl.optim.adam.distributed.restart.timeout=10m");
+        rank1.post("/api/faults/training-failure");
+        JsonNode gaveUp = rank1.await("its run ended", START_SECONDS, ReplicaRecoveryIT::isFinal);
+        assertThat(gaveUp.get("status").asString()).as(rank1.describe()).isEqualTo("FAILED");
+        assertThat(gaveUp.get("error").asString()).startsWith("IllegalStateException: the training-failure fault");
+
+        JsonNode other = rank0.await("its run ended", START_SECONDS, ReplicaRecoveryIT::isFinal);
+        assertThat(other.get("status").asString()).as(rank0.describe()).isEqualTo("FAILED");
+        assertThat(other.get("error").asString()).contains("GAVE_UP", "rank 1", "gave up for good",
+                "the training-failure fault");
+        assertThat(world(other)).isEqualTo("BROKEN");
+        JsonNode distributed = rank0.get("/actuator/optimizers").get("distributed");
+        assertThat(distributed.get("status").asString()).isEqualTo("BROKEN");
+        assertThat(distributed.get("lastFailure").asString()).contains("rank 1", "the training-failure fault");
     }
 
     @Test

@@ -31,7 +31,12 @@ public class CollectiveException extends RuntimeException {
         /** An earlier operation failed, so the world is no longer in lockstep. */
         BROKEN,
         /** The transport could not send or receive. */
-        TRANSPORT
+        TRANSPORT,
+        /**
+         * A replica of the world gave up for good ({@link ReformingWorld#giveUp}: its own run failed and it
+         * will not come back), so the world cannot re-form; the message names its rank, member and reason.
+         */
+        GAVE_UP
     }
 
     private final Reason reason;

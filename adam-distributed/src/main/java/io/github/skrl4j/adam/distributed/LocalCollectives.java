@@ -75,6 +75,11 @@ public final class LocalCollectives {
                 }
 
                 @Override
+                public void giveUp(String reason) {
+                    rounds.giveUp(rank, reason);
+                }
+
+                @Override
                 public void close() {
                     rounds.leave(rank);
                 }
@@ -95,6 +100,7 @@ public final class LocalCollectives {
         private final Duration timeout;
         private final boolean[] waiting;
         private final boolean[] closed;
+        private final String[] gaveUp;
         private long round;
         private List<Collective> world = List.of();
 
@@ -104,6 +110,7 @@ public final class LocalCollectives {
             this.timeout = timeout;
             this.waiting = new boolean[worldSize];
             this.closed = new boolean[worldSize];
+            this.gaveUp = new String[worldSize];
         }
 
         synchronized Collective form(int rank, Duration formTimeout) {
@@ -113,6 +120,7 @@ public final class LocalCollectives {
             if (waiting[rank]) {
                 throw new IllegalStateException("rank " + rank + " is already forming a world");
             }
+            requireNoneGaveUp(rank);
             waiting[rank] = true;
             long mine = round;
             int arrived = 0;
@@ -137,6 +145,10 @@ public final class LocalCollectives {
                                 + " the world within " + formTimeout);
                     }
                     wait(Math.max(1, left / 1_000_000), 0);
+                    if (round == mine && anotherGaveUp(rank) >= 0) {
+                        waiting[rank] = false;
+                        requireNoneGaveUp(rank);
+                    }
                 }
             } catch (InterruptedException e) {
                 waiting[rank] = false;
@@ -150,6 +162,31 @@ public final class LocalCollectives {
         synchronized void leave(int rank) {
             closed[rank] = true;
             notifyAll();
+        }
+
+        /** {@code rank} gave up for good: the others' formations fail at once, naming it. */
+        synchronized void giveUp(int rank, String reason) {
+            if (!closed[rank]) {
+                gaveUp[rank] = reason;
+            }
+            leave(rank);
+        }
+
+        private int anotherGaveUp(int rank) {
+            for (int r = 0; r < gaveUp.length; r++) {
+                if (r != rank && gaveUp[r] != null) {
+                    return r;
+                }
+            }
+            return -1;
+        }
+
+        private void requireNoneGaveUp(int rank) {
+            int other = anotherGaveUp(rank);
+            if (other >= 0) {
+                throw new CollectiveException(CollectiveException.Reason.GAVE_UP, "rank " + other + " gave up for good ("
+                        + gaveUp[other] + "): the world cannot form without it");
+            }
         }
     }
 

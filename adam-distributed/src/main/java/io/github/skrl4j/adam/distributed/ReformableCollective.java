@@ -25,6 +25,18 @@ public interface ReformableCollective extends Collective {
      */
     void reform(Throwable cause);
 
+    /**
+     * This replica's own run failed for good ({@code cause}: a bug, a guard, a bad state; not a failure of
+     * the world): leaves the world and tells the other replicas, whose re-formation then fails at once
+     * naming this replica and {@code cause} instead of waiting for it. Call it only when this replica will
+     * not come back; one that stops to be restarted (a rolling restart) just closes, and is waited for.
+     * This default only closes (the others then wait for it as for a restart); {@link ReformingWorld}'s
+     * collective tells them.
+     */
+    default void giveUp(Throwable cause) {
+        close();
+    }
+
     /** Where the world stands now. */
     ReformingWorld.Status status();
 

@@ -41,7 +41,10 @@ public final class ReformingWorld implements AutoCloseable {
         FORMED,
         /** The world broke and is forming again: the live replicas wait for the others. */
         REFORMING,
-        /** The world broke for good: a formation failed or the restarts were used up. */
+        /**
+         * The world broke for good: a formation failed (a replica gave up, did not come back in time), the
+         * restarts were used up, or this replica gave up ({@link #giveUp}).
+         */
         BROKEN,
         /** Closed by this replica. */
         CLOSED
@@ -59,6 +62,7 @@ public final class ReformingWorld implements AutoCloseable {
     private volatile int restarts;
     private volatile @Nullable String lastFailure;
     private volatile @Nullable Instant lastFailureAt;
+    private volatile boolean gaveUp;
 
     /**
      * @param joinTimeout how long the first formation waits for every replica
@@ -128,9 +132,10 @@ public final class ReformingWorld implements AutoCloseable {
     private Collective formOrBreak(Duration timeout, String what) {
         try {
             Collective c = formation.form(timeout);
-            if (status == Status.CLOSED) {
+            if (status == Status.CLOSED || gaveUp) {
                 c.close();
-                throw new CollectiveException(CollectiveException.Reason.CLOSED, what + ": closed meanwhile");
+                throw new CollectiveException(CollectiveException.Reason.CLOSED, what + ": "
+                        + (gaveUp ? "this replica gave up meanwhile" : "closed meanwhile"));
             }
             current = c;
             status = Status.FORMED;
@@ -139,7 +144,9 @@ public final class ReformingWorld implements AutoCloseable {
             if (status != Status.CLOSED) {
                 status = Status.BROKEN;
             }
-            noteFailure(e);
+            if (!gaveUp) { // this replica's own cause stays its last failure
+                noteFailure(e);
+            }
             if (e instanceof CollectiveException ce) {
                 throw new CollectiveException(ce.reason(), what + " failed: " + ce.getMessage(), ce);
             }
@@ -168,6 +175,36 @@ public final class ReformingWorld implements AutoCloseable {
                 c.close();
             } catch (RuntimeException e) {
                 // a broken world's close may fail to tell peers that are gone; nothing else to do
+            }
+        }
+    }
+
+    /**
+     * This replica gives up for good: its own run failed with {@code cause} (not the world: a bug, a guard,
+     * a bad state) and it will not come back. Tells the other replicas through the formation
+     * ({@link WorldFormation#giveUp}), before it leaves the current world, so that their re-formation fails
+     * at once with {@link CollectiveException.Reason#GAVE_UP} naming this replica and {@code cause} instead
+     * of waiting the restart timeout for it; the world is then {@link Status#BROKEN} here, with
+     * {@code cause} as its last failure. A formation in progress on another thread ends with {@code CLOSED}.
+     * Does nothing once given up or closed. A replica that stops to be restarted calls {@link #close()}
+     * instead, and is waited for.
+     */
+    public void giveUp(Throwable cause) {
+        Objects.requireNonNull(cause, "cause");
+        synchronized (restartTimes) { // not this: a formation in progress holds that lock, and giving up ends it
+            if (gaveUp || status == Status.CLOSED) {
+                return;
+            }
+            gaveUp = true;
+        }
+        noteFailure(cause);
+        status = Status.BROKEN;
+        String message = cause.getMessage();
+        formation.giveUp(cause.getClass().getSimpleName() + (message == null ? "" : ": " + message));
+        synchronized (this) {
+            closeCurrent();
+            if (status != Status.CLOSED) {
+                status = Status.BROKEN; // a formation that ended meanwhile may have set FORMED
             }
         }
     }

@@ -37,6 +37,19 @@ public interface WorldFormation extends AutoCloseable {
      */
     Collective form(Duration timeout);
 
+    /**
+     * This replica gives up for good (its own run failed: it will not come back): tells the other replicas
+     * that it gave up and why, so that their formations, in progress or later, fail at once with
+     * {@link CollectiveException.Reason#GAVE_UP} naming this replica and {@code reason} instead of waiting
+     * for it; then closes as {@link #close()} does. A replica that leaves to come back (a restart) closes
+     * instead, and is waited for. This default only closes: the others then wait for it as for a restart.
+     *
+     * @param reason why, for the others' errors (a cluster module may shorten it)
+     */
+    default void giveUp(String reason) {
+        close();
+    }
+
     /** Releases what the formations hold (the data plane's listening socket); forms no more worlds. */
     @Override
     void close();

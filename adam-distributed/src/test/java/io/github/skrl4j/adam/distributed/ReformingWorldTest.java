@@ -12,8 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A world that re-forms: after a failure every rank gets a new, working world, within the restart policy. */
 class ReformingWorldTest {
@@ -86,6 +89,35 @@ class ReformingWorldTest {
                 e.toString());
         assertEquals(ReformingWorld.Status.BROKEN, survivor.status());
         assertEquals(ReformingWorld.Status.CLOSED, lost.status());
+    }
+
+    @Test
+    @Timeout(60) // the policy would wait ten minutes for a replica that gave up
+    void aReplicaThatGivesUpFailsTheOthersReformationAtOnceWhetherTheyWaitAlreadyOrNot() throws Exception {
+        RestartPolicy longWait = new RestartPolicy(5, Duration.ofMinutes(10), Duration.ofMinutes(10));
+        List<ReformingWorld> replicas = replicas(3, longWait, InstantSource.system());
+        Ranks.run(3, r -> replicas.get(r).awaitWorld());
+        // rank 0 already waits in its re-formation when rank 2 gives up; rank 1 starts its re-formation after
+        CompletableFuture<CollectiveException> waiting = CompletableFuture.supplyAsync(() -> assertThrows(
+                CollectiveException.class, () -> replicas.get(0).reform(new RuntimeException("rank 0's operation"))));
+        Thread.sleep(200);
+        replicas.get(2).giveUp(new IllegalStateException("NaN guard at update 7"));
+        CollectiveException later = assertThrows(CollectiveException.class,
+                () -> replicas.get(1).reform(new RuntimeException("rank 1's operation")));
+        for (CollectiveException e : List.of(waiting.get(30, TimeUnit.SECONDS), later)) {
+            assertEquals(CollectiveException.Reason.GAVE_UP, e.reason(), e.toString());
+            assertTrue(e.getMessage().contains("rank 2 gave up for good (IllegalStateException: NaN guard at update 7)"),
+                    e.getMessage());
+        }
+        assertEquals(ReformingWorld.Status.BROKEN, replicas.get(0).status());
+        assertTrue(replicas.get(1).lastFailure().contains("NaN guard at update 7"), replicas.get(1).lastFailure());
+        assertEquals(ReformingWorld.Status.BROKEN, replicas.get(2).status());
+        assertEquals("NaN guard at update 7", replicas.get(2).lastFailure());
+        assertThrows(CollectiveException.class, replicas.get(2)::awaitWorld);
+        replicas.get(2).giveUp(new IllegalStateException("again")); // once given up, nothing more
+        assertEquals("NaN guard at update 7", replicas.get(2).lastFailure());
+        replicas.forEach(ReformingWorld::close);
+        assertEquals(ReformingWorld.Status.CLOSED, replicas.get(2).status());
     }
 
     @Test

@@ -66,6 +66,12 @@ public final class HazelcastCollectives {
      * and an attempt whose members change while it forms starts again within its timeout (see
      * docs/distributed.md, "Worlds that re-form").
      *
+     * <p>A member whose own run failed for good calls {@link WorldFormation#giveUp} (through
+     * {@link ReformingWorld#giveUp}): a gave-up record under its member id in the rendezvous map, read by
+     * every other member's formation at every poll of its waits, fails those formations at once with
+     * {@link CollectiveException.Reason#GAVE_UP} naming its rank, member id and reason. A member that only
+     * closes (to be restarted) is waited for.
+     *
      * @throws IllegalStateException if the data plane would listen off loopback without TLS and without
      *                               {@code allowInsecure}
      * @throws CollectiveException   {@code TRANSPORT} if the data plane cannot listen

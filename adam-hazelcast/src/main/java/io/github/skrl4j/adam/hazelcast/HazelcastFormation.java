@@ -56,6 +56,10 @@ final class HazelcastFormation implements WorldFormation {
     private volatile @Nullable Collective current;
     private volatile @Nullable HazelcastTransport currentTransport;
     private volatile @Nullable UUID claimedAs;
+    /** The members of the world formed last, index = rank (empty before the first): whose giving up ends the run. */
+    private volatile List<UUID> lastWorld = List.of();
+    /** This member's rank in {@link #lastWorld}. */
+    private volatile int lastRank = UNASSIGNED;
     private volatile boolean closed;
     /** Why the last attempt of the formation in progress failed, if one did (guarded by this). */
     private @Nullable WireException lastAttemptFailure;
@@ -93,7 +97,10 @@ final class HazelcastFormation implements WorldFormation {
                     + options.dataPlaneBind() + " for the data plane: " + e, e);
         }
         try {
-            return new HazelcastFormation(instance, options, endpoint, closesWithItsWorld);
+            HazelcastFormation formation = new HazelcastFormation(instance, options, endpoint, closesWithItsWorld);
+            // this member takes part in the run again (a new formation on a member that gave up in it)
+            formation.rendezvous.withdrawGaveUp(instance.getCluster().getLocalMember().getUuid());
+            return formation;
         } catch (RuntimeException e) {
             endpoint.close();
             throw e;
@@ -157,6 +164,7 @@ final class HazelcastFormation implements WorldFormation {
 
     /** One attempt to form the world: the world, or {@code null} if it must start again. */
     private @Nullable Collective attempt(long deadline, Duration timeout) {
+        requireFormable();
         int worldSize = options.worldSize();
         List<Member> members = awaitMembers(deadline, timeout);
         Member me = instance.getCluster().getLocalMember();
@@ -225,6 +233,8 @@ final class HazelcastFormation implements WorldFormation {
         if (rank == 0) {
             rendezvous.withdrawWorldId(ids); // every rank connected to this one, so every rank has read it
         }
+        lastRank = rank;
+        lastWorld = ids;
         HazelcastTransport transport = new HazelcastTransport(instance, byRank,
                 new MeshTransport(mesh, options.timeout()), this::worldClosed);
         Collective world = TransportCollectives.over(transport, options.chunkSize(), options.timeout());
@@ -255,7 +265,7 @@ final class HazelcastFormation implements WorldFormation {
     private List<Member> awaitMembers(long deadline, Duration timeout) {
         int worldSize = options.worldSize();
         while (true) {
-            requireOpen();
+            requireFormable();
             Set<Member> now = instance.getCluster().getMembers();
             if (now.size() == worldSize) {
                 return List.copyOf(now);
@@ -277,7 +287,7 @@ final class HazelcastFormation implements WorldFormation {
     private @Nullable List<Rendezvous.Claim> awaitClaims(List<Member> members, long deadline, Duration timeout) {
         Rendezvous.Claim[] claims = new Rendezvous.Claim[members.size()];
         while (true) {
-            requireOpen();
+            requireFormable();
             List<Member> missing = new ArrayList<>();
             for (int i = 0; i < claims.length; i++) {
                 if (claims[i] == null) {
@@ -329,7 +339,7 @@ final class HazelcastFormation implements WorldFormation {
                 // a member restarted under a new UUID while the old one is not removed yet looks the same:
                 // wait for the members to change, and fail only if both claims last until the deadline
                 while (membersAre(members)) {
-                    requireOpen();
+                    requireFormable();
                     if (System.nanoTime() - deadline >= 0) {
                         throw new IllegalStateException("members " + describe(byRank[r]) + " and "
                                 + describe(members.get(i)) + " both claim rank " + r + " of run '" + options.run()
@@ -347,7 +357,7 @@ final class HazelcastFormation implements WorldFormation {
     /** Rank 0's fresh world id for this world, or {@code null} if the members changed meanwhile. */
     private @Nullable Long awaitWorldId(List<UUID> ids, long deadline, Duration timeout) {
         while (true) {
-            requireOpen();
+            requireFormable();
             Long published = rendezvous.worldId(ids);
             if (published != null && !usedWorldIds.contains(published)) {
                 return published;
@@ -389,6 +399,56 @@ final class HazelcastFormation implements WorldFormation {
         if (closed) {
             throw closedException();
         }
+    }
+
+    /**
+     * Open, and no member of the last world nor of the cluster gave up: a formation that waits for a
+     * member that will not come back fails at once (checked at every poll of its waits).
+     */
+    private void requireFormable() {
+        requireOpen();
+        List<UUID> last = lastWorld;
+        List<UUID> watched = new ArrayList<>(last);
+        UUID me = instance.getCluster().getLocalMember().getUuid();
+        for (Member m : instance.getCluster().getMembers()) {
+            if (!watched.contains(m.getUuid())) {
+                watched.add(m.getUuid());
+            }
+        }
+        watched.remove(me);
+        Rendezvous.GaveUp gaveUp = rendezvous.firstGaveUp(watched, options.worldSize());
+        if (gaveUp != null) {
+            int rank = last.indexOf(gaveUp.member()) >= 0 ? last.indexOf(gaveUp.member()) : gaveUp.rank();
+            throw new CollectiveException(CollectiveException.Reason.GAVE_UP, (rank == UNASSIGNED ? "a replica"
+                    : "rank " + rank) + " (member " + gaveUp.member() + ") of run '" + options.run()
+                    + "' gave up for good (" + gaveUp.reason() + "): the world cannot form without it; mend the"
+                    + " cause and start every replica again");
+        }
+    }
+
+    /**
+     * Tells the other members that this one gave up (a record under its member id, and under the id it had
+     * in its last world if that changed), before closing: their formations then fail at once. If Hazelcast
+     * is not running any more, the others see this member leave and wait for it as for a restart.
+     */
+    @Override
+    public void giveUp(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (!closed && instance.getLifecycleService().isRunning()) {
+            try {
+                UUID me = instance.getCluster().getLocalMember().getUuid();
+                List<UUID> last = lastWorld;
+                int rank = last.isEmpty() ? options.rank() : lastRank;
+                rendezvous.gaveUp(me, rank, reason);
+                UUID before = last.isEmpty() ? me : last.get(rank);
+                if (!before.equals(me)) {
+                    rendezvous.gaveUp(before, rank, reason);
+                }
+            } catch (RuntimeException e) {
+                // Hazelcast stopped meanwhile: the others see this member leave
+            }
+        }
+        close();
     }
 
     private CollectiveException closedException() {

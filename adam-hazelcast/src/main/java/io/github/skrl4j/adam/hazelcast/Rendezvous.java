@@ -8,7 +8,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +28,12 @@ import org.jspecify.annotations.Nullable;
  *       is only ever read for a current member;</li>
  *   <li>each world's <em>world id</em>, drawn by its rank 0 under the run's name and the world's members
  *       in rank order, expiring when rank 0's formation gives up, withdrawn once rank 0's connections
- *       stand (by then every rank has read it).</li>
+ *       stand (by then every rank has read it);</li>
+ *   <li>each member's <em>gave-up record</em>, under the run's name and the member's Hazelcast UUID, when
+ *       it gave up for good ({@link io.github.skrl4j.adam.distributed.WorldFormation#giveUp}): the rank it
+ *       had and why, expiring after {@link #GAVE_UP_TTL_MILLIS}. Keyed by the UUID, so a replica started
+ *       again (a new member, a new UUID) never meets it, and only the members of a formation's last world
+ *       and the cluster's current members are looked up.</li>
  * </ul>
  *
  * <p>Only small strings travel through Hazelcast, and any member of the cluster can write the map, so
@@ -36,12 +43,20 @@ final class Rendezvous {
 
     static final String MAP = "skrl4j-collective-rendezvous";
     private static final int MAX_VALUE_CHARS = 128;
+    /** The longest reason a gave-up record keeps (longer ones are cut when written, refused when read). */
+    static final int MAX_REASON_CHARS = 400;
+    /** How long a gave-up record lasts: far longer than the others need to read it (when their world breaks). */
+    static final long GAVE_UP_TTL_MILLIS = TimeUnit.HOURS.toMillis(1);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f.]{0,15}){2,8}(%[\\w.-]{1,32})?");
 
     /** What a member claims: its configured rank (or {@link WorldFormation#UNASSIGNED}) and its address. */
     record Claim(int rank, InetSocketAddress address) {
+    }
+
+    /** A member that gave up for good: its rank (or {@link WorldFormation#UNASSIGNED}) and why. */
+    record GaveUp(UUID member, int rank, String reason) {
     }
 
     private final IMap<String, String> map;
@@ -116,6 +131,74 @@ final class Rendezvous {
 
     void withdrawWorldId(List<UUID> membersByRank) {
         map.delete(worldKey(membersByRank));
+    }
+
+    private String gaveUpKey(UUID member) {
+        return run + "|gave-up|" + member;
+    }
+
+    /**
+     * Records that {@code member} (of rank {@code rank}, or {@link WorldFormation#UNASSIGNED}) gave up for
+     * good because of {@code reason} (cut to {@value #MAX_REASON_CHARS} characters), for
+     * {@link #GAVE_UP_TTL_MILLIS}.
+     */
+    void gaveUp(UUID member, int rank, String reason) {
+        String printable = printable(reason);
+        if (printable.length() > MAX_REASON_CHARS) {
+            printable = printable.substring(0, MAX_REASON_CHARS - 3) + "...";
+        }
+        map.put(gaveUpKey(member), rank + "|" + printable, GAVE_UP_TTL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The first of {@code members} (in their order) that gave up, or {@code null} if none did.
+     *
+     * @throws CollectiveException {@code MISMATCH} on a record that is too long or whose rank is out of range
+     */
+    @Nullable GaveUp firstGaveUp(List<UUID> members, int worldSize) {
+        if (members.isEmpty()) {
+            return null;
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        members.forEach(m -> keys.add(gaveUpKey(m)));
+        Map<String, String> found = map.getAll(keys);
+        if (found.isEmpty()) {
+            return null;
+        }
+        for (UUID member : members) {
+            String value = found.get(gaveUpKey(member));
+            if (value == null) {
+                continue;
+            }
+            String what = "gave-up record of member " + member;
+            if (value.length() > MAX_REASON_CHARS + 12) {
+                throw malformed(what, printable(value.substring(0, MAX_VALUE_CHARS)) + "...");
+            }
+            int bar = value.indexOf('|');
+            try {
+                int rank = Integer.parseInt(value.substring(0, Math.max(0, bar)));
+                if (rank < WorldFormation.UNASSIGNED || rank >= worldSize) {
+                    throw malformed(what + " (rank out of range)", printable(value));
+                }
+                // another member wrote it: nothing unprintable reaches a log line or an endpoint
+                return new GaveUp(member, rank, printable(value.substring(bar + 1)));
+            } catch (NumberFormatException e) {
+                throw malformed(what, printable(value));
+            }
+        }
+        return null;
+    }
+
+    /** Withdraws {@code member}'s gave-up record: it takes part in the run again (a new formation on it). */
+    void withdrawGaveUp(UUID member) {
+        map.delete(gaveUpKey(member));
+    }
+
+    /** {@code text} with every control character (line breaks included) replaced by a space. */
+    private static String printable(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
+        return b.toString();
     }
 
     private @Nullable String read(String key, String what) {

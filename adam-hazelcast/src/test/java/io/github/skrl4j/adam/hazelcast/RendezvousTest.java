@@ -70,6 +70,44 @@ class RendezvousTest {
     }
 
     @Test
+    void aGaveUpRecordIsFoundByMemberAndRunPrintableAndBoundedAndWithdrawn() {
+        String run = "run-" + UUID.randomUUID();
+        Rendezvous rendezvous = new Rendezvous(member, run);
+        UUID quitter = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        rendezvous.gaveUp(quitter, 1, "IllegalStateException: NaN\nat update 7\u001b[31m " + "x".repeat(1_000));
+
+        Rendezvous.GaveUp found = rendezvous.firstGaveUp(List.of(other, quitter), 2);
+        assertThat(found).isNotNull();
+        assertThat(found.member()).isEqualTo(quitter);
+        assertThat(found.rank()).isEqualTo(1);
+        assertThat(found.reason()).startsWith("IllegalStateException: NaN at update 7 [31m x").endsWith("...")
+                .hasSize(Rendezvous.MAX_REASON_CHARS);
+        assertThat(rendezvous.firstGaveUp(List.of(other), 2)).as("another member").isNull();
+        assertThat(new Rendezvous(member, "other-" + run).firstGaveUp(List.of(quitter), 2)).as("another run").isNull();
+        assertThat(member.getMap(Rendezvous.MAP).getEntryView(run + "|gave-up|" + quitter).getTtl())
+                .as("it expires").isEqualTo(Rendezvous.GAVE_UP_TTL_MILLIS);
+
+        rendezvous.withdrawGaveUp(quitter);
+        assertThat(rendezvous.firstGaveUp(List.of(quitter), 2)).isNull();
+    }
+
+    @Test
+    void aForgedGaveUpRecordIsRefusedAsMalformed() {
+        String run = "run-" + UUID.randomUUID();
+        Rendezvous rendezvous = new Rendezvous(member, run);
+        IMap<String, String> map = member.getMap(Rendezvous.MAP);
+        UUID forged = UUID.randomUUID();
+        for (String value : List.of("7|rank out of range", "one|not a rank", "no bar", "1|" + "y".repeat(5_000))) {
+            map.put(run + "|gave-up|" + forged, value, 30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> rendezvous.firstGaveUp(List.of(forged), 2)).as("%s", value.length() > 20 ? value.substring(0, 20) : value)
+                    .isInstanceOfSatisfying(CollectiveException.class,
+                            e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.MISMATCH))
+                    .hasMessageContaining("gave-up record of member " + forged);
+        }
+    }
+
+    @Test
     void aDrawnWorldIdIsNeverOneAlreadyUsed() {
         Rendezvous rendezvous = new Rendezvous(member, "run-" + UUID.randomUUID());
         List<UUID> world = List.of(UUID.randomUUID());

@@ -6,8 +6,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The fault switches, only with {@code sample.faults.enabled=true}: the {@link TrainingPauseFault}, a
- * step listener that the starter gives every optimizer it makes, and the {@link CollectiveFailureFault}, which
- * the training's collective consults before every operation (the controllers are conditional alike).
+ * step listener that the starter gives every optimizer it makes, and the {@link CollectiveFailureFault} and
+ * {@link TrainingFailureFault}, which the training's collective consults before every operation (the
+ * controllers are conditional alike).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(FaultController.ENABLED)
@@ -21,5 +22,10 @@ public class FaultConfiguration {
     @Bean
     CollectiveFailureFault collectiveFailureFault() {
         return new CollectiveFailureFault();
+    }
+
+    @Bean
+    TrainingFailureFault trainingFailureFault() {
+        return new TrainingFailureFault();
     }
 }

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A world whose collective operations first pass {@code beforeOperation} their name, which may fail them before
- * they start (the sample's collective-failure fault); everything else is the world's.
+ * they start (the sample's collective-failure and training-failure faults); everything else is the world's.
  */
 final class InterceptedWorld extends ForwardingCollective implements ReformableCollective {
 
@@ -74,6 +74,11 @@ final class InterceptedWorld extends ForwardingCollective implements ReformableC
     @Override
     public void reform(Throwable cause) {
         world.reform(cause);
+    }
+
+    @Override
+    public void giveUp(Throwable cause) {
+        world.giveUp(cause);
     }
 
     @Override

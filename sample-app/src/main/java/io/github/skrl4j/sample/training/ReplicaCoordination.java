@@ -244,11 +244,30 @@ final class ReplicaCoordination {
     }
 
     /**
-     * The run failed for good (in an operation of the replicas that does not re-form, or in this replica's own
-     * training, which leaves the others waiting for it): the world is broken, and {@code failure} is its last
-     * failure.
+     * The run failed for good (in an operation of the replicas that does not re-form, in a world that did not
+     * re-form, or in this replica's own training): the world is broken, {@code failure} is its last failure, and
+     * this replica gives up, telling the others, whose re-formation then fails at once naming this replica and
+     * {@code failure} instead of waiting for it. (A replica that is stopped, to be restarted, does not give up:
+     * {@link #failedWhileStopping}.)
      */
     void failed(Throwable failure) {
+        failedWhileStopping(failure);
+        ReformableCollective c = replicas;
+        if (c != null) {
+            try {
+                c.giveUp(failure);
+            } catch (RuntimeException e) {
+                log.warn("Could not tell the other replicas that this one gave up: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * The run failed while the application stops (to be restarted, say in a rolling restart): the world is
+     * broken here and {@code failure} is its last failure, but this replica does not give up, so the others
+     * wait for it to come back.
+     */
+    void failedWhileStopping(Throwable failure) {
         world = WorldState.BROKEN;
         noteFailure(failure);
     }

@@ -9,6 +9,7 @@ import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
 import io.github.skrl4j.sample.faults.CollectiveFailureFault;
+import io.github.skrl4j.sample.faults.TrainingFailureFault;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
 import io.github.skrl4j.sample.ppo.OptimizerSource;
@@ -76,7 +77,8 @@ public class TrainingConfiguration {
     TrainingService trainingService(TrainingProperties properties, OptimizerSource optimizerSource,
             OptimizerRestorer optimizerRestorer, KLAdaptiveLR policyLearningRateRule, TrainingRecorder recorder,
             CheckpointStore checkpointStore, ConfigurableApplicationContext context,
-            ObjectProvider<Collective> replicas, ObjectProvider<CollectiveFailureFault> collectiveFailure) {
+            ObjectProvider<Collective> replicas, ObjectProvider<CollectiveFailureFault> collectiveFailure,
+            ObjectProvider<TrainingFailureFault> trainingFailure) {
         LearningRateAdapter adapter = policyLearningRateRule::next;
         TrainingService service = new TrainingService(properties, optimizerSource, optimizerRestorer, adapter, recorder,
                 checkpointStore, code -> System.exit(SpringApplication.exit(context, () -> code)));
@@ -86,7 +88,12 @@ public class TrainingConfiguration {
             ReformableCollective world = collective instanceof ReformableCollective reformable ? reformable
                     : ReformableCollective.fixed(collective);
             CollectiveFailureFault fault = collectiveFailure.getIfAvailable();
-            service.distributeOver(fault == null ? world : new InterceptedWorld(world, fault::beforeOperation));
+            TrainingFailureFault ownFailure = trainingFailure.getIfAvailable();
+            service.distributeOver(fault == null || ownFailure == null ? world : new InterceptedWorld(world,
+                    operation -> {
+                        ownFailure.beforeOperation(operation);
+                        fault.beforeOperation(operation);
+                    }));
         });
         return service;
     }

@@ -188,7 +188,12 @@ public class TrainingService implements SmartLifecycle {
     private TrainingStatus failed(Throwable e, ReplicaCoordination coordination) {
         log.error("Training failed", e);
         error = e.getClass().getSimpleName() + ": " + e.getMessage();
-        coordination.failed(e);
+        if (stopRequested) {
+            // stopping (a rolling restart's SIGTERM): the process comes back, so the others wait for it
+            coordination.failedWhileStopping(e);
+        } else {
+            coordination.failed(e);
+        }
         return TrainingStatus.FAILED;
     }
 

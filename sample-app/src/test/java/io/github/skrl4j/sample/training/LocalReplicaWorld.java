@@ -57,6 +57,13 @@ final class LocalReplicaWorld extends ForwardingCollective implements Reformable
     }
 
     @Override
+    public void giveUp(Throwable cause) {
+        if (!lost) { // a lost replica is a killed process: it tells nobody
+            reforming.giveUp(cause);
+        }
+    }
+
+    @Override
     public ReformingWorld.Status status() {
         return reforming.status();
     }

@@ -100,6 +100,38 @@ class ReplicaCoordinationTest {
         return out;
     }
 
+    /** Two replicas' worlds over in-process formations, the first world formed; index = rank. */
+    private static List<LocalReplicaWorld> formedWorlds(RestartPolicy policy) throws Exception {
+        List<WorldFormation> formations = LocalCollectives.formations(2, 64, Duration.ofSeconds(5));
+        List<LocalReplicaWorld> worlds = List.of(new LocalReplicaWorld(formations.get(0), policy, Duration.ofSeconds(20)),
+                new LocalReplicaWorld(formations.get(1), policy, Duration.ofSeconds(20)));
+        CompletableFuture<long[]> other = CompletableFuture.supplyAsync(() -> worlds.get(1).allGather(1),
+                TestThreads.PER_TASK);
+        worlds.get(0).allGather(0);
+        other.get(20, TimeUnit.SECONDS);
+        return worlds;
+    }
+
+    @Test
+    void aReplicaWhoseRunFailsGivesUpButNotOneWhoseRunFailsWhileItStops() throws Exception {
+        RestartPolicy shortWait = new RestartPolicy(3, Duration.ofMinutes(10), Duration.ofMillis(500));
+        List<LocalReplicaWorld> stopping = formedWorlds(shortWait);
+        ReplicaCoordination.over(stopping.get(1)).failedWhileStopping(new IllegalStateException("during shutdown"));
+        stopping.get(1).close(); // as its context does; it will be restarted
+        CollectiveException waited = catchThrowableOfType(CollectiveException.class,
+                () -> stopping.get(0).reform(new IllegalStateException("rank 1 left")));
+        assertThat(waited.reason()).as("waited for, as a restart").isEqualTo(CollectiveException.Reason.TIMEOUT);
+        stopping.get(0).close();
+
+        List<LocalReplicaWorld> failing = formedWorlds(shortWait);
+        ReplicaCoordination.over(failing.get(1)).failed(new IllegalStateException("NaN guard"));
+        CollectiveException gaveUp = catchThrowableOfType(CollectiveException.class,
+                () -> failing.get(0).reform(new IllegalStateException("rank 1 left")));
+        assertThat(gaveUp.reason()).isEqualTo(CollectiveException.Reason.GAVE_UP);
+        assertThat(gaveUp).hasMessageContaining("rank 1 gave up for good (IllegalStateException: NaN guard)");
+        failing.forEach(LocalReplicaWorld::close);
+    }
+
     @Test
     void aloneItKeepsTheSeedWritesCheckpointsAndSolvesByItself() {
         ReplicaCoordination alone = ReplicaCoordination.alone();

@@ -13,6 +13,7 @@ import io.github.skrl4j.adam.distributed.RestartPolicy;
 import io.github.skrl4j.adam.distributed.WorldFormation;
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
 import io.github.skrl4j.sample.faults.CollectiveFailureFault;
+import io.github.skrl4j.sample.faults.TrainingFailureFault;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
 import io.github.skrl4j.sample.ppo.OptimizerSource;
 import io.github.skrl4j.sample.ppo.PpoAgent;
@@ -198,6 +199,31 @@ class ReplicaRecoveryTest {
         assertThat(rank1.snapshot().replica().lastFailure()).contains("TRANSPORT")
                 .contains("the collective-failure fault failed this send");
         assertThat(rank0.snapshot().replica().lastFailure()).contains("CollectiveException");
+    }
+
+    @Test
+    void aReplicaWhoseOwnTrainingFailsGivesUpAndTheOtherFailsAtOnceNamingIt() throws Exception {
+        // the policy would keep rank 0 waiting ten minutes for a replica that does not come back
+        RestartPolicy longWait = new RestartPolicy(3, Duration.ofMinutes(10), Duration.ofMinutes(10));
+        TrainingFailureFault fault = new TrainingFailureFault();
+        TrainingService rank0 = replica(0, world(0, longWait));
+        TrainingService rank1 = replica(1, new InterceptedWorld(world(1, longWait), fault::beforeOperation));
+        await("two updates", () -> rank1.snapshot().updates() >= 2);
+        fault.failTraining();
+
+        TrainingSnapshot gaveUp = awaitEnd(rank1);
+        assertThat(gaveUp.status()).isEqualTo(TrainingStatus.FAILED);
+        assertThat(gaveUp.error()).startsWith("IllegalStateException: the training-failure fault");
+        assertThat(gaveUp.replica().world()).isEqualTo(WorldState.BROKEN);
+        TrainingSnapshot other = awaitEnd(rank0); // within await's 90 s, not the policy's ten minutes
+        assertThat(other.status()).isEqualTo(TrainingStatus.FAILED);
+        assertThat(other.error()).contains("GAVE_UP", "rank 1 gave up for good",
+                "IllegalStateException: the training-failure fault");
+        assertThat(other.replica().world()).isEqualTo(WorldState.BROKEN);
+        assertThat(other.updates()).isLessThan(UPDATES);
+        for (TrainingSnapshot s : List.of(gaveUp, other)) {
+            assertThat(TrainingConfiguration.health(s).getStatus().getCode()).isEqualTo("DOWN");
+        }
     }
 
     @Test

@@ -124,7 +124,8 @@ public class DistributedProperties {
 
         /**
          * How long the live replicas wait for the world to be whole again (the lost replica restarted, the
-         * frozen one continued) before the world breaks for good. Positive.
+         * frozen one continued) before the world breaks for good; a replica that gave up (its own run failed:
+         * DistributedTraining.giveUp) is not waited for. Positive.
          */
         @DurationMin(millis = 1)
         private Duration timeout = Duration.ofMinutes(5);

@@ -152,9 +152,9 @@ public final class DistributedTraining implements ReformableCollective, ReplicaW
      * replica (at most the restart timeout); later operations run on the new world.
      *
      * @throws CollectiveException {@code BROKEN} when the restarts within the window are used up (or the
-     *                             world was closed); the formation's failure ({@code TIMEOUT}, ...) when the
-     *                             replicas did not all come back within the restart timeout. The world is
-     *                             then broken for good.
+     *                             world was closed); the formation's failure when the replicas did not all
+     *                             come back within the restart timeout ({@code TIMEOUT}, ...) or one of them
+     *                             gave up ({@code GAVE_UP}, at once). The world is then broken for good.
      */
     @Override
     public void reform(Throwable cause) {
@@ -162,6 +162,19 @@ public final class DistributedTraining implements ReformableCollective, ReplicaW
         generation++;
         lastWorld = null;
         lastWorld = world.reform(cause);
+    }
+
+    /**
+     * This replica's own run failed for good ({@code cause}): tells the other replicas and leaves the world
+     * ({@link ReformingWorld#giveUp}), so that their re-formation fails at once naming this replica and
+     * {@code cause} instead of waiting the restart timeout for it; the world is then broken here, with
+     * {@code cause} as its last failure. A replica that stops to be restarted closes instead (with the
+     * context), and is waited for.
+     */
+    @Override
+    public void giveUp(Throwable cause) {
+        Objects.requireNonNull(cause, "cause");
+        world.giveUp(cause);
     }
 
     /** Where the world stands: forming, formed, re-forming, broken or closed. */

@@ -218,6 +218,36 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void aReplicaThatGivesUpBreaksTheOthersWorldAtOnceAndHealthSaysWhy() throws Exception {
+        RestartPolicy longWait = new RestartPolicy(3, Duration.ofMinutes(30), Duration.ofMinutes(10));
+        List<DistributedTraining> replicas = world(2, longWait);
+        DistributedTraining rank0 = replicas.get(0);
+        DistributedTraining rank1 = replicas.get(1);
+        CompletableFuture<Void> other = onItsThread(() -> {
+            rank1.allGather(1);
+            return null;
+        });
+        rank0.allGather(0);
+        other.get(20, TimeUnit.SECONDS);
+
+        rank1.giveUp(new IllegalStateException("NaN in the value loss"));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> rank0.reform(new IllegalStateException("rank 1 left"))).isInstanceOfSatisfying(CollectiveException.class,
+                e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.GAVE_UP));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the restart timeout")
+                .isLessThan(Duration.ofMinutes(1));
+        for (DistributedTraining replica : replicas) {
+            assertThat(replica.status()).isEqualTo(ReformingWorld.Status.BROKEN);
+            assertThat(replica.state()).isEqualTo(ReplicaWorld.State.BROKEN);
+            assertThat(replica.healthy()).isFalse();
+            assertThat(replica.describe()).containsEntry("status", "BROKEN");
+        }
+        assertThat(rank0.lastFailure()).contains("rank 1 gave up for good", "NaN in the value loss");
+        assertThat(rank0.describe().get("lastFailure").toString()).contains("rank 1 gave up for good");
+        assertThat(rank1.lastFailure()).isEqualTo("NaN in the value loss");
+    }
+
+    @Test
     void aDivergedCheckBreaksTheCurrentWorldOnly() throws Exception {
         List<DistributedTraining> replicas = world(2, restarts(3));
         DistributedTraining rank0 = replicas.get(0);
