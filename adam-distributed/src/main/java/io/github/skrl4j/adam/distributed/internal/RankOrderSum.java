@@ -4,7 +4,8 @@ package io.github.skrl4j.adam.distributed.internal;
  * The one reduction order every rank uses, so that every rank's result has the same bits: in double,
  * rank 0's value, then rank 1's added, and so on, rounded once to float; a mean is divided by the
  * number of ranks before the rounding. The passes may be fused (two parts started in one pass, the last
- * added in the pass that rounds); the operations and their order are the same.
+ * added in the pass that rounds), and a world of two adds in float where that gives the same bits
+ * ({@link #addTwoAndRound}); the result is that of these operations in this order.
  */
 final class RankOrderSum {
 
@@ -60,7 +61,8 @@ final class RankOrderSum {
      * innocuous for one addition), which is what a float addition returns. For the mean, halving a float
      * is exact unless the float is within a factor two of the subnormal range (checked per value:
      * {@code h + h == x}, false also for NaN); with both halves exact, {@code a/2 + b/2} rounded once is the
-     * exact mean rounded once, as the double path gives; any other pair takes the double path.
+     * exact mean rounded once, as the double path gives; any other pair takes the double path. A NaN's
+     * payload is the hardware's on either path (Java does not specify it).
      */
     static void addTwoAndRound(float[] a, int aAt, float[] b, int bAt, float[] out, int start, int length,
             int meanOver) {
