@@ -54,7 +54,10 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>Run: {@code benchmarks/run.sh --data-parallel}, or after
  * {@code ./mvnw -B -q -pl adam-hazelcast -am test-compile} with the test class path:
- * {@code java -Xmx2g -cp ... io.github.skrl4j.adam.hazelcast.TwoJvmAllReduceBenchmark}.
+ * {@code java -Xmx2g -cp ... io.github.skrl4j.adam.hazelcast.TwoJvmAllReduceBenchmark}. System properties
+ * narrow a run down for a comparison or a profiler (the child JVM gets them, and this JVM's {@code -XX:}
+ * options): {@code skrl4j.benchmark.modes}, {@code skrl4j.benchmark.floats}, {@code skrl4j.benchmark.rounds},
+ * {@code skrl4j.benchmark.raw}, {@code skrl4j.benchmark.cpu} (below).
  */
 public final class TwoJvmAllReduceBenchmark {
 
@@ -64,10 +67,32 @@ public final class TwoJvmAllReduceBenchmark {
     /** {@code -Dskrl4j.benchmark.quick=true}: a few rounds of the two smaller cases, to check that every mode runs. */
     private static final boolean QUICK = Boolean.getBoolean("skrl4j.benchmark.quick");
     /** floats, tensors, warm-up rounds, measured rounds. */
-    private static final int[][] CASES = QUICK ? new int[][] {{4_610, 1, 200, 200}, {1 << 20, 4, 5, 10}}
-            : new int[][] {{4_610, 1, 2_000, 2_000}, {1 << 20, 4, 20, 60}, {1 << 24, 1, 3, 15}};
+    private static final int[][] CASES = selectedCases(QUICK ? new int[][] {{4_610, 1, 200, 200}, {1 << 20, 4, 5, 10}}
+            : new int[][] {{4_610, 1, 2_000, 2_000}, {1 << 20, 4, 20, 60}, {1 << 24, 1, 3, 15}});
+    /**
+     * {@code -Dskrl4j.benchmark.cpu=true}: also print each rank's CPU time per measured round, by thread
+     * and for the process (where an all-reduce's time goes, with no profiler).
+     */
+    private static final boolean CPU = Boolean.getBoolean("skrl4j.benchmark.cpu");
+    /** {@code -Dskrl4j.benchmark.raw=false}: skip the raw exchanges (for a profiler that should see only the all-reduce). */
+    private static final boolean RAW = Boolean.parseBoolean(System.getProperty("skrl4j.benchmark.raw", "true"));
+    /** {@code -Dskrl4j.benchmark.modes=tls-boringssl,plaintext}: only these modes, in this order (default all three). */
+    private static final List<String> MODES = List.of(System.getProperty("skrl4j.benchmark.modes",
+            "plaintext,tls,tls-boringssl").split(","));
 
     private TwoJvmAllReduceBenchmark() {
+    }
+
+    /**
+     * {@code -Dskrl4j.benchmark.floats=16777216}: only the cases of these sizes (comma-separated; default all);
+     * {@code -Dskrl4j.benchmark.rounds=N}: N measured rounds per case instead of each case's own number.
+     */
+    private static int[][] selectedCases(int[][] cases) {
+        String floats = System.getProperty("skrl4j.benchmark.floats", "");
+        int rounds = Integer.getInteger("skrl4j.benchmark.rounds", 0);
+        List<String> sizes = List.of(floats.split(","));
+        return Arrays.stream(cases).filter(c -> floats.isEmpty() || sizes.contains(Integer.toString(c[0])))
+                .map(c -> rounds > 0 ? new int[] {c[0], c[1], c[2], rounds} : c).toArray(int[][]::new);
     }
 
     public static void main(String[] args) throws Exception {
@@ -81,7 +106,7 @@ public final class TwoJvmAllReduceBenchmark {
         System.out.printf(Locale.ROOT, "| mode | floats | skrl4j p50 | skrl4j p99 | raw p50 | raw p99 | p50 ratio"
                 + " | alloc/byte, calling thread | alloc/byte, busiest other thread | alloc/byte, all threads |%n"
                 + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
-        for (String mode : List.of("plaintext", "tls", "tls-boringssl")) {
+        for (String mode : MODES) {
             String cluster = LoopbackCluster.newClusterName();
             int[] ports = LoopbackCluster.freePorts(3);
             Process child = startChild(mode, cluster, ports, keystore);
@@ -104,6 +129,9 @@ public final class TwoJvmAllReduceBenchmark {
                 }
                 collective.close();
                 String out = childOut.get(120, TimeUnit.SECONDS);
+                if (CPU) {
+                    out.lines().filter(l -> l.startsWith("cpu")).forEach(l -> System.out.println("rank 1 " + l));
+                }
                 if (!out.contains("CHILD DONE")) {
                     System.out.println("child failed:\n" + out);
                 }
@@ -148,12 +176,20 @@ public final class TwoJvmAllReduceBenchmark {
         long[] ids = threads.getAllThreadIds();
         long[] idsBefore = threads.getThreadAllocatedBytes(ids);
         long allBefore = allThreadsAllocated();
+        long[] cpuBefore = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            cpuBefore[i] = threads.getThreadCpuTime(ids[i]);
+        }
+        long processBefore = processCpu();
         for (int i = 0; i < rounds; i++) {
             long start = System.nanoTime();
             collective.allReduceMean(grad);
             times[i] = System.nanoTime() - start;
         }
         lastAllocation[0] = threadAllocated() - threadBefore;
+        if (CPU) {
+            printCpu(threads, ids, cpuBefore, processBefore, floats, rounds);
+        }
         long[] idsAfter = threads.getThreadAllocatedBytes(ids);
         long busiest = 0;
         long self = Thread.currentThread().getId();
@@ -167,10 +203,34 @@ public final class TwoJvmAllReduceBenchmark {
         return times;
     }
 
+    /** This process's CPU time so far, in nanoseconds (all threads, the JVM's own included). */
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU milliseconds per round: of each thread that used more than 1 ms per round, and of the process. */
+    private static void printCpu(com.sun.management.ThreadMXBean threads, long[] ids, long[] cpuBefore,
+            long processBefore, int floats, int rounds) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "cpu ms per round, %,d floats:", floats));
+        for (int i = 0; i < ids.length; i++) {
+            long used = threads.getThreadCpuTime(ids[i]) - cpuBefore[i];
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(ids[i]);
+            if (cpuBefore[i] >= 0 && info != null && used > rounds * 1_000_000L) {
+                line.append(String.format(Locale.ROOT, " %s %.1f", info.getThreadName(), used / 1e6 / rounds));
+            }
+        }
+        line.append(String.format(Locale.ROOT, ", process %.1f", (processCpu() - processBefore) / 1e6 / rounds));
+        System.out.println(line);
+    }
+
     /** Both ranks write {@code bytes} and read the other's at once, per round; rank 0 times each round. */
     private static long[] rawExchange(String mode, Path keystore, @org.jspecify.annotations.Nullable ServerSocketChannel server, @org.jspecify.annotations.Nullable InetSocketAddress peer,
             int bytes, int warmUp, int rounds) throws Exception {
         long[] times = new long[rounds];
+        if (!RAW) {
+            return times; // zeros: the table's raw columns are meaningless then
+        }
         if (mode.equals("plaintext")) {
             try (SocketChannel channel = server != null ? server.accept() : SocketChannel.open(peer)) {
                 ByteBuffer out = ByteBuffer.allocateDirect(bytes);
@@ -335,9 +395,11 @@ public final class TwoJvmAllReduceBenchmark {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
-        command.add("-Dskrl4j.benchmark.quick=" + QUICK);
+        // the same cases, modules and -XX: options (a profiler's, say) as this JVM
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-")).toList());
+                .filter(a -> a.startsWith("--add-") || a.startsWith("-XX:") || a.startsWith("-Dskrl4j.benchmark."))
+                .toList());
+        command.add("-Dskrl4j.benchmark.quick=" + QUICK);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(TwoJvmAllReduceBenchmark.class.getName());

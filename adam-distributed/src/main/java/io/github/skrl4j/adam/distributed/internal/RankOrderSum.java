@@ -4,7 +4,8 @@ package io.github.skrl4j.adam.distributed.internal;
  * The one reduction order every rank uses, so that every rank's result has the same bits: in double,
  * rank 0's value, then rank 1's added, and so on, rounded once to float; a mean is divided by the
  * number of ranks before the rounding. The passes may be fused (two parts started in one pass, the last
- * added in the pass that rounds); the operations and their order are the same.
+ * added in the pass that rounds), and a world of two adds in float where that gives the same bits
+ * ({@link #addTwoAndRound}); the result is that of these operations in this order.
  */
 final class RankOrderSum {
 
@@ -48,17 +49,43 @@ final class RankOrderSum {
         }
     }
 
-    /** A world of two: both parts added and rounded in one pass; as {@link #round} for {@code meanOver}. */
+    /**
+     * A world of two: both parts added and rounded in one pass; as {@link #round} for {@code meanOver}.
+     *
+     * <p>The sum and the mean of two are computed in float where that gives the same bits as the double
+     * path, which on JDK 17 runs a scalar loop whose float-double conversions C2 may chain into one long
+     * dependency (measured 11 to 52 ms for the 8M values a rank sums per all-reduce of 16M floats,
+     * depending on the compilation, against 4-10 ms here; docs/distributed.md, session 10). Why the bits
+     * are the same: a double holds more than 2 * 24 + 1 significant bits, so rounding the exact sum of two
+     * floats to double and then to float gives the float nearest the exact sum (double rounding is
+     * innocuous for one addition), which is what a float addition returns. For the mean, halving a float
+     * is exact unless the float is within a factor two of the subnormal range (checked per value:
+     * {@code h + h == x}, false also for NaN); with both halves exact, {@code a/2 + b/2} rounded once is the
+     * exact mean rounded once, as the double path gives; any other pair takes the double path. A NaN's
+     * payload is the hardware's on either path (Java does not specify it).
+     */
     static void addTwoAndRound(float[] a, int aAt, float[] b, int bAt, float[] out, int start, int length,
             int meanOver) {
-        if (meanOver != 0) {
+        if (meanOver == 0) {
+            for (int i = 0; i < length; i++) {
+                out[start + i] = a[aAt + i] + b[bAt + i];
+            }
+        } else if (meanOver == 2) {
+            for (int i = 0; i < length; i++) {
+                float x = a[aAt + i];
+                float y = b[bAt + i];
+                float halfX = x * 0.5f;
+                float halfY = y * 0.5f;
+                float mean = halfX + halfY;
+                if (halfX + halfX != x || halfY + halfY != y) {
+                    mean = (float) (((double) x + y) / 2);
+                }
+                out[start + i] = mean;
+            }
+        } else {
             double n = meanOver;
             for (int i = 0; i < length; i++) {
                 out[start + i] = (float) (((double) a[aAt + i] + b[bAt + i]) / n);
-            }
-        } else {
-            for (int i = 0; i < length; i++) {
-                out[start + i] = (float) ((double) a[aAt + i] + b[bAt + i]);
             }
         }
     }
