@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  * How a {@link PeerMesh} comes to stand, for {@link WireEndpoint#formWorld} and the endpoint's handshakes:
  * which hello may join it ({@link #checkHello}: the settings, and the ranks the lower connects to the higher),
  * each peer's connection installed once ({@link #reserve}), its reader started ({@link #start}), and the wait
- * until every peer is read from ({@link #awaitFormed}). Nothing here is used once the world is formed but
- * {@link #reserve}, which then refuses every late hello (the ranks are taken).
+ * until every peer is read from ({@link #awaitFormed}). Once the world is formed only a late hello still
+ * comes here, and {@link #reserve} refuses it (the ranks are taken).
  *
  * <p>Locking: the mesh's lock (the one every wait of the mesh waits on) guards what this class writes of each
  * {@link PeerInbox}: {@code link} (set once, never after the mesh failed or closed), {@code frames},
