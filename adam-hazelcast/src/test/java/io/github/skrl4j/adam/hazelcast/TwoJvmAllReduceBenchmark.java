@@ -50,7 +50,8 @@ import javax.net.ssl.TrustManagerFactory;
  * on its own thread, larger exchanges write on a second thread). Rank 0 times every round; the table shows
  * p50 and p99 over the measured rounds, and the bytes allocated per gradient byte over those rounds by
  * rank 0's calling thread, by the busiest other thread of rank 0 (a data-plane reader, say) and by all of
- * rank 0's threads (Hazelcast's heartbeats included).
+ * rank 0's threads (Hazelcast's heartbeats included), and, in a last column, which thread that busiest other
+ * thread was (its name).
  *
  * <p>Run: {@code benchmarks/run.sh --data-parallel}, or after
  * {@code ./mvnw -B -q -pl adam-hazelcast -am test-compile} with the test class path:
@@ -104,8 +105,9 @@ public final class TwoJvmAllReduceBenchmark {
         Path keystore = keys.resolve("replicas.p12");
         keytool(keystore);
         System.out.printf(Locale.ROOT, "| mode | floats | skrl4j p50 | skrl4j p99 | raw p50 | raw p99 | p50 ratio"
-                + " | alloc/byte, calling thread | alloc/byte, busiest other thread | alloc/byte, all threads |%n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
+                + " | alloc/byte, calling thread | alloc/byte, busiest other thread | alloc/byte, all threads"
+                + " | busiest other thread |%n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|%n");
         for (String mode : MODES) {
             String cluster = LoopbackCluster.newClusterName();
             int[] ports = LoopbackCluster.freePorts(3);
@@ -120,12 +122,12 @@ public final class TwoJvmAllReduceBenchmark {
                     long[] mesh = allReduce(collective, c[0], c[1], c[2], c[3]);
                     long[] rawTimes = rawExchange(mode, keystore, raw, null, c[0] * 4, c[2], c[3]);
                     double gradientBytes = (double) c[0] * 4 * c[3];
-                    System.out.printf(Locale.ROOT, "| %s | %,d%s | %s | %s | %s | %s | %.1fx | %.4f | %.4f | %.4f |%n",
+                    System.out.printf(Locale.ROOT, "| %s | %,d%s | %s | %s | %s | %s | %.1fx | %.4f | %.4f | %.4f | %s |%n",
                             mode, c[0], c[1] > 1 ? " (" + c[1] + " tensors)" : "", micros(mesh, 50), micros(mesh, 99),
                             micros(rawTimes, 50), micros(rawTimes, 99),
                             (double) percentile(mesh, 50) / percentile(rawTimes, 50),
                             lastAllocation[0] / gradientBytes, lastAllocation[1] / gradientBytes,
-                            lastAllocation[2] / gradientBytes);
+                            lastAllocation[2] / gradientBytes, lastBusiestThread);
                 }
                 collective.close();
                 String out = childOut.get(120, TimeUnit.SECONDS);
@@ -155,6 +157,8 @@ public final class TwoJvmAllReduceBenchmark {
 
     /** Bytes allocated over the last measured rounds: [calling thread, busiest other thread, all threads]. */
     private static final long[] lastAllocation = new long[3];
+    /** The name of the busiest other thread of the last measured rounds ({@code lastAllocation[1]}'s). */
+    private static String lastBusiestThread = "none";
 
     private static long[] allReduce(Collective collective, int floats, int tensors, int warmUp, int rounds) {
         List<Tensor> parts = new ArrayList<>();
@@ -192,15 +196,24 @@ public final class TwoJvmAllReduceBenchmark {
         }
         long[] idsAfter = threads.getThreadAllocatedBytes(ids);
         long busiest = 0;
+        int busiestIndex = -1;
         long self = Thread.currentThread().getId();
         for (int i = 0; i < ids.length; i++) {
-            if (ids[i] != self && idsBefore[i] >= 0 && idsAfter[i] >= 0) {
-                busiest = Math.max(busiest, idsAfter[i] - idsBefore[i]);
+            if (ids[i] != self && idsBefore[i] >= 0 && idsAfter[i] >= 0 && idsAfter[i] - idsBefore[i] > busiest) {
+                busiest = idsAfter[i] - idsBefore[i];
+                busiestIndex = i;
             }
         }
         lastAllocation[1] = busiest;
         lastAllocation[2] = allThreadsAllocated() - allBefore;
+        lastBusiestThread = busiestIndex < 0 ? "none" : threadName(threads, ids[busiestIndex]);
         return times;
+    }
+
+    /** A thread's name, looked up after the measurement so that the look-up's garbage is not counted. */
+    private static String threadName(com.sun.management.ThreadMXBean threads, long id) {
+        java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+        return info != null ? info.getThreadName() : "thread " + id + " (ended since)";
     }
 
     /** This process's CPU time so far, in nanoseconds (all threads, the JVM's own included). */

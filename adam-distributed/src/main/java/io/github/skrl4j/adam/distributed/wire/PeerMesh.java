@@ -10,12 +10,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The connections of one rank to every other rank of a world, formed by
- * {@link WireEndpoint#formWorld}. Values travel as frames addressed by (operation, chunk); each
- * connection has a reader thread that checks every header (world, rank, kind, length against the
- * bounds) before it reads the payload into a reused buffer of that peer, where the calling thread
- * takes it ({@link #receive}, {@link #take}); a caller that waits for a small frame on a plaintext
- * connection reads and checks it the same way itself ({@link ReadSides}). Sends are written by the
- * calling thread.
+ * {@link WireEndpoint#formWorld} (through the mesh's {@link MeshFormation}). Values travel as frames
+ * addressed by (operation, chunk); each connection has a reader thread that checks every header (world,
+ * rank, kind, length against the bounds) before it reads the payload into a reused buffer of that peer,
+ * where the calling thread takes it ({@link #receive}, {@link #take}); a caller that waits for a small
+ * frame on a plaintext connection reads and checks it the same way itself ({@link ReadSides}). Sends are
+ * written by the calling thread.
  *
  * <p>One thread at a time sends and receives values (the collective's thread); {@link #abort} and
  * {@link #close} may come from any thread. In steady state (buffers grown) sending and receiving
@@ -35,7 +35,6 @@ public final class PeerMesh implements AutoCloseable {
     private final long worldId;
     private final int maxChunkFloats;
     private final int maxBuffered;
-    private final int frameCapacity;
 
     /** Guards the peers' inboxes and the failure; every wait of this mesh waits on it. */
     private final Object lock = new Object();
@@ -44,6 +43,8 @@ public final class PeerMesh implements AutoCloseable {
     private volatile boolean closed;
     /** Who reads each connection: its reader thread, or a caller waiting for a small frame. */
     private final ReadSides readSides;
+    /** Installs the peers' connections and starts their readers while the world forms. */
+    private final MeshFormation formation;
 
     private final FrameWriter writer;
     private final Thread watchdog;
@@ -59,12 +60,13 @@ public final class PeerMesh implements AutoCloseable {
         WireOptions options = endpoint.options();
         this.maxChunkFloats = options.maxChunkFloats();
         this.maxBuffered = options.maxBufferedFramesPerPeer();
-        this.frameCapacity = maxChunkFloats * Float.BYTES;
+        int frameCapacity = maxChunkFloats * Float.BYTES;
         this.peers = new PeerInbox[worldSize];
         for (int r = 0; r < worldSize; r++) {
             peers[r] = r == rank ? null : new PeerInbox(r, maxBuffered, frameCapacity);
         }
         this.readSides = new ReadSides(this, lock, peers);
+        this.formation = new MeshFormation(this, lock, peers, frameCapacity);
         this.writer = new FrameWriter(this, maxChunkFloats, options.heapBuffers());
         this.heartbeats = new Heartbeats(this, peers, options.peerSilenceTimeout());
         this.watchdog = new Thread(new Watchdog(this, peers, heartbeats), "skrl4j-wire-" + rank + "-deadlines");
@@ -412,79 +414,11 @@ public final class PeerMesh implements AutoCloseable {
                 + (failure != null ? ", failed: " + failure.reason() : "") + "]";
     }
 
-    // ---- formation (called by the endpoint)
+    // ---- formation
 
-    /** Why a hello from {@code fromRank} may not join this mesh, or {@code null} if it may. */
-    @Nullable Refusal checkHello(int fromRank, int toRank, int helloWorldSize, int helloMaxChunk) {
-        if (helloWorldSize != worldSize || helloMaxChunk != maxChunkFloats) {
-            return Refusal.SETTINGS_MISMATCH;
-        }
-        if (toRank != rank || fromRank < 0 || fromRank >= rank) {
-            return Refusal.WRONG_RANK; // the lower rank connects to the higher one, never the other way
-        }
-        return null;
-    }
-
-    /** Installs {@code link} as the connection to {@code peerRank} unless that rank is connected already. */
-    boolean reserve(int peerRank, Link link) {
-        synchronized (lock) {
-            PeerInbox peer = peers[peerRank];
-            if (closed || failure != null || peer == null || peer.link != null) {
-                return false;
-            }
-            peer.link = link;
-            lock.notifyAll();
-            return true;
-        }
-    }
-
-    /** Starts reading from the reserved connection to {@code peerRank}. */
-    void start(int peerRank) {
-        PeerInbox peer = peers[peerRank];
-        Link link = Objects.requireNonNull(peer.link, "reserved link");
-        FrameReader frames = new FrameReader(this, peer, link, worldId, frameCapacity);
-        Thread reader = new Thread(frames, "skrl4j-wire-" + rank + "-from-" + peerRank);
-        reader.setDaemon(true);
-        synchronized (lock) {
-            peer.frames = frames;
-            peer.readerThread = reader;
-        }
-        reader.start();
-        synchronized (lock) {
-            peer.lastHeard = System.nanoTime();
-            peer.reading = true;
-            lock.notifyAll();
-        }
-    }
-
-    /** Waits until every peer is connected and read from; at the deadline fails naming the ranks that never connected. */
-    void awaitFormed(long deadlineNanos) {
-        synchronized (lock) {
-            while (true) {
-                WireException f = failure;
-                if (f != null) {
-                    throw f.in("rank " + rank + " forming the world");
-                }
-                int[] missing = Arrays.stream(peers).filter(p -> p != null && !p.reading).mapToInt(p -> p.rank)
-                        .toArray();
-                if (missing.length == 0) {
-                    return;
-                }
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    throw fail(new WireException(WireException.Reason.FORMATION, missing, "rank " + rank
-                            + " waited in vain for rank" + (missing.length == 1 ? " " : "s ")
-                            + Arrays.toString(missing).replaceAll("[\\[\\]]", "") + " to connect"));
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new WireException(WireException.Reason.INTERRUPTED, missing, "rank " + rank
-                            + " was interrupted while forming the world", e);
-                }
-            }
-        }
+    /** How this mesh comes to stand (for the endpoint). */
+    MeshFormation formation() {
+        return formation;
     }
 
     // ---- what the readers ({@link FrameReader}) report

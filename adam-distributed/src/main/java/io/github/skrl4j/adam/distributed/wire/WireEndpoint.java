@@ -167,7 +167,7 @@ public final class WireEndpoint implements AutoCloseable {
             for (int peer = rank + 1; peer < worldSize; peer++) {
                 connect(mesh, peer, Objects.requireNonNull(addresses.get(peer), "address of rank " + peer), deadline);
             }
-            mesh.awaitFormed(deadline);
+            mesh.formation().awaitFormed(deadline);
             return mesh;
         } catch (RuntimeException e) {
             mesh.close();
@@ -225,13 +225,13 @@ public final class WireEndpoint implements AutoCloseable {
                             + address + " refused rank " + rank + "'s connection: " + Protocol.describeStatus(status),
                             null, Protocol.refusalOf(status));
                 }
-                if (!mesh.reserve(peer, link)) {
+                if (!mesh.formation().reserve(peer, link)) {
                     link.close();
                     WireException failure = mesh.failure();
                     throw failure != null ? failure.in("rank " + rank + " forming the world")
                             : new IllegalStateException("rank " + peer + " is connected twice");
                 }
-                mesh.start(peer);
+                mesh.formation().start(peer);
                 return;
             } catch (IOException e) {
                 last = e;
@@ -337,8 +337,8 @@ public final class WireEndpoint implements AutoCloseable {
             refuse(link, channel, Refusal.HANDSHAKE_TIMEOUT, worldId);
             return;
         }
-        Refusal refusal = mesh.checkHello(fromRank, toRank, worldSize, maxChunk);
-        if (refusal == null && !mesh.reserve(fromRank, link)) {
+        Refusal refusal = mesh.formation().checkHello(fromRank, toRank, worldSize, maxChunk);
+        if (refusal == null && !mesh.formation().reserve(fromRank, link)) {
             refusal = Refusal.WRONG_RANK; // connected already (or the mesh failed or closed)
         }
         if (refusal != null) {
@@ -353,7 +353,7 @@ public final class WireEndpoint implements AutoCloseable {
                     + " went away during its handshake with rank " + mesh.rank() + ": " + e, e));
             return;
         }
-        mesh.start(fromRank);
+        mesh.formation().start(fromRank);
     }
 
     /** The mesh being formed for {@code worldId}, waiting for it until {@code deadline}; null if none. */

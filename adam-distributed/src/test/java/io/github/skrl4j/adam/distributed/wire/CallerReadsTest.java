@@ -9,15 +9,13 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,14 +36,8 @@ class CallerReadsTest {
     private static final WireOptions OPTIONS = WireOptions.builder().maxChunkFloats(CHUNK)
             .handshakeTimeout(Duration.ofSeconds(2)).build();
 
-    @TempDir
-    static Path keys;
-    private static TestCertificates certificates;
-
-    @BeforeAll
-    static void makeKeys() throws Exception {
-        certificates = new TestCertificates(keys);
-    }
+    @RegisterExtension
+    static final TestCertificates certificates = TestCertificates.perTestClass();
 
     /** Rank 1 of a world of two, opposite a hand-written rank 0. */
     private record Opposite(WireEndpoint endpoint, PeerMesh mesh, Rogue rogue) implements AutoCloseable {

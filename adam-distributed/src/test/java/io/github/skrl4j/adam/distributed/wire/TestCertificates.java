@@ -5,36 +5,79 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Key pairs made at test time with the running JDK's keytool (nothing secret is committed): the
  * world's identity, and a stranger's that the world does not trust.
+ *
+ * <p>A TLS test class registers them as a static extension,
+ * {@code @RegisterExtension static final TestCertificates certificates = TestCertificates.perTestClass();}:
+ * they are made once before the class's tests, in a directory of their own ({@link #dir()}, for a child JVM
+ * to {@link #load}), which is deleted after them.
  */
-final class TestCertificates {
+final class TestCertificates implements BeforeAllCallback, AfterAllCallback {
 
     private static final char[] PASSWORD = "test-only".toCharArray();
 
-    private final KeyStore world;
-    private final KeyStore stranger;
+    /** Where the key pairs are; made and deleted by the extension callbacks when registered per test class. */
+    private Path dir;
+    private KeyStore world;
+    private KeyStore stranger;
 
     TestCertificates(Path dir) throws Exception {
+        this.dir = dir;
         this.world = generate(dir, "world");
         this.stranger = generate(dir, "stranger");
     }
 
-    private TestCertificates(KeyStore world, KeyStore stranger) {
+    private TestCertificates(Path dir, KeyStore world, KeyStore stranger) {
+        this.dir = dir;
         this.world = world;
         this.stranger = stranger;
     }
 
+    private TestCertificates() {
+    }
+
+    /** Key pairs made before a test class's tests and deleted after them: register as a static extension. */
+    static TestCertificates perTestClass() {
+        return new TestCertificates();
+    }
+
     /** The key pairs an earlier {@code new TestCertificates(dir)} made (for a child JVM). */
     static TestCertificates load(Path dir) throws Exception {
-        return new TestCertificates(keyStore(dir.resolve("world.p12")), keyStore(dir.resolve("stranger.p12")));
+        return new TestCertificates(dir, keyStore(dir.resolve("world.p12")), keyStore(dir.resolve("stranger.p12")));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("skrl4j-wire-keys");
+        world = generate(dir, "world");
+        stranger = generate(dir, "stranger");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    /** The directory that holds the key pairs ({@code world.p12}, {@code stranger.p12}). */
+    Path dir() {
+        return dir;
     }
 
     /** A member of the world: the world's key, trusting the world's certificate only. */

@@ -19,12 +19,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two JVMs over mutual TLS on loopback, as replicas run: values cross bit for bit both ways, an abort
@@ -38,14 +37,8 @@ class WireSeparateJvmTest {
     static final int CHUNK = 4096;
     static final int VALUES = 10_000;
 
-    @TempDir
-    static Path keys;
-    private static TestCertificates certificates;
-
-    @BeforeAll
-    static void makeKeys() throws Exception {
-        certificates = new TestCertificates(keys);
-    }
+    @RegisterExtension
+    static final TestCertificates certificates = TestCertificates.perTestClass();
 
     private static Process child(String role, long worldId) throws Exception {
         return child(role, worldId, TlsKind.JDK);
@@ -59,7 +52,7 @@ class WireSeparateJvmTest {
         command.add(System.getProperty("java.class.path"));
         command.add(WireRankProcess.class.getName());
         command.add(role);
-        command.add(keys.toString());
+        command.add(certificates.dir().toString());
         command.add(Long.toHexString(worldId));
         command.add(kind.name());
         return new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -3,10 +3,9 @@ package io.github.skrl4j.adam.distributed.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.skrl4j.testsupport.AllocationCounting;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Steady-state mutual TLS on the native engines (BoringSSL) allocates at most 0.01 bytes per payload
@@ -24,12 +23,12 @@ class WireTlsAllocationTest {
     private static final int MEASURED = 200;
     private static final double BYTES_PER_PAYLOAD_BYTE = 0.01;
 
-    @TempDir
-    static Path keys;
+    @RegisterExtension
+    static final TestCertificates certificates = TestCertificates.perTestClass();
 
     @Test
     void nativeTlsAllocatesAtMostAHundredthOfAByteOfGarbagePerPayloadByteOnTheCallerAndTheReaders() throws Exception {
-        TlsEngines engines = new TestCertificates(keys).member(TlsKind.OPENSSL);
+        TlsEngines engines = certificates.member(TlsKind.OPENSSL);
         try (TestWorld world = new TestWorld(2, WireOptions.builder().tlsEngines(engines).maxChunkFloats(FLOATS)
                 .build())) {
             EchoAllocations allocated = EchoAllocations.measure(world, FLOATS, WARM_UP, MEASURED, 0.25f);

@@ -8,7 +8,6 @@ import io.github.skrl4j.testsupport.TestThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -17,9 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,14 +34,8 @@ class WireTlsTest {
 
     private static final int CHUNK = 1000;
 
-    @TempDir
-    static Path keys;
-    private static TestCertificates certificates;
-
-    @BeforeAll
-    static void makeKeys() throws Exception {
-        certificates = new TestCertificates(keys);
-    }
+    @RegisterExtension
+    static final TestCertificates certificates = TestCertificates.perTestClass();
 
     private static WireOptions tls(TlsEngines engines) {
         return WireOptions.builder().tlsEngines(engines).maxChunkFloats(CHUNK).handshakeTimeout(Duration.ofSeconds(5))
