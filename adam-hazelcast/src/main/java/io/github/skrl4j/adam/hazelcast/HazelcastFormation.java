@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * current UUID). See {@link HazelcastCollectives#formation} for the protocol.
  *
  * <p>{@link #form} holds this formation's lock (one formation at a time); {@link #close} does not, so
- * that it ends a formation in progress.
+ * that it ends a formation in progress. Whose gave-up record ends a formation, and under which ids this
+ * member's own is written, is {@link GaveUpRecords}' part.
  */
 final class HazelcastFormation implements WorldFormation {
 
@@ -47,6 +48,8 @@ final class HazelcastFormation implements WorldFormation {
     private final WireEndpoint endpoint;
     private final InetSocketAddress advertised;
     private final Rendezvous rendezvous;
+    /** Whose giving up ends the run, and this member's own record when it gives up. */
+    private final GaveUpRecords gaveUpRecords;
     /** World ids this member formed or tried to form: never accepted again. */
     private final Set<Long> usedWorldIds = ConcurrentHashMap.newKeySet();
     /** Abandons a formation whose members changed, or whose rank 0 drew another world id meanwhile. */
@@ -56,10 +59,6 @@ final class HazelcastFormation implements WorldFormation {
     private volatile @Nullable Collective current;
     private volatile @Nullable HazelcastTransport currentTransport;
     private volatile @Nullable UUID claimedAs;
-    /** The members of the world formed last, index = rank (empty before the first): whose giving up ends the run. */
-    private volatile List<UUID> lastWorld = List.of();
-    /** This member's rank in {@link #lastWorld}. */
-    private volatile int lastRank = UNASSIGNED;
     private volatile boolean closed;
     /** Why the last attempt of the formation in progress failed, if one did (guarded by this). */
     private @Nullable WireException lastAttemptFailure;
@@ -72,6 +71,7 @@ final class HazelcastFormation implements WorldFormation {
         this.closesWithItsWorld = closesWithItsWorld;
         this.advertised = advertised(endpoint.localAddress(), instance);
         this.rendezvous = new Rendezvous(instance, options.run());
+        this.gaveUpRecords = new GaveUpRecords(instance, rendezvous, options);
         this.guards = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "skrl4j-formation-guard-" + endpoint.localAddress().getPort());
             thread.setDaemon(true);
@@ -98,8 +98,7 @@ final class HazelcastFormation implements WorldFormation {
         }
         try {
             HazelcastFormation formation = new HazelcastFormation(instance, options, endpoint, closesWithItsWorld);
-            // this member takes part in the run again (a new formation on a member that gave up in it)
-            formation.rendezvous.withdrawGaveUp(instance.getCluster().getLocalMember().getUuid());
+            formation.gaveUpRecords.withdrawMine();
             return formation;
         } catch (RuntimeException e) {
             endpoint.close();
@@ -233,8 +232,7 @@ final class HazelcastFormation implements WorldFormation {
         if (rank == 0) {
             rendezvous.withdrawWorldId(ids); // every rank connected to this one, so every rank has read it
         }
-        lastRank = rank;
-        lastWorld = ids;
+        gaveUpRecords.worldFormed(ids, rank);
         HazelcastTransport transport = new HazelcastTransport(instance, byRank,
                 new MeshTransport(mesh, options.timeout()), this::worldClosed);
         Collective world = TransportCollectives.over(transport, options.chunkSize(), options.timeout());
@@ -407,23 +405,7 @@ final class HazelcastFormation implements WorldFormation {
      */
     private void requireFormable() {
         requireOpen();
-        List<UUID> last = lastWorld;
-        List<UUID> watched = new ArrayList<>(last);
-        UUID me = instance.getCluster().getLocalMember().getUuid();
-        for (Member m : instance.getCluster().getMembers()) {
-            if (!watched.contains(m.getUuid())) {
-                watched.add(m.getUuid());
-            }
-        }
-        watched.remove(me);
-        Rendezvous.GaveUp gaveUp = rendezvous.firstGaveUp(watched, options.worldSize());
-        if (gaveUp != null) {
-            int rank = last.indexOf(gaveUp.member()) >= 0 ? last.indexOf(gaveUp.member()) : gaveUp.rank();
-            throw new CollectiveException(CollectiveException.Reason.GAVE_UP, (rank == UNASSIGNED ? "a replica"
-                    : "rank " + rank) + " (member " + gaveUp.member() + ") of run '" + options.run()
-                    + "' gave up for good (" + gaveUp.reason() + "): the world cannot form without it; mend the"
-                    + " cause and start every replica again");
-        }
+        gaveUpRecords.requireNoneGaveUp();
     }
 
     /**
@@ -435,18 +417,7 @@ final class HazelcastFormation implements WorldFormation {
     public void giveUp(String reason) {
         Objects.requireNonNull(reason, "reason");
         if (!closed && instance.getLifecycleService().isRunning()) {
-            try {
-                UUID me = instance.getCluster().getLocalMember().getUuid();
-                List<UUID> last = lastWorld;
-                int rank = last.isEmpty() ? options.rank() : lastRank;
-                rendezvous.gaveUp(me, rank, reason);
-                UUID before = last.isEmpty() ? me : last.get(rank);
-                if (!before.equals(me)) {
-                    rendezvous.gaveUp(before, rank, reason);
-                }
-            } catch (RuntimeException e) {
-                // Hazelcast stopped meanwhile: the others see this member leave
-            }
+            gaveUpRecords.publish(reason);
         }
         close();
     }

@@ -25,9 +25,12 @@ import org.jspecify.annotations.Nullable;
  * not own to the chunk's owner; each owner sums its chunks over ranks 0..N-1 in that order (in
  * double, rounded once to float) and sends the result to every other rank. So each rank sends and
  * receives about {@code 2 (N-1)/N} of the model, and no rank reduces more than its {@code 1/N} share.
- * A small vector (within one chunk and {@link #ONE_HOP_MAX_FLOATS}) goes in one hop instead: every rank
- * sends it to every other and sums all of them in the same order. When an operation fails on this
- * rank, the other ranks are told ({@link MessageKind#ABORT}) so that they fail at once.
+ * A small vector (within one chunk and {@link AllReducer#ONE_HOP_MAX_FLOATS}) goes in one hop instead:
+ * every rank sends it to every other and sums all of them in the same order. The exchange and the sums
+ * of both paths are the {@link AllReducer}'s; this class runs the operations (one at a time, numbered,
+ * each with a deadline), lays the tensors out as the flat vector and copies the results back. When an
+ * operation fails on this rank, the other ranks are told ({@link MessageKind#ABORT}) so that they fail
+ * at once.
  *
  * <p>The flat vector lives in a scratch buffer of this collective, reused between calls; the
  * caller's tensors are written only after the last chunk has arrived, so a failed operation changed
@@ -40,12 +43,6 @@ import org.jspecify.annotations.Nullable;
 public final class ChunkedCollective implements Collective {
 
     private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
-    /**
-     * All-reduces of at most this many values (and within one chunk) take one hop: every rank sends
-     * its vector to every other. Below it a round trip's latency dominates; above it the chunked path
-     * sends each rank {@code 2 (N-1)/N} of the vector instead of {@code N-1} vectors (docs/distributed.md).
-     */
-    static final int ONE_HOP_MAX_FLOATS = 1 << 16;
     /** Heads a broadcast of longs (xor their number), so that it cannot pass for a tensors' fingerprint by chance. */
     private static final long LONGS_MARKER = 0x5ca1ab1e_0000_0000L;
 
@@ -59,18 +56,9 @@ public final class ChunkedCollective implements Collective {
     private volatile boolean closed;
     private volatile @Nullable CollectiveException broken;
 
+    /** The flat vector: a broadcast's values, an all-reduce's results; grown, never shrunk. */
     private float[] flat = new float[0];
-    private final double[] accumulator;
-    /** One rank's part of a chunk this rank reduces, received here and summed from here. */
-    private final float[] part;
-    /** The second rank's part, when neither of the first two is this rank's (both are summed in one pass). */
-    private final float[] secondPart;
-    /** Where the array {@link #operand} returned starts the chunk. */
-    private int operandOffset;
-    /** A chunk of this rank's values that spans two tensors, gathered for sending or summing. */
-    private final float[] staging;
-    /** Where this rank's values of a chunk are in the caller's tensors. */
-    private final ChunkSources sources = new ChunkSources();
+    private final AllReducer allReducer;
 
     private ChunkedCollective(Transport transport, int chunkSize, Duration timeout) {
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -88,10 +76,7 @@ public final class ChunkedCollective implements Collective {
         }
         this.chunkSize = chunkSize;
         this.timeoutNanos = timeout.toNanos();
-        this.accumulator = new double[chunkSize];
-        this.part = new float[chunkSize];
-        this.secondPart = rank >= 2 ? new float[chunkSize] : part; // ranks 0 and 1 hold one of the first two
-        this.staging = new float[chunkSize];
+        this.allReducer = new AllReducer(transport, rank, worldSize, chunkSize);
     }
 
     /**
@@ -279,12 +264,12 @@ public final class ChunkedCollective implements Collective {
             long deadline = System.nanoTime() + timeoutNanos;
             try {
                 float[] buffer = scratch(total);
-                if (total <= chunkSize && total <= ONE_HOP_MAX_FLOATS) {
+                if (total <= chunkSize && total <= AllReducer.ONE_HOP_MAX_FLOATS) {
                     flattenInto(gradients, buffer, 0);
-                    allReduceInOneHop(buffer, total, seq, deadline, mean);
+                    allReducer.allReduceInOneHop(buffer, total, seq, deadline, mean);
                 } else {
-                    sources.reset(gradients);
-                    allReduceInChunks(buffer, total, seq, deadline, mean);
+                    allReducer.readPartsFrom(gradients);
+                    allReducer.allReduceInChunks(buffer, total, seq, deadline, mean);
                 }
                 unflattenFrom(buffer, 0, gradients);
             } catch (RuntimeException e) {
@@ -293,120 +278,6 @@ public final class ChunkedCollective implements Collective {
         } finally {
             busy.set(false);
         }
-    }
-
-    /**
-     * A small vector: every rank sends it whole to every other rank and sums all of them itself, in
-     * rank order 0..N-1 as the chunked path does, so the bits are the same; one network hop instead of
-     * two, which is what a small all-reduce's time is made of. The sum is not fused into one pass as the
-     * owner's is: at the sample's size the fused pass measured no faster in plaintext and slower over TLS
-     * (docs/distributed.md), because the time is in the hand-offs between threads, not in the passes.
-     */
-    private void allReduceInOneHop(float[] buffer, int total, long seq, long deadline, boolean mean) {
-        if (worldSize > 1) {
-            transport.sendFloatsToOthers(MessageKind.REDUCE_WHOLE, seq, 0, buffer, 0, total);
-        }
-        double[] acc = accumulator;
-        for (int r = 0; r < worldSize; r++) {
-            float[] source = buffer;
-            if (r != rank) {
-                source = part;
-                transport.receiveFloats(r, MessageKind.REDUCE_WHOLE, seq, 0, source, 0, total, deadline);
-            }
-            RankOrderSum.accumulate(acc, source, 0, total, r == 0);
-        }
-        RankOrderSum.round(acc, buffer, 0, total, mean ? worldSize : 0);
-    }
-
-    /**
-     * A reduce-scatter, then an all-gather, in rounds of at most {@code maxMessagesInFlight / 3} chunks
-     * per owner: a rank finishes a round (every result of it received) before it sends the next
-     * round's parts, so a peer has at most that round's parts and results and the next round's parts
-     * in flight towards it, within what its transport buffers. Within a round the ranks send, receive
-     * and sum at once. This rank's parts are read where they are in the caller's tensors
-     * ({@link #sources}: no copy of the whole vector first); the results go into {@code results}, which
-     * the caller copies into the tensors once every chunk has arrived.
-     */
-    private void allReduceInChunks(float[] results, int total, long seq, long deadline, boolean mean) {
-        int chunks = chunkCount(total);
-        long perOwner = Math.max(1, transport.maxMessagesInFlight() / 3);
-        long window = perOwner * worldSize; // a multiple of the world size: chunk first + r is rank r's
-        for (long first = 0; first < chunks; first += window) {
-            int from = (int) first;
-            int to = (int) Math.min(chunks, first + window);
-            // reduce-scatter: each chunk to its owner ...
-            for (int c = from; c < to; c++) {
-                int owner = c % worldSize;
-                if (owner != rank) {
-                    int length = chunkLength(c, total);
-                    float[] source = sources.chunk(chunkStart(c), length, staging);
-                    transport.sendFloats(owner, MessageKind.REDUCE_PART, seq, c, source, sources.offset(), length);
-                }
-            }
-            // ... which sums it in rank order and sends the result to everyone
-            for (int c = from + rank; c < to; c += worldSize) {
-                reduceOwnedChunk(c, total, results, seq, deadline, mean);
-            }
-            // all-gather: the other owners' results
-            for (int c = from; c < to; c++) {
-                int owner = c % worldSize;
-                if (owner != rank) {
-                    transport.receiveFloats(owner, MessageKind.REDUCED_CHUNK, seq, c, results, chunkStart(c),
-                            chunkLength(c, total), deadline);
-                }
-            }
-        }
-    }
-
-    /**
-     * Sums chunk {@code c} over the ranks in rank order, in double, rounded once to float into
-     * {@code results}, and sends the result to every other rank. The first two parts are added in one
-     * pass and the last is added in the pass that rounds, so a world of two reads each part once and
-     * writes the result once; the operations, and so the bits, are those of adding one part at a time.
-     */
-    private void reduceOwnedChunk(int c, int total, float[] results, long seq, long deadline, boolean mean) {
-        int start = chunkStart(c);
-        int length = chunkLength(c, total);
-        int meanOver = mean ? worldSize : 0;
-        float[] first = operand(0, c, start, length, part, seq, deadline);
-        int firstAt = operandOffset;
-        if (worldSize == 1) {
-            RankOrderSum.accumulate(accumulator, first, firstAt, length, true);
-            RankOrderSum.round(accumulator, results, start, length, meanOver);
-            return;
-        }
-        float[] second = operand(1, c, start, length, secondPart, seq, deadline);
-        int secondAt = operandOffset;
-        if (worldSize == 2) {
-            RankOrderSum.addTwoAndRound(first, firstAt, second, secondAt, results, start, length, meanOver);
-        } else {
-            double[] acc = accumulator;
-            RankOrderSum.startWithTwo(acc, first, firstAt, second, secondAt, length);
-            for (int r = 2; r < worldSize - 1; r++) {
-                float[] next = operand(r, c, start, length, part, seq, deadline);
-                RankOrderSum.accumulate(acc, next, operandOffset, length, false);
-            }
-            float[] last = operand(worldSize - 1, c, start, length, part, seq, deadline);
-            RankOrderSum.addLastAndRound(acc, last, operandOffset, results, start, length, meanOver);
-        }
-        transport.sendFloatsToOthers(MessageKind.REDUCED_CHUNK, seq, c, results, start, length);
-    }
-
-    /**
-     * Rank {@code r}'s part of chunk {@code c}: this rank's where it is in the caller's tensors, another
-     * rank's received into {@code buffer} (into this collective's array: C2 vectorizes the sum over an array,
-     * not over the transport's direct buffer, measured in docs/distributed.md). Its offset is left in
-     * {@link #operandOffset}.
-     */
-    private float[] operand(int r, int c, int start, int length, float[] buffer, long seq, long deadline) {
-        if (r == rank) {
-            float[] source = sources.chunk(start, length, staging);
-            operandOffset = sources.offset();
-            return source;
-        }
-        transport.receiveFloats(r, MessageKind.REDUCE_PART, seq, c, buffer, 0, length, deadline);
-        operandOffset = 0;
-        return buffer;
     }
 
     /** The root's values into every rank's scratch, then into the tensors. */
@@ -450,7 +321,7 @@ public final class ChunkedCollective implements Collective {
         return header;
     }
 
-    // ---- the flat vector
+    // ---- the flat vector (the all-reduce's chunks are cut the same way, in AllReducer)
 
     private int chunkCount(int total) {
         return (int) ((total + (long) chunkSize - 1) / chunkSize);

@@ -98,7 +98,7 @@ class RankOrderSumTest {
         return (float) (meanOver == 0 ? sum : sum / meanOver);
     }
 
-    /** As {@code ChunkedCollective.reduceOwnedChunk} sums a chunk in a world of three or more. */
+    /** As {@code AllReducer.reduceOwnedChunk} sums a chunk in a world of three or more. */
     private static void fusedAsOwner(float[][] ranks, int[] at, float[] out, int start, int length, int meanOver) {
         int n = ranks.length;
         double[] acc = new double[length];
@@ -109,7 +109,7 @@ class RankOrderSumTest {
         RankOrderSum.addLastAndRound(acc, ranks[n - 1], at[n - 1], out, start, length, meanOver);
     }
 
-    /** As {@code ChunkedCollective.allReduceInOneHop} sums: one rank at a time, then the rounding pass. */
+    /** As {@code AllReducer.allReduceInOneHop} sums: one rank at a time, then the rounding pass. */
     private static void oneAtATime(float[][] ranks, int[] at, float[] out, int start, int length, int meanOver) {
         double[] acc = new double[length];
         for (int r = 0; r < ranks.length; r++) {
