@@ -97,7 +97,7 @@ final class AllReducer {
      * into {@code results}, which the caller copies into the tensors once every chunk has arrived.
      */
     void allReduceInChunks(float[] results, int total, long seq, long deadline, boolean mean) {
-        int chunks = chunkCount(total);
+        int chunks = Chunks.count(total, chunkSize);
         long perOwner = Math.max(1, transport.maxMessagesInFlight() / 3);
         long window = perOwner * worldSize; // a multiple of the world size: chunk first + r is rank r's
         for (long first = 0; first < chunks; first += window) {
@@ -107,8 +107,8 @@ final class AllReducer {
             for (int c = from; c < to; c++) {
                 int owner = c % worldSize;
                 if (owner != rank) {
-                    int length = chunkLength(c, total);
-                    float[] source = sources.chunk(chunkStart(c), length, staging);
+                    int length = Chunks.length(c, total, chunkSize);
+                    float[] source = sources.chunk(Chunks.start(c, chunkSize), length, staging);
                     transport.sendFloats(owner, MessageKind.REDUCE_PART, seq, c, source, sources.offset(), length);
                 }
             }
@@ -120,8 +120,8 @@ final class AllReducer {
             for (int c = from; c < to; c++) {
                 int owner = c % worldSize;
                 if (owner != rank) {
-                    transport.receiveFloats(owner, MessageKind.REDUCED_CHUNK, seq, c, results, chunkStart(c),
-                            chunkLength(c, total), deadline);
+                    transport.receiveFloats(owner, MessageKind.REDUCED_CHUNK, seq, c, results,
+                            Chunks.start(c, chunkSize), Chunks.length(c, total, chunkSize), deadline);
                 }
             }
         }
@@ -134,8 +134,8 @@ final class AllReducer {
      * writes the result once; the operations, and so the bits, are those of adding one part at a time.
      */
     private void reduceOwnedChunk(int c, int total, float[] results, long seq, long deadline, boolean mean) {
-        int start = chunkStart(c);
-        int length = chunkLength(c, total);
+        int start = Chunks.start(c, chunkSize);
+        int length = Chunks.length(c, total, chunkSize);
         int meanOver = mean ? worldSize : 0;
         float[] first = operand(0, c, start, length, part, seq, deadline);
         int firstAt = operandOffset;
@@ -176,20 +176,5 @@ final class AllReducer {
         transport.receiveFloats(r, MessageKind.REDUCE_PART, seq, c, buffer, 0, length, deadline);
         operandOffset = 0;
         return buffer;
-    }
-
-    // ---- the chunks: the same geometry as the broadcast's in ChunkedCollective, kept here as the per-chunk
-    // loops above were measured with it (one-line methods; the two operations never read each other's chunks)
-
-    private int chunkCount(int total) {
-        return (int) ((total + (long) chunkSize - 1) / chunkSize);
-    }
-
-    private int chunkStart(int c) {
-        return c * chunkSize;
-    }
-
-    private int chunkLength(int c, int total) {
-        return Math.min(chunkSize, total - c * chunkSize);
     }
 }

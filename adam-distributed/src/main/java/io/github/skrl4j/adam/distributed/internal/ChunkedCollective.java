@@ -282,19 +282,19 @@ public final class ChunkedCollective implements Collective {
 
     /** The root's values into every rank's scratch, then into the tensors. */
     private void broadcastValues(int root, List<Tensors> parts, int total, long seq, long deadline) {
-        int chunks = chunkCount(total);
+        int chunks = Chunks.count(total, chunkSize);
         if (rank == root) {
             float[] buffer = flatten(parts, total);
             for (int c = 0; c < chunks; c++) {
-                transport.sendFloatsToOthers(MessageKind.BROADCAST_CHUNK, seq, c, buffer, chunkStart(c),
-                        chunkLength(c, total));
+                transport.sendFloatsToOthers(MessageKind.BROADCAST_CHUNK, seq, c, buffer,
+                        Chunks.start(c, chunkSize), Chunks.length(c, total, chunkSize));
             }
             return;
         }
         float[] buffer = scratch(total);
         for (int c = 0; c < chunks; c++) {
-            transport.receiveFloats(root, MessageKind.BROADCAST_CHUNK, seq, c, buffer, chunkStart(c),
-                    chunkLength(c, total), deadline);
+            transport.receiveFloats(root, MessageKind.BROADCAST_CHUNK, seq, c, buffer,
+                    Chunks.start(c, chunkSize), Chunks.length(c, total, chunkSize), deadline);
         }
         unflatten(buffer, parts);
     }
@@ -319,20 +319,6 @@ public final class ChunkedCollective implements Collective {
                     + rank + "'s");
         }
         return header;
-    }
-
-    // ---- the flat vector (the all-reduce's chunks are cut the same way, in AllReducer)
-
-    private int chunkCount(int total) {
-        return (int) ((total + (long) chunkSize - 1) / chunkSize);
-    }
-
-    private int chunkStart(int c) {
-        return c * chunkSize;
-    }
-
-    private int chunkLength(int c, int total) {
-        return Math.min(chunkSize, total - c * chunkSize);
     }
 
     private static int totalSize(List<Tensors> parts) {
