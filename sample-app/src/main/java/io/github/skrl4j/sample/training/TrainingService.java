@@ -3,6 +3,7 @@ package io.github.skrl4j.sample.training;
 import io.github.skrl4j.adam.Optimizer;
 import io.github.skrl4j.adam.distributed.CollectiveException;
 import io.github.skrl4j.adam.distributed.ReformableCollective;
+import io.github.skrl4j.adam.spring.actuate.OptimizerDescriptor;
 import io.github.skrl4j.sample.ppo.EpisodeStats;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
@@ -247,7 +248,7 @@ public class TrainingService implements SmartLifecycle {
         return new TrainingSnapshot.OptimizerSnapshot(optimizer.name(), optimizer.count(),
                 StepForm.nextLearningRate(optimizer, agentLr), Double.isNaN(norm) ? null : norm,
                 StepForm.appliesItsOwnRate(optimizer), optimizer.config().gradNormClip(),
-                TrainingSnapshot.StepKernel.of(optimizer.stepKernel()));
+                OptimizerDescriptor.StepKernel.of(optimizer.stepKernel()));
     }
 
     /** Where the run is. */

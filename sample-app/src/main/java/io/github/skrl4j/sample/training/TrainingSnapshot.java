@@ -2,6 +2,7 @@ package io.github.skrl4j.sample.training;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.skrl4j.adam.Kernels;
+import io.github.skrl4j.adam.spring.actuate.OptimizerDescriptor;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -75,25 +76,9 @@ public record TrainingSnapshot(
      * @param lastGradientNorm   global gradient norm of its last step, before clipping (null before the first)
      * @param scale              true when it applies its own learning rate, false when the agent passes one
      * @param gradNormClip       the global-norm clipping threshold (0 when it does not clip)
-     * @param kernel             the kernel its steps run now
+     * @param kernel             the kernel its steps run now (the starter's {@code /actuator/optimizers} form)
      */
     public record OptimizerSnapshot(String name, long count, double learningRate, @Nullable Double lastGradientNorm,
-            boolean scale, double gradNormClip, StepKernel kernel) {
-    }
-
-    /**
-     * The kernel an optimizer's steps run now ({@code Optimizer.stepKernel()}).
-     *
-     * @param name            {@code scalar} (portable) or {@code vector-<bits>}
-     * @param vectorized      true for the {@code jdk.incubator.vector} kernel
-     * @param warming         true while the vector kernel's loop is warmed up for it: its steps move to it then
-     * @param warmedUpAtStart whether its start warmed up ({@code skrl.optim.adam.warm-up} for its model's size)
-     */
-    public record StepKernel(String name, boolean vectorized, boolean warming, boolean warmedUpAtStart) {
-
-        /** The report of {@link io.github.skrl4j.adam.Optimizer#stepKernel()}, flattened. */
-        public static StepKernel of(Kernels.StepKernel k) {
-            return new StepKernel(k.kernel().name(), k.kernel().vectorized(), k.warming(), k.warmedUpAtStart());
-        }
+            boolean scale, double gradNormClip, OptimizerDescriptor.StepKernel kernel) {
     }
 }

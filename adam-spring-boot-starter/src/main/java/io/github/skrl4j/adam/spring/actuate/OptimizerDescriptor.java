@@ -111,7 +111,8 @@ public record OptimizerDescriptor(String name, Settings settings, long count, @N
      */
     public record StepKernel(String name, boolean vectorized, boolean warming, boolean warmedUpAtStart) {
 
-        static StepKernel of(Kernels.StepKernel k) {
+        /** The report of {@link Optimizer#stepKernel()}, flattened for JSON (the sample's API shows it too). */
+        public static StepKernel of(Kernels.StepKernel k) {
             return new StepKernel(k.kernel().name(), k.kernel().vectorized(), k.warming(), k.warmedUpAtStart());
         }
     }
