@@ -66,6 +66,14 @@ class CallerReadsTest {
             assertThat(first.get(10, TimeUnit.SECONDS)).containsExactly(42f);
             awaitReadSide(mesh, 0, PeerInbox.ReadSide.FREE);
         }
+
+        /** After {@link #handOverToTheCaller}: rank 1 waits for operation 2's one float, reading the socket itself. */
+        CompletableFuture<float[]> aCallerReadingOperationTwo() throws Exception {
+            handOverToTheCaller();
+            CompletableFuture<float[]> waiting = receiving(mesh, 0, 2, 1, WAIT);
+            awaitReadSide(mesh, 0, PeerInbox.ReadSide.CALLER);
+            return waiting;
+        }
     }
 
     private static Opposite oppositeARogueRankZero(WireOptions options) throws Exception {
@@ -161,9 +169,7 @@ class CallerReadsTest {
     @Test
     void anAbortTheCallerReadsFailsItsWaitWithTheReason() throws Exception {
         try (Opposite o = oppositeARogueRankZero(OPTIONS)) {
-            o.handOverToTheCaller();
-            CompletableFuture<float[]> waiting = receiving(o.mesh(), 0, 2, 1, WAIT);
-            awaitReadSide(o.mesh(), 0, PeerInbox.ReadSide.CALLER);
+            CompletableFuture<float[]> waiting = o.aCallerReadingOperationTwo();
             byte[] reason = "TIMEOUT".getBytes(StandardCharsets.UTF_8);
             o.rogue().frame(Protocol.ABORT, 0, WORLD, 2, 0, reason.length, reason);
             WireException e = failureOf(waiting);
@@ -175,9 +181,7 @@ class CallerReadsTest {
     @Test
     void aForgedFrameTheCallerReadsIsRefusedCountedAndNeverDelivered() throws Exception {
         try (Opposite o = oppositeARogueRankZero(OPTIONS)) {
-            o.handOverToTheCaller();
-            CompletableFuture<float[]> waiting = receiving(o.mesh(), 0, 2, 1, WAIT);
-            awaitReadSide(o.mesh(), 0, PeerInbox.ReadSide.CALLER);
+            CompletableFuture<float[]> waiting = o.aCallerReadingOperationTwo();
             byte[] payload = new byte[4];
             o.rogue().frame(Protocol.FLOATS, 0, WORLD + 1, 2, 0, 4, payload); // another world's
             WireException e = failureOf(waiting);
@@ -191,9 +195,7 @@ class CallerReadsTest {
     @Test
     void aCloseFromAnotherThreadEndsACallerThatReads() throws Exception {
         try (Opposite o = oppositeARogueRankZero(OPTIONS)) {
-            o.handOverToTheCaller();
-            CompletableFuture<float[]> waiting = receiving(o.mesh(), 0, 2, 1, WAIT);
-            awaitReadSide(o.mesh(), 0, PeerInbox.ReadSide.CALLER);
+            CompletableFuture<float[]> waiting = o.aCallerReadingOperationTwo();
             long start = System.nanoTime();
             o.mesh().close();
             assertThat(failureOf(waiting).reason()).isEqualTo(WireException.Reason.CLOSED);
