@@ -26,10 +26,17 @@ final class GaveUpRecords {
     private final HazelcastInstance instance;
     private final Rendezvous rendezvous;
     private final HazelcastCollectiveOptions options;
-    /** The members of the world formed last, index = rank (empty before the first): whose giving up ends the run. */
-    private volatile List<UUID> lastWorld = List.of();
-    /** This member's rank in {@link #lastWorld}. */
-    private volatile int lastRank = UNASSIGNED;
+    /**
+     * The world formed last (no members before the first): whose giving up ends the run, and this member's
+     * rank there. One value, so that {@link #publish} on another thread never pairs one world's members with
+     * another world's rank.
+     */
+    private volatile LastWorld lastWorld = LastWorld.NONE;
+
+    /** The members of a world, index = rank, and this member's rank among them. */
+    private record LastWorld(List<UUID> members, int rank) {
+        static final LastWorld NONE = new LastWorld(List.of(), UNASSIGNED);
+    }
 
     GaveUpRecords(HazelcastInstance instance, Rendezvous rendezvous, HazelcastCollectiveOptions options) {
         this.instance = instance;
@@ -44,8 +51,7 @@ final class GaveUpRecords {
 
     /** Remembers the world just formed: its members are watched, and named, from now on. */
     void worldFormed(List<UUID> ids, int rank) {
-        lastRank = rank; // before the world, which publish reads first
-        lastWorld = ids;
+        lastWorld = new LastWorld(List.copyOf(ids), rank);
     }
 
     /**
@@ -56,7 +62,7 @@ final class GaveUpRecords {
      *                             malformed record
      */
     void requireNoneGaveUp() {
-        List<UUID> last = lastWorld;
+        List<UUID> last = lastWorld.members();
         List<UUID> watched = new ArrayList<>(last);
         UUID me = instance.getCluster().getLocalMember().getUuid();
         for (Member m : instance.getCluster().getMembers()) {
@@ -84,10 +90,10 @@ final class GaveUpRecords {
     void publish(String reason) {
         try {
             UUID me = instance.getCluster().getLocalMember().getUuid();
-            List<UUID> last = lastWorld;
-            int rank = last.isEmpty() ? options.rank() : lastRank;
+            LastWorld last = lastWorld;
+            int rank = last.members().isEmpty() ? options.rank() : last.rank();
             rendezvous.gaveUp(me, rank, reason);
-            UUID before = last.isEmpty() ? me : last.get(rank);
+            UUID before = last.members().isEmpty() ? me : last.members().get(rank);
             if (!before.equals(me)) {
                 rendezvous.gaveUp(before, rank, reason);
             }

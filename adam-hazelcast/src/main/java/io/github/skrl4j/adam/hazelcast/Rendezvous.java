@@ -45,6 +45,8 @@ final class Rendezvous {
     private static final int MAX_VALUE_CHARS = 128;
     /** The longest reason a gave-up record keeps (longer ones are cut when written, refused when read). */
     static final int MAX_REASON_CHARS = 400;
+    /** The longest gave-up record read: the longest rank ({@code int}), its separator and the longest reason. */
+    private static final int MAX_GAVE_UP_RECORD_CHARS = String.valueOf(Integer.MIN_VALUE).length() + 1 + MAX_REASON_CHARS;
     /** How long a gave-up record lasts: far longer than the others need to read it (when their world breaks). */
     static final long GAVE_UP_TTL_MILLIS = TimeUnit.HOURS.toMillis(1);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -171,7 +173,7 @@ final class Rendezvous {
                 continue;
             }
             String what = "gave-up record of member " + member;
-            if (value.length() > MAX_REASON_CHARS + 12) {
+            if (value.length() > MAX_GAVE_UP_RECORD_CHARS) {
                 throw malformed(what, printable(value.substring(0, MAX_VALUE_CHARS)) + "...");
             }
             int bar = value.indexOf('|');
