@@ -30,15 +30,6 @@ final class HeaderJson {
     /** A header is four levels deep ({@code {"t": {"shape": [..]}}}); more is garbage or an attack on the stack. */
     static final int MAX_DEPTH = 16;
 
-    /** A header that is not valid JSON, or not the JSON of a safetensors header; the message says what and where. */
-    static final class MalformedHeaderException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        MalformedHeaderException(String message) {
-            super(message);
-        }
-    }
-
     /** Reads the value that starts at the current position (after whitespace). */
     @FunctionalInterface
     private interface ValueReader {
