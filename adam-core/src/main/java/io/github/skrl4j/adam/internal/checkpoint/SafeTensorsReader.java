@@ -147,7 +147,7 @@ final class SafeTensorsReader {
         }
         try {
             return HeaderJson.parse(text);
-        } catch (HeaderJson.MalformedHeaderException e) {
+        } catch (MalformedHeaderException e) {
             throw new CheckpointException(file, "garbled header: " + e.getMessage(), e);
         }
     }

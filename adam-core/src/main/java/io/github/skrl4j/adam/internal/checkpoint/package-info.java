@@ -9,6 +9,8 @@
  *   <li>{@code CheckpointFormat}: the format's keys, kinds and version, and the version check;</li>
  *   <li>{@code SafeTensorsWriter}, {@code SafeTensorsReader}, {@code HeaderJson} and
  *       {@code ContentChecksum}: the safetensors layout (float32), its header and its CRC-32C;</li>
+ *   <li>{@code StrictJsonReader} and {@code MalformedHeaderException}: the header's JSON syntax,
+ *       read strictly and within bounds, and the refusal of a header that breaks it or the schema;</li>
  *   <li>{@code AtomicFiles}: replacing a file all at once.</li>
  * </ul>
  */

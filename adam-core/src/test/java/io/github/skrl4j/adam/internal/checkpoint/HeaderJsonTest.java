@@ -83,7 +83,7 @@ class HeaderJsonTest {
 
     private static void assertRefused(String json, String message) {
         assertThatThrownBy(() -> HeaderJson.parse(json))
-                .isInstanceOf(HeaderJson.MalformedHeaderException.class)
+                .isInstanceOf(MalformedHeaderException.class)
                 .hasMessageContaining(message)
                 .hasMessageContaining(" of the header");
     }
