@@ -57,10 +57,10 @@ final class VectorAdamKernel implements AdamKernel {
         // NormTree.sumOfSquaresCheckingFloor without the floor, each full block's tree in registers, without the copy
         // the portable code needs (a 16 KiB copy per block that pushes the update's arrays out of L1)
         float[] lanes = scratch.block;
-        final int R = NormTree.NORM_LANES;
+        final int R = NormBlock.NORM_LANES;
         scratch.startCall();
         int start = from;
-        for (; to - start >= NormTree.NORM_BLOCK; start += NormTree.NORM_BLOCK) {
+        for (; to - start >= NormBlock.NORM_BLOCK; start += NormBlock.NORM_BLOCK) {
             for (int c = 0; c < R; c += LANES) {
                 int r = start + c;
                 // row k of the block, squared; then rows k and k + 8 added, then + 4, + 2, + 1: the portable tree
@@ -126,7 +126,7 @@ final class VectorAdamKernel implements AdamKernel {
             scratch.gradientsZero = true;
             return 0;
         }
-        return NormTree.squaresInDouble(g, from, to);
+        return ExactSquares.squaresInDouble(g, from, to);
     }
 
     /** Doubles in vectors of the floats' size: a float vector converts into two of them (parts 0 and 1). */
@@ -134,7 +134,7 @@ final class VectorAdamKernel implements AdamKernel {
             VectorSpecies.of(double.class, VectorShape.forBitSize(F.vectorBitSize()));
 
     /**
-     * {@link NormTree#squaresInDouble} in double lanes, the same bits: element {@code from + k} in chain
+     * {@link ExactSquares#squaresInDouble} in double lanes, the same bits: element {@code from + k} in chain
      * {@code k % 8} (a float's square is exact in double, so each lane adds the same values in the same
      * order as its chain), a last group of eight in the eight chains, the tail in chain 0, the chains
      * added in the same tree. With 16 float lanes a double vector holds the eight chains; with 8, two
@@ -194,7 +194,7 @@ final class VectorAdamKernel implements AdamKernel {
             s6 = high.lane(2);
             s7 = high.lane(3);
         } else {
-            return NormTree.squaresInDouble(g, from, to);
+            return ExactSquares.squaresInDouble(g, from, to);
         }
         if (to - i >= 8) {
             double a0 = g[i];

@@ -35,11 +35,11 @@ interface AdamKernel {
                 int from, int to, StepCoefficients c, boolean gradientsAboveFloor);
 
     /**
-     * True when every value of {@code [from, to)} is +0.0 or -0.0 ({@link NormTree#allZero}, which may
+     * True when every value of {@code [from, to)} is +0.0 or -0.0 ({@link ZeroCheck#allZero}, which may
      * overwrite the scratch); the update pass asks it of a frozen tensor's first moments.
      */
     default boolean allZero(float[] a, int from, int to, NormScratch scratch) {
-        return NormTree.allZero(a, from, to, scratch);
+        return ZeroCheck.allZero(a, from, to, scratch);
     }
 
     /** A short name for logs and benchmark reports. */

@@ -423,7 +423,7 @@ public final class KernelWarmUp {
             {0, UPDATE}, {0, UPDATE_WHOLE}, {12, UPDATE_WHOLE + 12}, {0, 12}, {3, 10}, {5, 5}};
         /** The norm's ranges: blocks and a tail, whole blocks, one short of a block, below the tree, empty. */
         private static final int[][] NORM_RANGES = {
-            {0, ELEMENTS}, {0, NormTree.NORM_BLOCK}, {12, ELEMENTS}, {0, 100}, {0, 12}, {7, 7}};
+            {0, ELEMENTS}, {0, NormBlock.NORM_BLOCK}, {12, ELEMENTS}, {0, 100}, {0, 12}, {7, 7}};
 
         final float[] param = new float[ELEMENTS];
         final float[] grad = new float[ELEMENTS];
@@ -451,7 +451,7 @@ public final class KernelWarmUp {
                 for (int[] r : NORM_RANGES) {
                     sink += kernel.sumOfSquares(grad, r[0], r[1], scratch);
                 }
-                sink += kernel.sumOfSquares(zeros, 0, NormTree.NORM_BLOCK, scratch);
+                sink += kernel.sumOfSquares(zeros, 0, NormBlock.NORM_BLOCK, scratch);
                 sink += kernel.sumOfSquares(zeros, 0, ELEMENTS, scratch);
                 // the gradients are above the floor (as a learning model's mostly are): the portable
                 // update's loops without the flush. A profile that has also seen the flushing loops (one

@@ -9,15 +9,15 @@ import java.util.Arrays;
 final class NormScratch {
 
     /** A block of gradients, copied so that the tree's loops index one array at constant distances. */
-    final float[] block = new float[NormTree.NORM_BLOCK];
-    /** {@link NormTree#aboveFloor} of a short range's squares, multiplied down to 16 lanes. */
-    final float[] floor = new float[NormTree.NORM_BLOCK];
+    final float[] block = new float[NormBlock.NORM_BLOCK];
+    /** {@link GradientFloor#aboveFloor} of a short range's squares, multiplied down to 16 lanes. */
+    final float[] floor = new float[NormBlock.NORM_BLOCK];
     /**
-     * The pooled floor check of one norm pass (issue 24): {@link NormTree#aboveFloor} of the squares
+     * The pooled floor check of one norm pass (issue 24): {@link GradientFloor#aboveFloor} of the squares
      * of every short range read from its array's start, multiplied lane by lane (lane {@code j} takes
      * element {@code j} of each such range), and folded once when the pass ends instead of once per range.
      */
-    final float[] pooledFloor = new float[NormTree.NORM_BLOCK];
+    final float[] pooledFloor = new float[NormBlock.NORM_BLOCK];
     /** Lanes of {@link #pooledFloor} in use, or -1 when the calls do not pool ({@link #startPooling}). */
     int pooledLanes = -1;
     /** The call's eight double sums the lanes are folded into. */
@@ -50,7 +50,7 @@ final class NormScratch {
     boolean finishPooling() {
         int lanes = pooledLanes;
         pooledLanes = -1;
-        return lanes <= 0 || NormTree.productAtLeastOne(pooledFloor, lanes);
+        return lanes <= 0 || GradientFloor.productAtLeastOne(pooledFloor, lanes);
     }
 
     void startCall() {

@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
  * The portable kernel: plain loops that C2 unrolls and vectorizes on any JDK 17+, written in the
  * shapes C2 can vectorize without flags.
  *
- * <p><b>Norm.</b> {@link NormTree}: a fixed float tree over copied blocks, which also checks every
- * gradient against the floor that lets the update leave out the flush.
+ * <p><b>Norm.</b> {@link NormTree}: a fixed float tree over copied blocks, on which the pass also
+ * checks every gradient against the floor that lets the update leave out the flush
+ * ({@link GradientFloor}).
  *
  * <p><b>Flush.</b> Moments are flushed (see {@link StepCoefficients}) with float arithmetic C2
  * vectorizes: {@code |x| * UNDERFLOW} is zero exactly for a zero or subnormal {@code x} and at least
@@ -18,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * 2^-102 (first moment) or 2^-126 (second moment, whose terms are never negative) the result is a
  * normal float or +0.0 whatever the old moment, because two floats of at least 2^-103 are multiples
  * of 2^-126. The norm pass proves that for a range on the copy it makes anyway: it multiplies
- * {@link NormTree#aboveFloor} of the copied squares, a product that is zero as soon as one gradient is at
+ * {@link GradientFloor#aboveFloor} of the copied squares, a product that is zero as soon as one gradient is at
  * most 2^-40.5 in magnitude; {@link StepCoefficients#gradientFloorSuffices}
  * checks that the step's clip factor and betas keep such gradients' terms above those bounds. Where
  * both hold, the update runs the loops without the flush, which give the same bits (the flush is the

@@ -61,7 +61,7 @@ public final class StepCoefficients {
     /** {@code 1 / sqrt(1 - b2^count)}: the fast loop's folded second-moment correction. */
     float rbc2;
     /**
-     * True when a gradient above the norm pass's floor ({@link NormTree#aboveFloor}) keeps
+     * True when a gradient above the norm pass's floor ({@link GradientFloor#aboveFloor}) keeps
      * this step's new moments normal: clip factor at least 2^-7 and {@code 1 - b1}, {@code 1 - b2}
      * at least 2^-30, so that such a gradient's terms are at least 2^-78 and 2^-126.
      */

@@ -23,7 +23,7 @@ final class WarmUpSteps implements AutoCloseable {
      * Below the floor check's copy (2, 12) and layer-sized (640, 1,000), so the steps' calls of both shapes
      * are compiled. Six tensors of 768 ran slower after the warm-up (2026-12-05) whatever these sizes were: the
      * cause was the norm's double sum converting into registers the vector loops had left dirty, mended in
-     * {@code NormTree} (docs/benchmarks.md, session 9), not this profile.
+     * {@code ExactSquares} (docs/benchmarks.md, session 9), not this profile.
      */
     private static final int[] SMALL_SIZES = {2, 12, 640, 1_000};
     /**
@@ -127,7 +127,7 @@ final class WarmUpSteps implements AutoCloseable {
     private static int[] sizes() {
         int[] sizes = new int[2 + SMALL_TENSORS];
         sizes[0] = 3 * StepPasses.CHUNK + 1_000;
-        sizes[1] = NormTree.NORM_BLOCK + 100;
+        sizes[1] = NormBlock.NORM_BLOCK + 100;
         for (int t = 0; t < SMALL_TENSORS; t++) {
             sizes[2 + t] = SMALL_SIZES[t % SMALL_SIZES.length];
         }
