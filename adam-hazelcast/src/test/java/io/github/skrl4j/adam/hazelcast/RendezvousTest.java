@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -153,5 +154,64 @@ class RendezvousTest {
         assertThatThrownBy(() -> new Rendezvous(member, run).worldId(List.of(rankZero)))
                 .isInstanceOfSatisfying(CollectiveException.class,
                         e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.MISMATCH));
+    }
+
+    /**
+     * A member that gives up writes its record ({@link GaveUpRecords}) under its member id with the rank it
+     * had in the last world formed, and under the id it had there when that changed (a split-brain merge
+     * gives a member a new id; the others know the old one): always one world's members with that same
+     * world's rank.
+     */
+    @Nested
+    class GaveUpRecordsOfAFormation {
+
+        @Test
+        void beforeAnyWorldTheConfiguredRankIsRecordedUnderTheMemberId() {
+            String run = "run-" + UUID.randomUUID();
+            Rendezvous rendezvous = new Rendezvous(member, run);
+            GaveUpRecords records = new GaveUpRecords(member, rendezvous, HazelcastCollectiveOptions.of(run, 3).withRank(2));
+
+            records.publish("guard tripped");
+
+            Rendezvous.GaveUp found = rendezvous.firstGaveUp(List.of(me()), 3);
+            assertThat(found).isEqualTo(new Rendezvous.GaveUp(me(), 2, "guard tripped"));
+        }
+
+        @Test
+        void afterAWorldItsRankIsRecordedUnderTheIdOfNowAndTheIdThatWorldKnew() {
+            String run = "run-" + UUID.randomUUID();
+            Rendezvous rendezvous = new Rendezvous(member, run);
+            GaveUpRecords records = new GaveUpRecords(member, rendezvous, HazelcastCollectiveOptions.of(run, 3));
+            UUID rank0 = UUID.randomUUID();
+            UUID before = UUID.randomUUID(); // this member's id in that world, before a merge renamed it
+            records.worldFormed(List.of(rank0, UUID.randomUUID(), UUID.randomUUID()), 0); // an older world
+            records.worldFormed(List.of(rank0, before, UUID.randomUUID()), 1);
+
+            records.publish("NaN in the loss");
+
+            assertThat(rendezvous.firstGaveUp(List.of(me()), 3)).isEqualTo(new Rendezvous.GaveUp(me(), 1, "NaN in the loss"));
+            assertThat(rendezvous.firstGaveUp(List.of(before), 3)).isEqualTo(new Rendezvous.GaveUp(before, 1, "NaN in the loss"));
+            assertThat(rendezvous.firstGaveUp(List.of(rank0), 3)).as("nobody else's id").isNull();
+        }
+
+        @Test
+        void anotherMemberOfTheLastWorldWhoGaveUpIsNamedByItsRankThere() {
+            String run = "run-" + UUID.randomUUID();
+            Rendezvous rendezvous = new Rendezvous(member, run);
+            GaveUpRecords records = new GaveUpRecords(member, rendezvous, HazelcastCollectiveOptions.of(run, 2));
+            UUID other = UUID.randomUUID();
+            records.worldFormed(List.of(me(), other), 0);
+            records.requireNoneGaveUp();
+
+            rendezvous.gaveUp(other, 1, "out of memory");
+
+            assertThatThrownBy(records::requireNoneGaveUp).isInstanceOfSatisfying(CollectiveException.class,
+                    e -> assertThat(e.reason()).isEqualTo(CollectiveException.Reason.GAVE_UP))
+                    .hasMessageContaining("rank 1 (member " + other + ")").hasMessageContaining("out of memory");
+        }
+
+        private static UUID me() {
+            return member.getCluster().getLocalMember().getUuid();
+        }
     }
 }
