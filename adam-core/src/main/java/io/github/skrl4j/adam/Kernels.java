@@ -36,14 +36,10 @@ public final class Kernels {
 
     /** The kernel, warming and warm-up of an optimizer with these settings ({@link Optimizer#stepKernel()}). */
     static StepKernel stepKernel(AdamSettings settings, boolean warmedUpAtStart) {
-        switch (AdamKernels.loopKernel(settings)) {
-            case VECTOR:
-                return new StepKernel(active(), false, warmedUpAtStart);
-            case WARMING:
-                return new StepKernel(new Kernel(AdamKernels.portableName(), false), true, warmedUpAtStart);
-            default:
-                return new StepKernel(new Kernel(AdamKernels.portableName(), false), false, warmedUpAtStart);
-        }
+        AdamKernels.LoopKernel loop = AdamKernels.loopKernel(settings);
+        Kernel kernel = loop == AdamKernels.LoopKernel.VECTOR ? active()
+                : new Kernel(AdamKernels.portableName(), false);
+        return new StepKernel(kernel, loop == AdamKernels.LoopKernel.WARMING, warmedUpAtStart);
     }
 
     /**
