@@ -19,13 +19,15 @@ public class FaultConfiguration {
         return new TrainingPauseFault();
     }
 
-    @Bean
-    CollectiveFailureFault collectiveFailureFault() {
-        return new CollectiveFailureFault();
-    }
+    // the training's collective asks the operation faults in this order
 
     @Bean
     TrainingFailureFault trainingFailureFault() {
         return new TrainingFailureFault();
+    }
+
+    @Bean
+    CollectiveFailureFault collectiveFailureFault() {
+        return new CollectiveFailureFault();
     }
 }

@@ -8,12 +8,12 @@ import io.github.skrl4j.adam.distributed.ReformableCollective;
 import io.github.skrl4j.adam.schedule.KLAdaptiveLR;
 import io.github.skrl4j.adam.spring.OptimizerFactory;
 import io.github.skrl4j.adam.spring.OptimizerRegistry;
-import io.github.skrl4j.sample.faults.CollectiveFailureFault;
-import io.github.skrl4j.sample.faults.TrainingFailureFault;
+import io.github.skrl4j.sample.faults.OperationFault;
 import io.github.skrl4j.sample.ppo.LearningRateAdapter;
 import io.github.skrl4j.sample.ppo.OptimizerRestorer;
 import io.github.skrl4j.sample.ppo.OptimizerSource;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
@@ -77,8 +77,7 @@ public class TrainingConfiguration {
     TrainingService trainingService(TrainingProperties properties, OptimizerSource optimizerSource,
             OptimizerRestorer optimizerRestorer, KLAdaptiveLR policyLearningRateRule, TrainingRecorder recorder,
             CheckpointStore checkpointStore, ConfigurableApplicationContext context,
-            ObjectProvider<Collective> replicas, ObjectProvider<CollectiveFailureFault> collectiveFailure,
-            ObjectProvider<TrainingFailureFault> trainingFailure) {
+            ObjectProvider<Collective> replicas, ObjectProvider<OperationFault> operationFaults) {
         LearningRateAdapter adapter = policyLearningRateRule::next;
         TrainingService service = new TrainingService(properties, optimizerSource, optimizerRestorer, adapter, recorder,
                 checkpointStore, code -> System.exit(SpringApplication.exit(context, () -> code)));
@@ -87,13 +86,13 @@ public class TrainingConfiguration {
             // the starter's bean re-forms the world; a collective of the application's own breaks for good
             ReformableCollective world = collective instanceof ReformableCollective reformable ? reformable
                     : ReformableCollective.fixed(collective);
-            CollectiveFailureFault fault = collectiveFailure.getIfAvailable();
-            TrainingFailureFault ownFailure = trainingFailure.getIfAvailable();
-            service.distributeOver(fault == null || ownFailure == null ? world : new InterceptedWorld(world,
-                    operation -> {
-                        ownFailure.beforeOperation(operation);
-                        fault.beforeOperation(operation);
-                    }));
+            // the drills' faults (sample.faults), each asked before every operation, in their beans' order
+            List<OperationFault> faults = operationFaults.orderedStream().toList();
+            service.distributeOver(faults.isEmpty() ? world : new InterceptedWorld(world, operation -> {
+                for (OperationFault fault : faults) {
+                    fault.beforeOperation(operation);
+                }
+            }));
         });
         return service;
     }
